@@ -1,0 +1,79 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# pmode: build the kernel module (kmod/) and pmodectl (tools/), install
+# them, and run the demo and the tests.
+#
+#   make                      module and tool, against the installed headers
+#   make KERNELRELEASE=x.y.z  against another installed kernel's headers
+#   make KERNELDIR=/path      against a kernel build tree
+#   make W=1 C=1              with extra warnings and sparse
+#   make check                install test dependencies, run every test tier
+#   make demo                 boot a VM and show what pmode does
+
+# The running kernel's headers by default. Where they are not installed (a
+# build container), the newest kernel that has them.
+KERNELRELEASE ?= $(shell r=$$(uname -r); \
+	if [ -d /lib/modules/$$r/build ]; then echo $$r; \
+	else ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n1 | \
+	     cut -d/ -f4; fi)
+KERNELDIR ?= /lib/modules/$(KERNELRELEASE)/build
+DESTDIR ?=
+PREFIX ?= /usr
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+BUILD ?= $(CURDIR)/build
+
+export KERNELDIR BUILD
+
+all: module tools
+
+module:
+	$(MAKE) -C $(KERNELDIR) M=$(CURDIR) modules
+
+tools:
+	$(MAKE) -C tools
+
+clean:
+	$(MAKE) -C $(KERNELDIR) M=$(CURDIR) clean || true
+	$(MAKE) -C tools clean
+
+install: all
+	$(MAKE) -C $(KERNELDIR) M=$(CURDIR) \
+		INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=updates modules_install
+	[ -n "$(DESTDIR)" ] || depmod -a $(KERNELRELEASE)
+	$(MAKE) -C tools install DESTDIR=$(DESTDIR) SBINDIR=$(SBINDIR) MANDIR=$(MANDIR)
+
+uninstall:
+	rm -f $(DESTDIR)/lib/modules/$(KERNELRELEASE)/updates/pmode.ko
+	[ -n "$(DESTDIR)" ] || depmod -a $(KERNELRELEASE)
+	$(MAKE) -C tools uninstall DESTDIR=$(DESTDIR) SBINDIR=$(SBINDIR) MANDIR=$(MANDIR)
+
+dkms-install:
+	rm -rf /usr/src/pmode-$(DKMS_VERSION)
+	mkdir -p /usr/src/pmode-$(DKMS_VERSION)
+	cp -r Kbuild Makefile dkms.conf kmod include /usr/src/pmode-$(DKMS_VERSION)/
+	dkms add -m pmode -v $(DKMS_VERSION)
+	dkms build -m pmode -v $(DKMS_VERSION) -k $(KERNELRELEASE)
+	dkms install -m pmode -v $(DKMS_VERSION) -k $(KERNELRELEASE)
+
+dkms-uninstall:
+	dkms remove -m pmode -v $(DKMS_VERSION) --all || true
+	rm -rf /usr/src/pmode-$(DKMS_VERSION)
+
+# checkpatch --strict over the kernel-side sources, sparse and W=1.
+style:
+	tests/style.sh
+
+# Every test tier; installs what it needs. The last line is the summary.
+check:
+	tests/run-all.sh
+
+demo:
+	tests/demo.sh
+
+bench:
+	tests/bench/run.sh
+
+.PHONY: all module tools clean install uninstall dkms-install dkms-uninstall \
+	style check demo bench

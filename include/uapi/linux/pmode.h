@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * pmode: per-adapter promiscuous mode for virtual machine network adapters.
+ *
+ * Generic netlink family "pmode", version PMODE_GENL_VERSION.
+ *
+ * An adapter is registered on the host-side port of a VM network adapter
+ * (a tap device, or the host end of a veth pair). Frames the VM transmits
+ * must carry the adapter's MAC (or one of its allowed extra MACs) as source,
+ * unless promiscuous mode is on; frames delivered to the VM must be addressed
+ * to it. See docs/netlink.md for the full description of every command.
+ *
+ * Attributes are only ever added at the end of an enum, never renumbered or
+ * removed. Requests are validated strictly: unknown attributes are refused.
+ *
+ * An adapter is named in a request by exactly one of PMODE_A_IFINDEX or
+ * PMODE_A_IFNAME (-EBADR when both or neither are given), looked up in the
+ * network namespace of the requesting socket.
+ *
+ * PMODE_CMD_ADAPTER_NEW (CAP_NET_ADMIN over the port's namespace)
+ *   PMODE_A_IFINDEX | PMODE_A_IFNAME    the port
+ *   PMODE_A_VM                          VM id, 1..PMODE_VM_ID_MAXLEN bytes
+ *   PMODE_A_MAC         [optional]      adapter MAC; default: the veth peer's
+ *   PMODE_A_NETWORK     [optional]      explicit network id; default: master
+ *   PMODE_A_OWNER       [optional]      owner uid
+ *
+ * PMODE_CMD_ADAPTER_DEL (CAP_NET_ADMIN over the port's namespace)
+ *   PMODE_A_IFINDEX | PMODE_A_IFNAME
+ *
+ * PMODE_CMD_ADAPTER_SET
+ *   PMODE_A_IFINDEX | PMODE_A_IFNAME
+ *   PMODE_A_PROMISC     [optional]      0 or 1; needs the feature gate and a
+ *                                       grant for the acting user
+ *   PMODE_A_AS_UID      [optional]      acting user (CAP_NET_ADMIN only)
+ *   PMODE_A_MAC         [optional]      new adapter MAC (CAP_NET_ADMIN)
+ *   PMODE_A_ALLOW_ADD   [optional]      add an allowed extra MAC (CAP_NET_ADMIN)
+ *   PMODE_A_ALLOW_DEL   [optional]      remove one (CAP_NET_ADMIN)
+ *   The request is applied whole or not at all.
+ *
+ * PMODE_CMD_ADAPTER_GET (anyone)
+ *   doit: PMODE_A_IFINDEX | PMODE_A_IFNAME; replies with one adapter.
+ *   dumpit: optional filters PMODE_A_IFINDEX | PMODE_A_IFNAME, PMODE_A_VM.
+ *   Each reply (and each adapter notification) carries:
+ *     PMODE_A_IFINDEX, PMODE_A_IFNAME, PMODE_A_VM, PMODE_A_MAC,
+ *     PMODE_A_NETWORK (only when explicit), PMODE_A_MASTER (only when the
+ *     port has a master device), PMODE_A_OWNER (only when set),
+ *     PMODE_A_PROMISC,
+ *     PMODE_A_ALLOWED: nest
+ *       PMODE_MACLIST_A_MAC  (repeated, in the order they were added)
+ *     PMODE_A_LEARNED: nest (MACs a promiscuous adapter has transmitted from)
+ *       PMODE_MACLIST_A_MAC  (repeated)
+ *     PMODE_A_STATS: nest
+ *       PMODE_STATS_A_*      u64 counters, one per drop reason and more
+ *   A dump whose adapter set changed while it was taken is flagged with
+ *   NLM_F_DUMP_INTR.
+ *
+ * PMODE_CMD_FEATURE_GET (anyone)      -> PMODE_A_FEATURE
+ * PMODE_CMD_FEATURE_SET (CAP_NET_ADMIN in the initial user namespace)
+ *   PMODE_A_FEATURE                     0 or 1; 0 turns every promisc flag off
+ *
+ * PMODE_CMD_GRANT_NEW, PMODE_CMD_GRANT_DEL (CAP_NET_ADMIN in the initial
+ * user namespace)
+ *   PMODE_A_UID
+ * PMODE_CMD_GRANT_GET (anyone, dump)  -> one message per PMODE_A_UID
+ *
+ * Multicast group PMODE_MCGRP_NOTIFY carries, for the namespace of the port:
+ *   PMODE_CMD_ADAPTER_NEW, _SET, _DEL   the adapter as in a dump, plus
+ *                                       PMODE_A_REASON (enum pmode_reason)
+ *   PMODE_CMD_VIOLATION                 PMODE_A_IFINDEX, PMODE_A_IFNAME,
+ *                                       PMODE_A_VM, PMODE_A_DROP_REASON,
+ *                                       PMODE_A_OFFENDING_MAC,
+ *                                       PMODE_A_SUPPRESSED (violations not
+ *                                       reported since the previous event)
+ * and, host-wide, in every namespace:
+ *   PMODE_CMD_FEATURE_SET               PMODE_A_FEATURE
+ *   PMODE_CMD_GRANT_NEW, _DEL           PMODE_A_UID
+ *
+ * User ids are translated to and from the requesting process's user namespace.
+ */
+
+#ifndef _UAPI_LINUX_PMODE_H
+#define _UAPI_LINUX_PMODE_H
+
+#define PMODE_GENL_NAME		"pmode"
+#define PMODE_GENL_VERSION	1
+#define PMODE_MCGRP_NOTIFY	"notify"
+
+/* Longest VM id, in bytes, not counting the terminating NUL. */
+#define PMODE_VM_ID_MAXLEN	63
+/* Most allowed extra MACs per adapter. */
+#define PMODE_MAX_ALLOWED	16
+/* Most MACs a promiscuous adapter is remembered to transmit from. */
+#define PMODE_MAX_LEARNED	256
+
+enum pmode_cmd {
+	PMODE_CMD_UNSPEC,
+	PMODE_CMD_ADAPTER_NEW,
+	PMODE_CMD_ADAPTER_DEL,
+	PMODE_CMD_ADAPTER_SET,
+	PMODE_CMD_ADAPTER_GET,
+	PMODE_CMD_FEATURE_GET,
+	PMODE_CMD_FEATURE_SET,
+	PMODE_CMD_GRANT_NEW,
+	PMODE_CMD_GRANT_DEL,
+	PMODE_CMD_GRANT_GET,
+	PMODE_CMD_VIOLATION,
+	__PMODE_CMD_MAX
+};
+#define PMODE_CMD_MAX (__PMODE_CMD_MAX - 1)
+
+enum pmode_attr {
+	PMODE_A_UNSPEC,
+	PMODE_A_PAD,
+	PMODE_A_IFINDEX,	/* u32 */
+	PMODE_A_IFNAME,		/* NUL-terminated string, < IFNAMSIZ */
+	PMODE_A_VM,		/* NUL-terminated string */
+	PMODE_A_MAC,		/* binary, ETH_ALEN: unicast, not zero */
+	PMODE_A_NETWORK,	/* u32: explicit network id */
+	PMODE_A_MASTER,		/* u32: ifindex of the port's master device */
+	PMODE_A_OWNER,		/* u32: uid */
+	PMODE_A_PROMISC,	/* u8: 0 or 1 */
+	PMODE_A_AS_UID,		/* u32: uid the request acts for */
+	PMODE_A_ALLOWED,	/* nest: enum pmode_maclist_attr */
+	PMODE_A_ALLOW_ADD,	/* binary, ETH_ALEN */
+	PMODE_A_ALLOW_DEL,	/* binary, ETH_ALEN */
+	PMODE_A_LEARNED,	/* nest: enum pmode_maclist_attr */
+	PMODE_A_STATS,		/* nest: enum pmode_stats_attr */
+	PMODE_A_FEATURE,	/* u8: 0 disabled, 1 enabled */
+	PMODE_A_UID,		/* u32: uid */
+	PMODE_A_REASON,		/* u32: enum pmode_reason */
+	PMODE_A_DROP_REASON,	/* u32: enum pmode_drop_reason */
+	PMODE_A_OFFENDING_MAC,	/* binary, ETH_ALEN */
+	PMODE_A_SUPPRESSED,	/* u32 */
+	__PMODE_A_MAX
+};
+#define PMODE_A_MAX (__PMODE_A_MAX - 1)
+
+enum pmode_maclist_attr {
+	PMODE_MACLIST_A_UNSPEC,
+	PMODE_MACLIST_A_MAC,	/* binary, ETH_ALEN */
+	__PMODE_MACLIST_A_MAX
+};
+#define PMODE_MACLIST_A_MAX (__PMODE_MACLIST_A_MAX - 1)
+
+/* Why a frame was dropped. */
+enum pmode_drop_reason {
+	/* transmitted with a multicast, broadcast or all-zero source MAC */
+	PMODE_DROP_INVALID_SRC,
+	/* transmitted with a source MAC that is not the adapter's */
+	PMODE_DROP_FORGED_SRC,
+	/* ARP sender hardware address not the adapter's */
+	PMODE_DROP_FORGED_ARP,
+	/* IPv6 neighbour discovery link-layer address option not the adapter's */
+	PMODE_DROP_FORGED_ND,
+	/* unicast towards the VM addressed to a MAC that is not its own */
+	PMODE_DROP_FOREIGN_DST,
+	/* too short to hold the headers it announces */
+	PMODE_DROP_MALFORMED,
+	__PMODE_DROP_MAX
+};
+#define PMODE_DROP_MAX (__PMODE_DROP_MAX - 1)
+
+/* Counters of PMODE_A_STATS, all u64. */
+enum pmode_stats_attr {
+	PMODE_STATS_A_UNSPEC,
+	PMODE_STATS_A_PAD,
+	PMODE_STATS_A_INVALID_SRC,	/* PMODE_DROP_INVALID_SRC */
+	PMODE_STATS_A_FORGED_SRC,	/* PMODE_DROP_FORGED_SRC */
+	PMODE_STATS_A_FORGED_ARP,	/* PMODE_DROP_FORGED_ARP */
+	PMODE_STATS_A_FORGED_ND,	/* PMODE_DROP_FORGED_ND */
+	PMODE_STATS_A_FOREIGN_DST,	/* PMODE_DROP_FOREIGN_DST */
+	PMODE_STATS_A_MALFORMED,	/* PMODE_DROP_MALFORMED */
+	PMODE_STATS_A_PROMISC_TX,	/* passed only because promisc is on */
+	PMODE_STATS_A_PROMISC_RX,	/* delivered to a learned MAC */
+	__PMODE_STATS_A_MAX
+};
+#define PMODE_STATS_A_MAX (__PMODE_STATS_A_MAX - 1)
+
+/* Why an adapter notification was sent. */
+enum pmode_reason {
+	PMODE_REASON_REQUEST,		/* a netlink request */
+	PMODE_REASON_PORT_DELETED,	/* the port device was deleted */
+	PMODE_REASON_PORT_MOVED,	/* the port left its network namespace */
+	PMODE_REASON_NETNS_EXIT,	/* the network namespace went away */
+	PMODE_REASON_FEATURE_DISABLED,	/* the gate was disabled: promisc off */
+	PMODE_REASON_NETWORK_CHANGED,	/* the port's master device changed */
+	__PMODE_REASON_MAX
+};
+#define PMODE_REASON_MAX (__PMODE_REASON_MAX - 1)
+
+#endif /* _UAPI_LINUX_PMODE_H */

@@ -1,0 +1,37 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install what building and testing pmode needs on Debian 12, if missing.
+# Usage: tests/deps.sh [build|vm|kunit|all]...
+set -euo pipefail
+
+want=()
+for tier in "${@:-all}"; do
+	case $tier in
+	build) want+=(make gcc libc6-dev pkg-config libnl-3-dev libnl-genl-3-dev
+		      linux-headers-amd64 sparse) ;;
+	vm) want+=(linux-image-amd64 qemu-system-x86 busybox-static cpio
+		   iproute2 tcpdump nftables kmod python3 python3-scapy
+		   python3-pyroute2 util-linux procps) ;;
+	kunit) want+=(linux-source-6.1 python3 bc flex bison xz-utils rsync) ;;
+	all) exec "$0" build vm kunit ;;
+	*) echo "deps.sh: unknown tier '$tier'" >&2; exit 2 ;;
+	esac
+done
+
+missing=()
+for p in "${want[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "deps.sh: installing ${missing[*]}" >&2
+sudo=
+[ "$(id -u)" -eq 0 ] || sudo=sudo
+export DEBIAN_FRONTEND=noninteractive
+# An apt list older than a day may name package versions no longer served.
+if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mmin -1440 2>/dev/null | head -n1)" ]; then
+	$sudo apt-get update -q >&2
+fi
+$sudo apt-get install -y -q --no-install-recommends "${missing[@]}" >&2

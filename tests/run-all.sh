@@ -1,0 +1,55 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run every test tier and print one summary line, "N passed, N failed".
+#
+# Each tier is a program that prints TAP-style result lines ("ok N - what",
+# "not ok N - what") on standard output; anything else it prints is passed
+# through. A tier that exits non-zero without reporting a failure counts as
+# one failure of its own, so a crashed harness can never pass.
+#
+#   tools   pmodectl's unit tests, on the host
+#   kunit   the module's KUnit suites, in UML
+#   vm      the end-to-end suite, in a QEMU VM on the stock Debian kernel
+#
+# PMODE_TIERS="tools vm" limits the run to some tiers.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+tiers=${PMODE_TIERS:-tools kunit vm}
+log_dir=${BUILD:-$top/build}/test-logs
+mkdir -p "$log_dir"
+
+tests/deps.sh all || { echo "run-all: installing dependencies failed"; echo "0 passed, 1 failed"; exit 1; }
+
+passed=0
+failed=0
+for tier in $tiers; do
+	case $tier in
+	tools)	cmd=(make -s -C tools test) ;;
+	kunit)	cmd=(tests/kunit/run.sh) ;;
+	vm)	cmd=(tests/vm/run.sh) ;;
+	*)	echo "run-all: unknown tier '$tier'"; failed=$((failed + 1)); continue ;;
+	esac
+	echo "=== tier $tier: ${cmd[*]}"
+	start=$SECONDS
+	"${cmd[@]}" 2>&1 | tee "$log_dir/$tier.log"
+	rc=${PIPESTATUS[0]}
+	p=$(grep -c '^ok ' "$log_dir/$tier.log")
+	f=$(grep -c '^not ok ' "$log_dir/$tier.log")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "not ok - tier $tier exited with status $rc"
+		f=1
+	fi
+	if [ $((p + f)) -eq 0 ]; then
+		echo "not ok - tier $tier ran no test"
+		f=1
+	fi
+	echo "=== tier $tier: $p passed, $f failed in $((SECONDS - start)) s"
+	passed=$((passed + p))
+	failed=$((failed + f))
+done
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
