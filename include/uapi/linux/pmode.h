@@ -106,6 +106,7 @@ enum pmode_cmd {
 	PMODE_CMD_VIOLATION,
 	__PMODE_CMD_MAX
 };
+
 #define PMODE_CMD_MAX (__PMODE_CMD_MAX - 1)
 
 enum pmode_attr {
@@ -133,6 +134,7 @@ enum pmode_attr {
 	PMODE_A_SUPPRESSED,	/* u32 */
 	__PMODE_A_MAX
 };
+
 #define PMODE_A_MAX (__PMODE_A_MAX - 1)
 
 enum pmode_maclist_attr {
@@ -140,6 +142,7 @@ enum pmode_maclist_attr {
 	PMODE_MACLIST_A_MAC,	/* binary, ETH_ALEN */
 	__PMODE_MACLIST_A_MAX
 };
+
 #define PMODE_MACLIST_A_MAX (__PMODE_MACLIST_A_MAX - 1)
 
 /* Why a frame was dropped. */
@@ -158,6 +161,7 @@ enum pmode_drop_reason {
 	PMODE_DROP_MALFORMED,
 	__PMODE_DROP_MAX
 };
+
 #define PMODE_DROP_MAX (__PMODE_DROP_MAX - 1)
 
 /* Counters of PMODE_A_STATS, all u64. */
@@ -174,6 +178,7 @@ enum pmode_stats_attr {
 	PMODE_STATS_A_PROMISC_RX,	/* delivered to a learned MAC */
 	__PMODE_STATS_A_MAX
 };
+
 #define PMODE_STATS_A_MAX (__PMODE_STATS_A_MAX - 1)
 
 /* Why an adapter notification was sent. */
@@ -186,6 +191,7 @@ enum pmode_reason {
 	PMODE_REASON_NETWORK_CHANGED,	/* the port's master device changed */
 	__PMODE_REASON_MAX
 };
+
 #define PMODE_REASON_MAX (__PMODE_REASON_MAX - 1)
 
 #endif /* _UAPI_LINUX_PMODE_H */

@@ -1,0 +1,411 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Adapters: creation and destruction, lookups, the one-per-VM-per-network
+ * rule, configuration updates and counters. Every change happens under
+ * RTNL, which the port notifier holds too, so a change never races a port's
+ * deletion, rename or move.
+ */
+#include "adapter.h"
+#include "compat.h"
+#include "hooks.h"
+#include "netlink.h"
+
+#include <linux/etherdevice.h>
+#include <linux/if_arp.h>
+#include <linux/jhash.h>
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
+#include <net/net_namespace.h>
+#include <net/rtnetlink.h>
+#include <net/netns/generic.h>
+
+static unsigned int pmode_net_id __read_mostly;
+
+/* Adapters with promisc on, in every namespace, so the gate can turn them off. */
+static LIST_HEAD(pmode_promisc_list);
+
+struct pmode_net *pmode_net(const struct net *net)
+{
+	return net_generic(net, pmode_net_id);
+}
+
+static u32 vm_hash(const char *vm)
+{
+	return jhash(vm, strlen(vm), 0);
+}
+
+struct pmode_adapter *pmode_adapter_find(struct pmode_net *pn,
+					 const struct net_device *dev)
+{
+	struct pmode_adapter *ad;
+
+	ASSERT_RTNL();
+	hash_for_each_possible(pn->by_ifindex, ad, index_node, dev->ifindex)
+		if (ad->dev == dev)
+			return ad;
+	return NULL;
+}
+
+/* Under RCU; the adapter stays valid until rcu_read_unlock(). */
+struct pmode_adapter *pmode_adapter_find_rcu(struct pmode_net *pn, int ifindex)
+{
+	struct pmode_adapter *ad;
+
+	hash_for_each_possible_rcu(pn->by_ifindex, ad, index_node, ifindex)
+		if (ad->dev->ifindex == ifindex)
+			return ad;
+	return NULL;
+}
+
+int pmode_mac_check(const u8 *mac, const struct nlattr *attr,
+		    struct netlink_ext_ack *extack)
+{
+	if (is_multicast_ether_addr(mac)) {
+		PMODE_SET_ERR_MSG_FMT(extack, attr,
+				      "%pM is a multicast or broadcast address; an adapter's MAC must be unicast",
+				      mac);
+		return -EINVAL;
+	}
+	if (is_zero_ether_addr(mac)) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "00:00:00:00:00:00 is not a valid adapter MAC");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Called from the data path: a handful of compares, at most 17. */
+bool pmode_cfg_owns(const struct pmode_cfg *cfg, const u8 *mac)
+{
+	unsigned int i;
+
+	if (ether_addr_equal(cfg->mac, mac))
+		return true;
+	for (i = 0; i < cfg->n_allowed; i++)
+		if (ether_addr_equal(cfg->allowed[i], mac))
+			return true;
+	return false;
+}
+
+static bool is_veth(const struct net_device *dev)
+{
+	return dev->rtnl_link_ops && !strcmp(dev->rtnl_link_ops->kind, "veth");
+}
+
+/* Can @dev be an adapter's port? */
+static int port_check(struct net_device *dev, struct netlink_ext_ack *extack)
+{
+	if (dev->type != ARPHRD_ETHER || dev->addr_len != ETH_ALEN ||
+	    (dev->flags & IFF_LOOPBACK)) {
+		PMODE_SET_ERR_MSG_FMT(extack, NULL,
+				      "%s is not an Ethernet device; register a tap or veth port",
+				      dev->name);
+		return -EOPNOTSUPP;
+	}
+	if (netif_is_bridge_master(dev) || netif_is_ovs_master(dev)) {
+		PMODE_SET_ERR_MSG_FMT(extack, NULL,
+				      "%s is a bridge; register the VM's port on it instead",
+				      dev->name);
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+/* The MAC of a veth port's peer: the VM's own. */
+static int peer_mac(struct net_device *dev, u8 *mac,
+		    struct netlink_ext_ack *extack)
+{
+	struct net_device *peer = NULL;
+
+	rcu_read_lock();
+	if (is_veth(dev) && dev->netdev_ops->ndo_get_peer_dev)
+		peer = dev->netdev_ops->ndo_get_peer_dev(dev);
+	if (peer)
+		ether_addr_copy(mac, peer->dev_addr);
+	rcu_read_unlock();
+	if (!peer) {
+		PMODE_SET_ERR_MSG_FMT(extack, NULL,
+				      "%s is not a veth with a peer: give the VM's MAC with 'mac'",
+				      dev->name);
+		return -EINVAL;
+	}
+	return pmode_mac_check(mac, NULL, extack);
+}
+
+void pmode_adapter_network(const struct pmode_adapter *ad, int master_ifindex,
+			   struct pmode_network *network)
+{
+	if (ad->has_network_id) {
+		network->kind = PMODE_NETWORK_ID;
+		network->id = ad->network_id;
+	} else if (master_ifindex) {
+		network->kind = PMODE_NETWORK_MASTER;
+		network->id = master_ifindex;
+	} else {
+		network->kind = PMODE_NETWORK_NONE;
+		network->id = 0;
+	}
+}
+
+/*
+ * May @ad have promisc on in @network? At most one adapter of a VM in a
+ * network may: -EBUSY, naming the holder, if another has it.
+ */
+int pmode_adapter_check_promisc(const struct pmode_adapter *ad,
+				const struct pmode_network *network,
+				struct netlink_ext_ack *extack)
+{
+	struct pmode_net *pn = ad->pn;
+	struct pmode_network other;
+	struct pmode_adapter *o;
+
+	ASSERT_RTNL();
+	if (network->kind == PMODE_NETWORK_NONE)
+		return 0;
+	hash_for_each_possible(pn->by_vm, o, vm_node, ad->vm_hash) {
+		if (o == ad || !o->promisc || strcmp(o->vm, ad->vm))
+			continue;
+		pmode_adapter_network(o, o->master_ifindex, &other);
+		if (other.kind != network->kind || other.id != network->id)
+			continue;
+		PMODE_SET_ERR_MSG_FMT(extack, NULL,
+				      "this VM already has promisc on in this network, on %s",
+				      o->dev->name);
+		return -EBUSY;
+	}
+	return 0;
+}
+
+void pmode_adapter_set_promisc(struct pmode_adapter *ad, bool on)
+{
+	ASSERT_RTNL();
+	if (ad->promisc == on)
+		return;
+	/* What was learned under an earlier promisc period is stale. */
+	pmode_learn_flush(&ad->learn);
+	WRITE_ONCE(ad->promisc, on);
+	if (on)
+		list_add(&ad->promisc_node, &pmode_promisc_list);
+	else
+		list_del(&ad->promisc_node);
+}
+
+/* The feature gate was disabled: every flag goes off, each one reported. */
+void pmode_adapter_all_promisc_off(void)
+{
+	struct pmode_adapter *ad, *tmp;
+
+	ASSERT_RTNL();
+	list_for_each_entry_safe(ad, tmp, &pmode_promisc_list, promisc_node) {
+		pmode_adapter_set_promisc(ad, false);
+		pmode_nl_notify_adapter(ad, PMODE_CMD_ADAPTER_SET,
+					PMODE_REASON_FEATURE_DISABLED);
+	}
+}
+
+struct pmode_cfg *pmode_cfg_dup(const struct pmode_adapter *ad)
+{
+	return kmemdup(pmode_cfg_rtnl(ad), sizeof(struct pmode_cfg),
+		       GFP_KERNEL);
+}
+
+/* Publish @cfg for the data path; the old one goes after a grace period. */
+void pmode_adapter_publish(struct pmode_adapter *ad, struct pmode_cfg *cfg)
+{
+	struct pmode_cfg *old;
+
+	old = rcu_replace_pointer(ad->cfg, cfg, lockdep_rtnl_is_held());
+	kfree_rcu(old, rcu);
+}
+
+static void adapter_free(struct pmode_adapter *ad)
+{
+	pmode_learn_free(&ad->learn);
+	kfree(rcu_access_pointer(ad->cfg));
+	free_percpu(ad->stats);
+	kfree(ad);
+}
+
+static void adapter_free_rcu(struct rcu_head *rcu)
+{
+	adapter_free(container_of(rcu, struct pmode_adapter, rcu));
+}
+
+/**
+ * pmode_adapter_create - register an adapter on a port
+ * @dev: the port, in the requester's namespace
+ * @p: what the request gave
+ * @extack: receives the reason of a refusal
+ *
+ * Return: the adapter, its hooks active, or an ERR_PTR().
+ */
+struct pmode_adapter *pmode_adapter_create(struct net_device *dev,
+					   const struct pmode_adapter_params *p,
+					   struct netlink_ext_ack *extack)
+{
+	struct pmode_net *pn = pmode_net(dev_net(dev));
+	struct net_device *master;
+	struct pmode_adapter *ad;
+	struct pmode_cfg *cfg;
+	int err;
+
+	ASSERT_RTNL();
+	err = port_check(dev, extack);
+	if (err)
+		return ERR_PTR(err);
+	ad = pmode_adapter_find(pn, dev);
+	if (ad) {
+		PMODE_SET_ERR_MSG_FMT(extack, NULL,
+				      "%s already has an adapter (VM %.32s)",
+				      dev->name, ad->vm);
+		return ERR_PTR(-EEXIST);
+	}
+
+	ad = kzalloc(sizeof(*ad), GFP_KERNEL);
+	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL);
+	if (!ad || !cfg)
+		goto err_nomem;
+	ad->stats = netdev_alloc_pcpu_stats(struct pmode_pcpu_stats);
+	if (!ad->stats)
+		goto err_nomem;
+
+	if (p->mac) {
+		ether_addr_copy(cfg->mac, p->mac);
+	} else {
+		err = peer_mac(dev, cfg->mac, extack);
+		if (err)
+			goto err;
+	}
+	RCU_INIT_POINTER(ad->cfg, cfg);
+	cfg = NULL;
+	pmode_learn_init(&ad->learn);
+	INIT_LIST_HEAD(&ad->promisc_node);
+	ad->dev = dev;
+	ad->pn = pn;
+	ad->owner = p->owner;
+	ad->has_network_id = p->has_network_id;
+	ad->network_id = p->network_id;
+	strscpy(ad->vm, p->vm, sizeof(ad->vm));
+	ad->vm_hash = vm_hash(ad->vm);
+	master = netdev_master_upper_dev_get(dev);
+	ad->master_ifindex = master ? master->ifindex : 0;
+
+	err = pmode_hooks_register(ad);
+	if (err) {
+		NL_SET_ERR_MSG(extack, "could not attach to the port's hooks");
+		goto err;
+	}
+	netdev_hold(dev, &ad->dev_tracker, GFP_KERNEL);
+	hash_add_rcu(pn->by_ifindex, &ad->index_node, dev->ifindex);
+	hash_add(pn->by_vm, &ad->vm_node, ad->vm_hash);
+	pn->count++;
+	pn->generation++;
+	return ad;
+
+err_nomem:
+	err = -ENOMEM;
+err:
+	kfree(cfg);
+	if (ad)
+		adapter_free(ad);
+	return ERR_PTR(err);
+}
+
+/**
+ * pmode_adapter_destroy - unregister an adapter and report it
+ * @ad: the adapter
+ * @why: what is reported as the reason
+ *
+ * The adapter is unpublished and its hooks removed at once; a hook or a
+ * dump still running on another CPU may hold it until the grace period
+ * ends, so it is freed only after that.
+ */
+void pmode_adapter_destroy(struct pmode_adapter *ad, enum pmode_reason why)
+{
+	struct pmode_net *pn = ad->pn;
+
+	ASSERT_RTNL();
+	pmode_nl_notify_adapter(ad, PMODE_CMD_ADAPTER_DEL, why);
+	if (ad->promisc)
+		list_del(&ad->promisc_node);
+	hash_del_rcu(&ad->index_node);
+	hash_del(&ad->vm_node);
+	pn->count--;
+	pn->generation++;
+	pmode_hooks_unregister(ad);
+	netdev_put(ad->dev, &ad->dev_tracker);
+	call_rcu(&ad->rcu, adapter_free_rcu);
+}
+
+void pmode_stats_add(struct pmode_adapter *ad, unsigned int stat)
+{
+	struct pmode_pcpu_stats *s = this_cpu_ptr(ad->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->cnt[stat]);
+	u64_stats_update_end(&s->syncp);
+}
+
+void pmode_stats_read(const struct pmode_adapter *ad, u64 *sum)
+{
+	unsigned int cpu, i, start;
+
+	memset(sum, 0, sizeof(*sum) * PMODE_NSTATS);
+	for_each_possible_cpu(cpu) {
+		const struct pmode_pcpu_stats *s = per_cpu_ptr(ad->stats, cpu);
+		u64 v[PMODE_NSTATS];
+
+		do {
+			start = u64_stats_fetch_begin(&s->syncp);
+			for (i = 0; i < PMODE_NSTATS; i++)
+				v[i] = u64_stats_read(&s->cnt[i]);
+		} while (u64_stats_fetch_retry(&s->syncp, start));
+		for (i = 0; i < PMODE_NSTATS; i++)
+			sum[i] += v[i];
+	}
+}
+
+static int __net_init pmode_net_init_one(struct net *net)
+{
+	struct pmode_net *pn = pmode_net(net);
+
+	pn->net = net;
+	hash_init(pn->by_ifindex);
+	hash_init(pn->by_vm);
+	return 0;
+}
+
+/*
+ * Registered as a pernet subsystem, so that in a dying namespace this runs
+ * after its devices are gone, and with them (through the port notifier) its
+ * adapters. What remains here is what module unload leaves.
+ */
+static void __net_exit pmode_net_exit_one(struct net *net)
+{
+	struct pmode_net *pn = pmode_net(net);
+	struct pmode_adapter *ad;
+	struct hlist_node *tmp;
+	unsigned int bkt;
+
+	rtnl_lock();
+	hash_for_each_safe(pn->by_ifindex, bkt, tmp, ad, index_node)
+		pmode_adapter_destroy(ad, PMODE_REASON_NETNS_EXIT);
+	rtnl_unlock();
+}
+
+static struct pernet_operations pmode_net_ops = {
+	.init = pmode_net_init_one,
+	.exit = pmode_net_exit_one,
+	.id = &pmode_net_id,
+	.size = sizeof(struct pmode_net),
+};
+
+int pmode_net_init(void)
+{
+	return register_pernet_subsys(&pmode_net_ops);
+}
+
+void pmode_net_uninit(void)
+{
+	unregister_pernet_subsys(&pmode_net_ops);
+}

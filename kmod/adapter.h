@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Adapters: one VM network adapter, registered on its host-side port.
+ */
+#ifndef _PMODE_ADAPTER_H
+#define _PMODE_ADAPTER_H
+
+#include "learn.h"
+
+#include <linux/hashtable.h>
+#include <linux/netdevice.h>
+#include <linux/netfilter.h>
+#include <linux/rtnetlink.h>
+#include <linux/u64_stats_sync.h>
+#include <linux/uidgid.h>
+#include <uapi/linux/pmode.h>
+
+/*
+ * What the data path reads for an adapter. A configuration is never changed
+ * once published: a change builds a copy, publishes it with
+ * rcu_replace_pointer() under RTNL and frees the old one after a grace
+ * period. The hooks read it with rcu_dereference().
+ */
+struct pmode_cfg {
+	struct rcu_head rcu;
+	u8 n_allowed;
+	u8 mac[ETH_ALEN] __aligned(2);
+	u8 allowed[PMODE_MAX_ALLOWED][ETH_ALEN] __aligned(2);
+};
+
+/* Per-CPU counters: one per drop reason, then these. */
+enum {
+	PMODE_STAT_PROMISC_TX = __PMODE_DROP_MAX,
+	PMODE_STAT_PROMISC_RX,
+	PMODE_NSTATS
+};
+
+struct pmode_pcpu_stats {
+	u64_stats_t cnt[PMODE_NSTATS];
+	struct u64_stats_sync syncp;
+};
+
+enum pmode_network_kind {
+	PMODE_NETWORK_NONE,	/* no master and no explicit id: alone */
+	PMODE_NETWORK_MASTER,	/* the port's master device, by ifindex */
+	PMODE_NETWORK_ID,	/* an explicit network id */
+};
+
+struct pmode_network {
+	enum pmode_network_kind kind;
+	u32 id;
+};
+
+struct pmode_net;
+
+/*
+ * struct pmode_adapter - a registered VM network adapter
+ *
+ * Created and destroyed under RTNL, which also serialises every change.
+ * Readers that do not hold RTNL (the hooks, dumps) find adapters under RCU
+ * and may only read @cfg (rcu_dereference()), @stats, @learn, and the fields
+ * fixed at creation (@dev, @vm, @owner, @network_id). The adapter is freed
+ * one grace period after it is unpublished and its hooks are unregistered.
+ */
+struct pmode_adapter {
+	/* data path */
+	struct pmode_cfg __rcu *cfg;
+	bool promisc;			/* WRITE_ONCE() under RTNL */
+	struct pmode_pcpu_stats __percpu *stats;
+	struct pmode_learn learn;
+	unsigned long violation_at;	/* jiffies of the last event sent */
+	atomic_t violations_suppressed;
+
+	/* fixed at creation */
+	struct net_device *dev;
+	struct pmode_net *pn;
+	kuid_t owner;			/* INVALID_UID when none */
+	bool has_network_id;
+	u32 network_id;
+	u32 vm_hash;
+	char vm[PMODE_VM_ID_MAXLEN + 1];
+
+	/* RTNL */
+	int master_ifindex;		/* 0: none; READ_ONCE() without RTNL */
+	struct hlist_node index_node;	/* pmode_net.by_ifindex, RCU */
+	struct hlist_node vm_node;	/* pmode_net.by_vm */
+	struct list_head promisc_node;	/* pmode_promisc_list, if promisc */
+	netdevice_tracker dev_tracker;
+	struct nf_hook_ops hook_ops[2];
+	struct rcu_head rcu;
+};
+
+#define PMODE_NET_HASH_BITS	8
+
+/*
+ * Per network namespace state. Written under RTNL; @by_ifindex is also
+ * walked under RCU by dumps and lookups that do not take RTNL.
+ */
+struct pmode_net {
+	struct net *net;
+	DECLARE_HASHTABLE(by_ifindex, PMODE_NET_HASH_BITS);
+	DECLARE_HASHTABLE(by_vm, PMODE_NET_HASH_BITS);
+	unsigned int count;
+	/* bumped on every change of the adapter set, for dump consistency */
+	unsigned int generation;
+};
+
+struct pmode_adapter_params {
+	const char *vm;
+	const u8 *mac;			/* NULL: the veth peer's */
+	bool has_network_id;
+	u32 network_id;
+	kuid_t owner;
+};
+
+struct pmode_net *pmode_net(const struct net *net);
+int pmode_net_init(void);
+void pmode_net_uninit(void);
+
+struct pmode_adapter *pmode_adapter_find(struct pmode_net *pn,
+					 const struct net_device *dev);
+struct pmode_adapter *pmode_adapter_find_rcu(struct pmode_net *pn,
+					     int ifindex);
+struct pmode_adapter *pmode_adapter_create(struct net_device *dev,
+					   const struct pmode_adapter_params *p,
+					   struct netlink_ext_ack *extack);
+void pmode_adapter_destroy(struct pmode_adapter *ad, enum pmode_reason why);
+
+struct pmode_cfg *pmode_cfg_dup(const struct pmode_adapter *ad);
+void pmode_adapter_publish(struct pmode_adapter *ad, struct pmode_cfg *cfg);
+int pmode_adapter_check_promisc(const struct pmode_adapter *ad,
+				const struct pmode_network *network,
+				struct netlink_ext_ack *extack);
+void pmode_adapter_network(const struct pmode_adapter *ad, int master_ifindex,
+			   struct pmode_network *network);
+void pmode_adapter_set_promisc(struct pmode_adapter *ad, bool on);
+void pmode_adapter_all_promisc_off(void);
+
+int pmode_mac_check(const u8 *mac, const struct nlattr *attr,
+		    struct netlink_ext_ack *extack);
+bool pmode_cfg_owns(const struct pmode_cfg *cfg, const u8 *mac);
+void pmode_stats_add(struct pmode_adapter *ad, unsigned int stat);
+void pmode_stats_read(const struct pmode_adapter *ad, u64 *sum);
+
+static inline struct pmode_cfg *pmode_cfg_rtnl(const struct pmode_adapter *ad)
+{
+	return rtnl_dereference(ad->cfg);
+}
+
+#endif /* _PMODE_ADAPTER_H */

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pmode: per-adapter promiscuous mode for virtual machine network adapters.
+ *
+ * A VM network adapter registered with pmode may transmit only from its own
+ * MAC, unless an authorised user turns promiscuous mode on for it; and no
+ * VM receives unicast meant for another, promiscuous or not.
+ */
+#include "adapter.h"
+#include "netlink.h"
+#include "perm.h"
+#include "port.h"
+
+#include <linux/module.h>
+#include <net/genetlink.h>
+
+static int __init pmode_init(void)
+{
+	int err;
+
+	err = pmode_net_init();
+	if (err)
+		goto err_net;
+	err = pmode_port_init();
+	if (err)
+		goto err_port;
+	err = pmode_nl_init();
+	if (err)
+		goto err_nl;
+	pr_info("per-adapter promiscuous mode, netlink family %s version %d\n",
+		PMODE_GENL_NAME, PMODE_GENL_VERSION);
+	return 0;
+
+err_nl:
+	pmode_port_uninit();
+err_port:
+	pmode_net_uninit();
+err_net:
+	return err;
+}
+
+static void __exit pmode_exit(void)
+{
+	/* No request can arrive once the family is gone... */
+	pmode_nl_uninit();
+	pmode_port_uninit();
+	/* ...so this removes every adapter for good. */
+	pmode_net_uninit();
+	pmode_perm_uninit();
+	/* Adapters are freed by RCU callbacks in this module. */
+	rcu_barrier();
+}
+
+module_init(pmode_init);
+module_exit(pmode_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Per-adapter promiscuous mode for VM network adapters");
+MODULE_AUTHOR("The pmode developers");
+MODULE_VERSION("0.1.0");
+MODULE_ALIAS_GENL_FAMILY(PMODE_GENL_NAME);

@@ -1,0 +1,825 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The generic netlink family "pmode". See include/uapi/linux/pmode.h for
+ * the attributes of each command and docs/netlink.md for the whole API.
+ *
+ * Requests that change state take RTNL, which orders them with the port
+ * notifier and with each other. Reads (get, dumps) take no lock: adapters
+ * are found under RCU, so nobody can stall the host by dumping in a loop.
+ */
+#include "netlink.h"
+#include "adapter.h"
+#include "compat.h"
+#include "perm.h"
+
+#include <linux/cred.h>
+#include <linux/etherdevice.h>
+#include <linux/rtnetlink.h>
+#include <net/genetlink.h>
+#include <net/sock.h>
+
+enum pmode_mcgrp { PMODE_MCGRP_NOTIFY_ID };
+
+static const struct genl_multicast_group pmode_mcgrps[] = {
+	[PMODE_MCGRP_NOTIFY_ID] = { .name = PMODE_MCGRP_NOTIFY },
+};
+
+static struct genl_family pmode_genl_family;
+
+/*
+ * Cleared, and a grace period waited for, before the family goes away, so
+ * that no notification is sent through a family being unregistered.
+ */
+static bool pmode_nl_live;
+
+static const struct nla_policy adapter_new_policy[PMODE_A_MAX + 1] = {
+	[PMODE_A_IFINDEX] = { .type = NLA_U32 },
+	[PMODE_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	/* Longer ids than the limit get a message of their own below. */
+	[PMODE_A_VM] = { .type = NLA_NUL_STRING },
+	[PMODE_A_MAC] = NLA_POLICY_EXACT_LEN(ETH_ALEN),
+	[PMODE_A_NETWORK] = { .type = NLA_U32 },
+	[PMODE_A_OWNER] = { .type = NLA_U32 },
+};
+
+static const struct nla_policy adapter_get_policy[PMODE_A_MAX + 1] = {
+	[PMODE_A_IFINDEX] = { .type = NLA_U32 },
+	[PMODE_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	[PMODE_A_VM] = { .type = NLA_NUL_STRING },
+};
+
+static const struct nla_policy adapter_set_policy[PMODE_A_MAX + 1] = {
+	[PMODE_A_IFINDEX] = { .type = NLA_U32 },
+	[PMODE_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	[PMODE_A_PROMISC] = NLA_POLICY_MAX(NLA_U8, 1),
+	[PMODE_A_AS_UID] = { .type = NLA_U32 },
+	[PMODE_A_MAC] = NLA_POLICY_EXACT_LEN(ETH_ALEN),
+	[PMODE_A_ALLOW_ADD] = NLA_POLICY_EXACT_LEN(ETH_ALEN),
+	[PMODE_A_ALLOW_DEL] = NLA_POLICY_EXACT_LEN(ETH_ALEN),
+};
+
+static const struct nla_policy feature_policy[PMODE_A_MAX + 1] = {
+	[PMODE_A_FEATURE] = NLA_POLICY_MAX(NLA_U8, 1),
+};
+
+static const struct nla_policy grant_policy[PMODE_A_MAX + 1] = {
+	[PMODE_A_UID] = { .type = NLA_U32 },
+};
+
+/* Callers of these hold CAP_NET_ADMIN over the namespace of the socket. */
+static bool ns_admin(const struct sk_buff *skb, struct genl_info *info)
+{
+	return netlink_ns_capable(skb, genl_info_net(info)->user_ns,
+				  CAP_NET_ADMIN);
+}
+
+static int need_ns_admin(const struct sk_buff *skb, struct genl_info *info,
+			 const char *what)
+{
+	if (ns_admin(skb, info))
+		return 0;
+	PMODE_SET_ERR_MSG_FMT(info->extack, NULL,
+			      "%s needs CAP_NET_ADMIN in the port's network namespace",
+			      what);
+	return -EPERM;
+}
+
+static int need_host_admin(const struct sk_buff *skb, struct genl_info *info,
+			   const char *what)
+{
+	if (netlink_capable(skb, CAP_NET_ADMIN))
+		return 0;
+	PMODE_SET_ERR_MSG_FMT(info->extack, NULL,
+			      "%s needs CAP_NET_ADMIN on the host (the initial user namespace)",
+			      what);
+	return -EPERM;
+}
+
+/* A uid from the request, in the requester's user namespace. */
+static int uid_attr(const struct nlattr *attr, kuid_t *uid,
+		    struct netlink_ext_ack *extack)
+{
+	*uid = make_kuid(current_user_ns(), nla_get_u32(attr));
+	if (uid_valid(*uid))
+		return 0;
+	PMODE_SET_ERR_MSG_FMT(extack, attr,
+			      "uid %u is not a user of your user namespace",
+			      nla_get_u32(attr));
+	return -EINVAL;
+}
+
+/*
+ * The port a request names, by exactly one of ifindex and name, in the
+ * requester's namespace. Under RTNL or RCU (@rcu).
+ */
+static struct net_device *port_dev(struct net *net, struct nlattr **attrs,
+				   bool rcu, struct netlink_ext_ack *extack)
+{
+	struct nlattr *index = attrs[PMODE_A_IFINDEX];
+	struct nlattr *name = attrs[PMODE_A_IFNAME];
+	struct net_device *dev;
+
+	if (!index == !name) {
+		NL_SET_ERR_MSG(extack,
+			       "name the port by ifindex or by ifname: exactly one of them");
+		return ERR_PTR(-EBADR);
+	}
+	if (index) {
+		dev = rcu ? dev_get_by_index_rcu(net, nla_get_u32(index)) :
+			    __dev_get_by_index(net, nla_get_u32(index));
+		if (!dev)
+			PMODE_SET_ERR_MSG_FMT(extack, index,
+					      "no device with ifindex %u in this network namespace",
+					      nla_get_u32(index));
+	} else {
+		dev = rcu ? dev_get_by_name_rcu(net, nla_data(name)) :
+			    __dev_get_by_name(net, nla_data(name));
+		if (!dev)
+			PMODE_SET_ERR_MSG_FMT(extack, name,
+					      "no device %s in this network namespace",
+					      (char *)nla_data(name));
+	}
+	return dev ?: ERR_PTR(-ENODEV);
+}
+
+/* The adapter on the port a request names. Under RTNL. */
+static struct pmode_adapter *port_adapter(struct genl_info *info)
+{
+	struct net *net = genl_info_net(info);
+	struct pmode_adapter *ad;
+	struct net_device *dev;
+
+	dev = port_dev(net, info->attrs, false, info->extack);
+	if (IS_ERR(dev))
+		return ERR_CAST(dev);
+	ad = pmode_adapter_find(pmode_net(net), dev);
+	if (!ad) {
+		PMODE_SET_ERR_MSG_FMT(info->extack, NULL,
+				      "%s has no adapter; register one with 'pmodectl adapter add'",
+				      dev->name);
+		return ERR_PTR(-ENOENT);
+	}
+	return ad;
+}
+
+static int put_maclist(struct sk_buff *skb, int type, const u8 (*macs)[ETH_ALEN],
+		       unsigned int n)
+{
+	struct nlattr *nest = nla_nest_start(skb, type);
+	unsigned int i;
+
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < n; i++)
+		if (nla_put(skb, PMODE_MACLIST_A_MAC, ETH_ALEN, macs[i]))
+			return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int put_learned_one(const u8 *mac, void *skb)
+{
+	return nla_put(skb, PMODE_MACLIST_A_MAC, ETH_ALEN, mac);
+}
+
+static int put_stats(struct sk_buff *skb, const struct pmode_adapter *ad)
+{
+	struct nlattr *nest;
+	u64 sum[PMODE_NSTATS];
+	unsigned int i;
+
+	BUILD_BUG_ON(PMODE_STATS_A_INVALID_SRC + PMODE_DROP_INVALID_SRC !=
+		     PMODE_STATS_A_INVALID_SRC ||
+		     PMODE_STATS_A_INVALID_SRC + PMODE_DROP_MALFORMED !=
+		     PMODE_STATS_A_MALFORMED ||
+		     PMODE_STATS_A_INVALID_SRC + PMODE_STAT_PROMISC_TX !=
+		     PMODE_STATS_A_PROMISC_TX ||
+		     PMODE_STATS_A_INVALID_SRC + PMODE_STAT_PROMISC_RX !=
+		     PMODE_STATS_A_PROMISC_RX);
+	pmode_stats_read(ad, sum);
+	nest = nla_nest_start(skb, PMODE_A_STATS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < PMODE_NSTATS; i++)
+		if (nla_put_u64_64bit(skb, PMODE_STATS_A_INVALID_SRC + i, sum[i],
+				      PMODE_STATS_A_PAD))
+			return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/*
+ * One adapter as a message. Under RTNL or RCU. Uids are shown in @ns.
+ * @why < 0: no reason attribute (replies to requests and dumps).
+ */
+static int fill_adapter(struct sk_buff *skb, struct pmode_adapter *ad,
+			u32 portid, u32 seq, int flags, u8 cmd, int why,
+			struct user_namespace *ns, struct netlink_callback *cb)
+{
+	const struct pmode_cfg *cfg = rcu_dereference_rtnl(ad->cfg);
+	int master = READ_ONCE(ad->master_ifindex);
+	bool promisc = READ_ONCE(ad->promisc);
+	struct nlattr *nest;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &pmode_genl_family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (cb)
+		genl_dump_check_consistent(cb, hdr);
+	if (nla_put_u32(skb, PMODE_A_IFINDEX, ad->dev->ifindex) ||
+	    nla_put_string(skb, PMODE_A_IFNAME, ad->dev->name) ||
+	    nla_put_string(skb, PMODE_A_VM, ad->vm) ||
+	    nla_put(skb, PMODE_A_MAC, ETH_ALEN, cfg->mac) ||
+	    (ad->has_network_id &&
+	     nla_put_u32(skb, PMODE_A_NETWORK, ad->network_id)) ||
+	    (master && nla_put_u32(skb, PMODE_A_MASTER, master)) ||
+	    (uid_valid(ad->owner) &&
+	     nla_put_u32(skb, PMODE_A_OWNER, from_kuid_munged(ns, ad->owner))) ||
+	    nla_put_u8(skb, PMODE_A_PROMISC, promisc) ||
+	    put_maclist(skb, PMODE_A_ALLOWED, cfg->allowed, cfg->n_allowed) ||
+	    put_stats(skb, ad) ||
+	    (why >= 0 && nla_put_u32(skb, PMODE_A_REASON, why)))
+		goto cancel;
+	nest = nla_nest_start(skb, PMODE_A_LEARNED);
+	if (!nest)
+		goto cancel;
+	if (promisc) {
+		rcu_read_lock();
+		if (pmode_learn_walk(&ad->learn, put_learned_one, skb)) {
+			rcu_read_unlock();
+			goto cancel;
+		}
+		rcu_read_unlock();
+	}
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+
+cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+/* Under RTNL. */
+void pmode_nl_notify_adapter(struct pmode_adapter *ad, u8 cmd,
+			     enum pmode_reason why)
+{
+	struct net *net = dev_net(ad->dev);
+	struct sk_buff *skb;
+
+	ASSERT_RTNL();
+	if (!pmode_nl_live ||
+	    !genl_has_listeners(&pmode_genl_family, net, PMODE_MCGRP_NOTIFY_ID))
+		return;
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb)
+		return;
+	if (fill_adapter(skb, ad, 0, 0, 0, cmd, why, net->user_ns, NULL)) {
+		nlmsg_free(skb);
+		return;
+	}
+	genlmsg_multicast_netns(&pmode_genl_family, net, skb, 0,
+				PMODE_MCGRP_NOTIFY_ID, GFP_KERNEL);
+}
+
+/* From the data path: softirq, under RCU. */
+void pmode_nl_notify_violation(struct pmode_adapter *ad, int reason,
+			       const u8 *mac, u32 suppressed)
+{
+	struct net *net = dev_net(ad->dev);
+	struct sk_buff *skb;
+	void *hdr;
+
+	if (!READ_ONCE(pmode_nl_live) ||
+	    !genl_has_listeners(&pmode_genl_family, net, PMODE_MCGRP_NOTIFY_ID))
+		return;
+	skb = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_ATOMIC);
+	if (!skb)
+		return;
+	hdr = genlmsg_put(skb, 0, 0, &pmode_genl_family, 0, PMODE_CMD_VIOLATION);
+	if (!hdr ||
+	    nla_put_u32(skb, PMODE_A_IFINDEX, ad->dev->ifindex) ||
+	    nla_put_string(skb, PMODE_A_IFNAME, ad->dev->name) ||
+	    nla_put_string(skb, PMODE_A_VM, ad->vm) ||
+	    nla_put_u32(skb, PMODE_A_DROP_REASON, reason) ||
+	    (mac && nla_put(skb, PMODE_A_OFFENDING_MAC, ETH_ALEN, mac)) ||
+	    nla_put_u32(skb, PMODE_A_SUPPRESSED, suppressed)) {
+		nlmsg_free(skb);
+		return;
+	}
+	genlmsg_end(skb, hdr);
+	genlmsg_multicast_netns(&pmode_genl_family, net, skb, 0,
+				PMODE_MCGRP_NOTIFY_ID, GFP_ATOMIC);
+}
+
+/* Gate and grants are host-wide: reported in every namespace. */
+static void notify_host(u8 cmd, int attr, u32 value)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	ASSERT_RTNL();
+	skb = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!skb)
+		return;
+	hdr = genlmsg_put(skb, 0, 0, &pmode_genl_family, 0, cmd);
+	if (!hdr || nla_put_u32(skb, attr, value)) {
+		nlmsg_free(skb);
+		return;
+	}
+	genlmsg_end(skb, hdr);
+	genlmsg_multicast_allns(&pmode_genl_family, skb, 0,
+				PMODE_MCGRP_NOTIFY_ID);
+}
+
+static int pmode_adapter_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pmode_adapter_params p = { .owner = INVALID_UID };
+	struct nlattr **attrs = info->attrs;
+	struct pmode_adapter *ad;
+	struct net_device *dev;
+	int err;
+
+	err = need_ns_admin(skb, info, "registering an adapter");
+	if (err)
+		return err;
+	if (GENL_REQ_ATTR_CHECK(info, PMODE_A_VM)) {
+		NL_SET_ERR_MSG(info->extack, "a VM id ('vm') is required");
+		return -EINVAL;
+	}
+	p.vm = nla_data(attrs[PMODE_A_VM]);
+	if (!*p.vm || strlen(p.vm) > PMODE_VM_ID_MAXLEN) {
+		PMODE_SET_ERR_MSG_FMT(info->extack, attrs[PMODE_A_VM],
+				      "a VM id is 1 to %d bytes long",
+				      PMODE_VM_ID_MAXLEN);
+		return -EINVAL;
+	}
+	if (attrs[PMODE_A_MAC]) {
+		p.mac = nla_data(attrs[PMODE_A_MAC]);
+		err = pmode_mac_check(p.mac, attrs[PMODE_A_MAC], info->extack);
+		if (err)
+			return err;
+	}
+	if (attrs[PMODE_A_NETWORK]) {
+		p.has_network_id = true;
+		p.network_id = nla_get_u32(attrs[PMODE_A_NETWORK]);
+	}
+	if (attrs[PMODE_A_OWNER]) {
+		err = uid_attr(attrs[PMODE_A_OWNER], &p.owner, info->extack);
+		if (err)
+			return err;
+	}
+
+	rtnl_lock();
+	dev = port_dev(genl_info_net(info), attrs, false, info->extack);
+	if (IS_ERR(dev)) {
+		err = PTR_ERR(dev);
+		goto out;
+	}
+	ad = pmode_adapter_create(dev, &p, info->extack);
+	if (IS_ERR(ad)) {
+		err = PTR_ERR(ad);
+		goto out;
+	}
+	pmode_nl_notify_adapter(ad, PMODE_CMD_ADAPTER_NEW, PMODE_REASON_REQUEST);
+out:
+	rtnl_unlock();
+	return err;
+}
+
+static int pmode_adapter_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pmode_adapter *ad;
+	int err;
+
+	err = need_ns_admin(skb, info, "removing an adapter");
+	if (err)
+		return err;
+	rtnl_lock();
+	ad = port_adapter(info);
+	if (IS_ERR(ad))
+		err = PTR_ERR(ad);
+	else
+		pmode_adapter_destroy(ad, PMODE_REASON_REQUEST);
+	rtnl_unlock();
+	return err;
+}
+
+/* Apply the MAC changes of a set request to a copy of the configuration. */
+static int edit_macs(struct pmode_cfg *cfg, struct genl_info *info)
+{
+	struct nlattr *mac = info->attrs[PMODE_A_MAC];
+	struct nlattr *add = info->attrs[PMODE_A_ALLOW_ADD];
+	struct nlattr *del = info->attrs[PMODE_A_ALLOW_DEL];
+	struct netlink_ext_ack *extack = info->extack;
+	unsigned int i;
+	int err;
+
+	if (del) {
+		for (i = 0; i < cfg->n_allowed; i++)
+			if (ether_addr_equal(cfg->allowed[i], nla_data(del)))
+				break;
+		if (i == cfg->n_allowed) {
+			PMODE_SET_ERR_MSG_FMT(extack, del,
+					      "%pM is not an allowed MAC of this adapter",
+					      nla_data(del));
+			return -ENOENT;
+		}
+		/* Keep the order in which they were added. */
+		memmove(cfg->allowed[i], cfg->allowed[i + 1],
+			(cfg->n_allowed - i - 1) * ETH_ALEN);
+		cfg->n_allowed--;
+	}
+	if (mac) {
+		err = pmode_mac_check(nla_data(mac), mac, extack);
+		if (err)
+			return err;
+		ether_addr_copy(cfg->mac, nla_data(mac));
+	}
+	if (add) {
+		err = pmode_mac_check(nla_data(add), add, extack);
+		if (err)
+			return err;
+		if (pmode_cfg_owns(cfg, nla_data(add))) {
+			PMODE_SET_ERR_MSG_FMT(extack, add,
+					      "%pM is already this adapter's MAC or allowed",
+					      nla_data(add));
+			return -EEXIST;
+		}
+		if (cfg->n_allowed == PMODE_MAX_ALLOWED) {
+			PMODE_SET_ERR_MSG_FMT(extack, add,
+					      "an adapter has at most %d allowed MACs; disallow one first",
+					      PMODE_MAX_ALLOWED);
+			return -ENOSPC;
+		}
+		ether_addr_copy(cfg->allowed[cfg->n_allowed++], nla_data(add));
+	}
+	return 0;
+}
+
+static int pmode_adapter_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **attrs = info->attrs;
+	bool macs = attrs[PMODE_A_MAC] || attrs[PMODE_A_ALLOW_ADD] ||
+		    attrs[PMODE_A_ALLOW_DEL];
+	struct pmode_perm_request req = {
+		.admin = ns_admin(skb, info),
+		.caller = current_uid(),
+		.as_attr = attrs[PMODE_A_AS_UID],
+	};
+	struct pmode_cfg *cfg = NULL;
+	struct pmode_network network;
+	struct pmode_adapter *ad;
+	bool promisc = false;
+	int err;
+
+	if (!attrs[PMODE_A_PROMISC] && !macs) {
+		NL_SET_ERR_MSG(info->extack,
+			       "nothing to change: give promisc, mac or an allowed MAC");
+		return -EINVAL;
+	}
+	if (macs) {
+		err = need_ns_admin(skb, info, "changing an adapter's MACs");
+		if (err)
+			return err;
+	}
+	if (attrs[PMODE_A_AS_UID]) {
+		if (!attrs[PMODE_A_PROMISC]) {
+			NL_SET_ERR_MSG_ATTR(info->extack, attrs[PMODE_A_AS_UID],
+					    "'as' names the user for a promisc change only");
+			return -EINVAL;
+		}
+		req.has_as = true;
+		err = uid_attr(attrs[PMODE_A_AS_UID], &req.as, info->extack);
+		if (err)
+			return err;
+	}
+
+	rtnl_lock();
+	ad = port_adapter(info);
+	if (IS_ERR(ad)) {
+		err = PTR_ERR(ad);
+		goto out;
+	}
+	if (attrs[PMODE_A_PROMISC]) {
+		promisc = nla_get_u8(attrs[PMODE_A_PROMISC]);
+		req.gate = pmode_gate_enabled();
+		req.owner = ad->owner;
+		req.ifname = ad->dev->name;
+		err = pmode_perm_promisc(&req, pmode_grant_test, info->extack);
+		if (err)
+			goto out;
+		pmode_adapter_network(ad, ad->master_ifindex, &network);
+		if (promisc) {
+			err = pmode_adapter_check_promisc(ad, &network,
+							  info->extack);
+			if (err)
+				goto out;
+		}
+	}
+	if (macs) {
+		cfg = pmode_cfg_dup(ad);
+		if (!cfg) {
+			err = -ENOMEM;
+			goto out;
+		}
+		err = edit_macs(cfg, info);
+		if (err)
+			goto out;
+	}
+
+	/* Nothing can fail from here on: the request applies whole. */
+	if (cfg)
+		pmode_adapter_publish(ad, cfg);
+	cfg = NULL;
+	if (attrs[PMODE_A_PROMISC])
+		pmode_adapter_set_promisc(ad, promisc);
+	pmode_nl_notify_adapter(ad, PMODE_CMD_ADAPTER_SET, PMODE_REASON_REQUEST);
+out:
+	rtnl_unlock();
+	kfree(cfg);
+	return err;
+}
+
+static int pmode_adapter_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct net *net = genl_info_net(info);
+	struct pmode_adapter *ad;
+	struct net_device *dev;
+	struct sk_buff *msg;
+	int err;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	rcu_read_lock();
+	dev = port_dev(net, info->attrs, true, info->extack);
+	if (IS_ERR(dev)) {
+		err = PTR_ERR(dev);
+		goto err_unlock;
+	}
+	ad = pmode_adapter_find_rcu(pmode_net(net), dev->ifindex);
+	if (!ad) {
+		PMODE_SET_ERR_MSG_FMT(info->extack, NULL, "%s has no adapter",
+				      dev->name);
+		err = -ENOENT;
+		goto err_unlock;
+	}
+	err = fill_adapter(msg, ad, info->snd_portid, info->snd_seq, 0,
+			   PMODE_CMD_ADAPTER_GET, -1, current_user_ns(), NULL);
+	rcu_read_unlock();
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return genlmsg_reply(msg, info);
+
+err_unlock:
+	rcu_read_unlock();
+	nlmsg_free(msg);
+	return err;
+}
+
+/* Where a dump stands, in cb->ctx, between calls. */
+struct adapter_dump_ctx {
+	unsigned int bucket;
+	unsigned int skip;	/* entries of @bucket already done */
+};
+
+static int pmode_adapter_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct adapter_dump_ctx *ctx = (struct adapter_dump_ctx *)cb->ctx;
+	struct nlattr **attrs = genl_dumpit_info(cb)->attrs;
+	struct pmode_net *pn = pmode_net(sock_net(skb->sk));
+	const char *vm = NULL;
+	struct pmode_adapter *ad;
+	int ifindex = 0;
+	unsigned int i;
+	int err = 0;
+
+	BUILD_BUG_ON(sizeof(*ctx) > sizeof(cb->ctx));
+	rcu_read_lock();
+	if (attrs[PMODE_A_IFINDEX] || attrs[PMODE_A_IFNAME]) {
+		struct net_device *dev = port_dev(sock_net(skb->sk), attrs,
+						  true, cb->extack);
+
+		if (IS_ERR(dev)) {
+			err = PTR_ERR(dev);
+			goto out;
+		}
+		ifindex = dev->ifindex;
+	}
+	if (attrs[PMODE_A_VM])
+		vm = nla_data(attrs[PMODE_A_VM]);
+
+	cb->seq = READ_ONCE(pn->generation);
+	for (; ctx->bucket < HASH_SIZE(pn->by_ifindex); ctx->bucket++) {
+		i = 0;
+		hlist_for_each_entry_rcu(ad, &pn->by_ifindex[ctx->bucket],
+					 index_node) {
+			if (i++ < ctx->skip)
+				continue;
+			if ((ifindex && ad->dev->ifindex != ifindex) ||
+			    (vm && strcmp(ad->vm, vm)))
+				continue;
+			if (fill_adapter(skb, ad, NETLINK_CB(cb->skb).portid,
+					 cb->nlh->nlmsg_seq, NLM_F_MULTI,
+					 PMODE_CMD_ADAPTER_GET, -1,
+					 current_user_ns(), cb)) {
+				ctx->skip = i - 1;
+				goto out;
+			}
+		}
+		ctx->skip = 0;
+	}
+out:
+	rcu_read_unlock();
+	return err ?: skb->len;
+}
+
+static int fill_feature(struct sk_buff *msg, u32 portid, u32 seq, u8 cmd)
+{
+	void *hdr = genlmsg_put(msg, portid, seq, &pmode_genl_family, 0, cmd);
+
+	if (!hdr || nla_put_u8(msg, PMODE_A_FEATURE, pmode_gate_enabled()))
+		return -EMSGSIZE;
+	genlmsg_end(msg, hdr);
+	return 0;
+}
+
+static int pmode_feature_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sk_buff *msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+
+	if (!msg)
+		return -ENOMEM;
+	if (fill_feature(msg, info->snd_portid, info->snd_seq,
+			 PMODE_CMD_FEATURE_GET)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+static int pmode_feature_set(struct sk_buff *skb, struct genl_info *info)
+{
+	bool enable;
+	int err;
+
+	err = need_host_admin(skb, info, "changing the feature gate");
+	if (err)
+		return err;
+	if (GENL_REQ_ATTR_CHECK(info, PMODE_A_FEATURE)) {
+		NL_SET_ERR_MSG(info->extack, "say whether to enable the feature");
+		return -EINVAL;
+	}
+	enable = nla_get_u8(info->attrs[PMODE_A_FEATURE]);
+	rtnl_lock();
+	if (enable != pmode_gate_enabled()) {
+		pmode_gate_set(enable);
+		if (!enable)
+			pmode_adapter_all_promisc_off();
+		notify_host(PMODE_CMD_FEATURE_SET, PMODE_A_FEATURE, enable);
+	}
+	rtnl_unlock();
+	return 0;
+}
+
+static int pmode_grant_change(struct sk_buff *skb, struct genl_info *info)
+{
+	bool add = info->genlhdr->cmd == PMODE_CMD_GRANT_NEW;
+	struct nlattr *attr = info->attrs[PMODE_A_UID];
+	kuid_t uid;
+	int err;
+
+	err = need_host_admin(skb, info, "changing grants");
+	if (err)
+		return err;
+	if (GENL_REQ_ATTR_CHECK(info, PMODE_A_UID)) {
+		NL_SET_ERR_MSG(info->extack, "a uid is required");
+		return -EINVAL;
+	}
+	err = uid_attr(attr, &uid, info->extack);
+	if (err)
+		return err;
+	rtnl_lock();
+	err = add ? pmode_grant_add(uid) : pmode_grant_del(uid);
+	if (!err)
+		notify_host(info->genlhdr->cmd, PMODE_A_UID,
+			    from_kuid_munged(&init_user_ns, uid));
+	rtnl_unlock();
+	if (err == -EEXIST)
+		PMODE_SET_ERR_MSG_FMT(info->extack, attr,
+				      "uid %u already holds the grant",
+				      nla_get_u32(attr));
+	else if (err == -ENOENT)
+		PMODE_SET_ERR_MSG_FMT(info->extack, attr,
+				      "uid %u holds no grant", nla_get_u32(attr));
+	return err;
+}
+
+static int pmode_grant_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	unsigned long *index = (unsigned long *)&cb->args[0];
+	struct user_namespace *ns = current_user_ns();
+	unsigned long at;
+	kuid_t uid;
+	void *hdr;
+
+	for (at = *index; !pmode_grant_next(index, &uid); at = *index) {
+		/* Users the reader's namespace cannot name stay hidden. */
+		if (from_kuid(ns, uid) == (uid_t)-1)
+			continue;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &pmode_genl_family,
+				  NLM_F_MULTI, PMODE_CMD_GRANT_GET);
+		if (!hdr)
+			goto full;
+		if (nla_put_u32(skb, PMODE_A_UID, from_kuid(ns, uid))) {
+			genlmsg_cancel(skb, hdr);
+			goto full;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	return skb->len;
+full:
+	*index = at;
+	return skb->len;
+}
+
+static const struct genl_ops pmode_genl_ops[] = {
+	{
+		.cmd = PMODE_CMD_ADAPTER_NEW,
+		.doit = pmode_adapter_new,
+		.policy = adapter_new_policy,
+		.maxattr = PMODE_A_MAX,
+	}, {
+		.cmd = PMODE_CMD_ADAPTER_DEL,
+		.doit = pmode_adapter_del,
+		.policy = adapter_get_policy,
+		.maxattr = PMODE_A_IFNAME,
+	}, {
+		.cmd = PMODE_CMD_ADAPTER_SET,
+		.doit = pmode_adapter_set,
+		.policy = adapter_set_policy,
+		.maxattr = PMODE_A_MAX,
+	}, {
+		.cmd = PMODE_CMD_ADAPTER_GET,
+		.doit = pmode_adapter_get,
+		.dumpit = pmode_adapter_dump,
+		.policy = adapter_get_policy,
+		.maxattr = PMODE_A_VM,
+	}, {
+		.cmd = PMODE_CMD_FEATURE_GET,
+		.doit = pmode_feature_get,
+	}, {
+		.cmd = PMODE_CMD_FEATURE_SET,
+		.doit = pmode_feature_set,
+		.policy = feature_policy,
+		.maxattr = PMODE_A_MAX,
+	}, {
+		.cmd = PMODE_CMD_GRANT_NEW,
+		.doit = pmode_grant_change,
+		.policy = grant_policy,
+		.maxattr = PMODE_A_MAX,
+	}, {
+		.cmd = PMODE_CMD_GRANT_DEL,
+		.doit = pmode_grant_change,
+		.policy = grant_policy,
+		.maxattr = PMODE_A_MAX,
+	}, {
+		.cmd = PMODE_CMD_GRANT_GET,
+		.dumpit = pmode_grant_dump,
+	},
+};
+
+static struct genl_family pmode_genl_family __ro_after_init = {
+	.name = PMODE_GENL_NAME,
+	.version = PMODE_GENL_VERSION,
+	.netnsok = true,
+	.parallel_ops = true,
+	.module = THIS_MODULE,
+	.ops = pmode_genl_ops,
+	.n_ops = ARRAY_SIZE(pmode_genl_ops),
+	.resv_start_op = PMODE_CMD_VIOLATION + 1,
+	.mcgrps = pmode_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(pmode_mcgrps),
+};
+
+int pmode_nl_init(void)
+{
+	int err = genl_register_family(&pmode_genl_family);
+
+	if (!err)
+		WRITE_ONCE(pmode_nl_live, true);
+	return err;
+}
+
+void pmode_nl_uninit(void)
+{
+	WRITE_ONCE(pmode_nl_live, false);
+	/* Hooks notify under RCU: let those already running finish. */
+	synchronize_net();
+	genl_unregister_family(&pmode_genl_family);
+}

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The generic netlink family "pmode": requests and notifications.
+ */
+#ifndef _PMODE_NETLINK_H
+#define _PMODE_NETLINK_H
+
+#include <linux/types.h>
+#include <linux/uidgid.h>
+#include <uapi/linux/pmode.h>
+
+struct pmode_adapter;
+
+int pmode_nl_init(void);
+void pmode_nl_uninit(void);
+
+void pmode_nl_notify_adapter(struct pmode_adapter *ad, u8 cmd,
+			     enum pmode_reason why);
+void pmode_nl_notify_violation(struct pmode_adapter *ad, int reason,
+			       const u8 *mac, u32 suppressed);
+
+#endif /* _PMODE_NETLINK_H */

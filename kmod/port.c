@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Ports come and go under our feet: an adapter follows its port. A port
+ * deleted, moved to another namespace or dying with its namespace takes
+ * its adapter with it. A port moved to another master changes the
+ * adapter's network, which must keep the one-per-VM-per-network rule: a
+ * move that would break it is refused before it happens.
+ */
+#include "port.h"
+#include "adapter.h"
+#include "compat.h"
+#include "netlink.h"
+
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+#include <net/net_namespace.h>
+
+static enum pmode_reason unregister_reason(const struct net_device *dev)
+{
+	if (!check_net(dev_net(dev)))
+		return PMODE_REASON_NETNS_EXIT;
+	/* A device changing namespace is unregistered while still registered. */
+	if (dev->reg_state == NETREG_REGISTERED)
+		return PMODE_REASON_PORT_MOVED;
+	return PMODE_REASON_PORT_DELETED;
+}
+
+/* Refuse to link a promiscuous port where its VM already holds promisc. */
+static int pre_change_upper(struct pmode_adapter *ad,
+			    struct netdev_notifier_changeupper_info *info)
+{
+	struct netlink_ext_ack *extack;
+	struct pmode_network network;
+	int err;
+
+	if (!info->master || !info->linking || !ad->promisc)
+		return 0;
+	extack = netdev_notifier_info_to_extack(&info->info);
+	pmode_adapter_network(ad, info->upper_dev->ifindex, &network);
+	err = pmode_adapter_check_promisc(ad, &network, extack);
+	if (err)
+		PMODE_SET_ERR_MSG_FMT(extack, NULL,
+				      "pmode: VM %.20s already has promisc in %s's network, on another port",
+				      ad->vm, info->upper_dev->name);
+	return err;
+}
+
+/*
+ * The master changed. A conflict can only arise here if the move could not
+ * be refused; then the moved adapter gives up promisc, and says so.
+ */
+static void change_upper(struct pmode_adapter *ad,
+			 struct netdev_notifier_changeupper_info *info)
+{
+	struct pmode_network network;
+	int master;
+
+	if (!info->master)
+		return;
+	master = info->linking ? info->upper_dev->ifindex : 0;
+	if (master == ad->master_ifindex)
+		return;
+	WRITE_ONCE(ad->master_ifindex, master);
+	pmode_adapter_network(ad, master, &network);
+	if (ad->promisc && pmode_adapter_check_promisc(ad, &network, NULL))
+		pmode_adapter_set_promisc(ad, false);
+	pmode_nl_notify_adapter(ad, PMODE_CMD_ADAPTER_SET,
+				PMODE_REASON_NETWORK_CHANGED);
+}
+
+static int pmode_port_event(struct notifier_block *nb, unsigned long event,
+			    void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct pmode_adapter *ad;
+
+	switch (event) {
+	case NETDEV_UNREGISTER:
+	case NETDEV_PRECHANGEUPPER:
+	case NETDEV_CHANGEUPPER:
+		break;
+	default:
+		return NOTIFY_DONE;
+	}
+	ad = pmode_adapter_find(pmode_net(dev_net(dev)), dev);
+	if (!ad)
+		return NOTIFY_DONE;
+
+	switch (event) {
+	case NETDEV_UNREGISTER:
+		pmode_adapter_destroy(ad, unregister_reason(dev));
+		break;
+	case NETDEV_PRECHANGEUPPER:
+		return notifier_from_errno(pre_change_upper(ad, ptr));
+	case NETDEV_CHANGEUPPER:
+		change_upper(ad, ptr);
+		break;
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block pmode_port_notifier = {
+	.notifier_call = pmode_port_event,
+};
+
+int pmode_port_init(void)
+{
+	return register_netdevice_notifier(&pmode_port_notifier);
+}
+
+void pmode_port_uninit(void)
+{
+	unregister_netdevice_notifier(&pmode_port_notifier);
+}

@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Judging frames. Pure functions of a frame and an adapter's configuration,
+ * called from the hooks in softirq context under RCU, and from KUnit.
+ *
+ * Offsets here count from skb->data. On ingress the data pointer stands
+ * after the Ethernet header, on egress at it; skb_mac_offset() tells which.
+ * A VLAN tag the device or the stack moved out of the frame
+ * (skb_vlan_tag_present()) is not in the data; tags still in the data are
+ * skipped, however many are stacked.
+ */
+#include "verdict.h"
+#include "adapter.h"
+#include "learn.h"
+
+#include <linux/etherdevice.h>
+#include <linux/icmpv6.h>
+#include <linux/if_arp.h>
+#include <linux/if_vlan.h>
+#include <linux/ipv6.h>
+#include <net/ipv6.h>
+#include <net/ndisc.h>
+
+/* Deeper stacks than this are not walked: such a frame is malformed. */
+#define PMODE_MAX_VLAN_DEPTH	8
+
+static const struct ethhdr *frame_eth(const struct sk_buff *skb,
+				      struct ethhdr *buf)
+{
+	if (!skb_mac_header_was_set(skb))
+		return NULL;
+	return skb_header_pointer(skb, skb_mac_offset(skb), sizeof(*buf), buf);
+}
+
+/*
+ * Find the protocol of the payload and its offset, past any VLAN tags that
+ * are still in the data. Returns false for a truncated or absurd frame.
+ */
+static bool payload(const struct sk_buff *skb, const struct ethhdr *eth,
+		    __be16 *proto, int *off)
+{
+	int depth;
+
+	*proto = eth->h_proto;
+	*off = skb_mac_offset(skb) + ETH_HLEN;
+	for (depth = 0; eth_type_vlan(*proto); depth++) {
+		struct vlan_hdr _vh;
+		const struct vlan_hdr *vh;
+
+		if (depth == PMODE_MAX_VLAN_DEPTH)
+			return false;
+		vh = skb_header_pointer(skb, *off, sizeof(_vh), &_vh);
+		if (!vh)
+			return false;
+		*proto = vh->h_vlan_encapsulated_proto;
+		*off += VLAN_HLEN;
+	}
+	return true;
+}
+
+/* The sender hardware address of an Ethernet/IPv4 ARP packet. */
+static int judge_arp(const struct sk_buff *skb, int off,
+		     const struct pmode_cfg *cfg, const u8 **offender, u8 *buf)
+{
+	struct arphdr _ah;
+	const struct arphdr *ah;
+	const u8 *sha;
+
+	ah = skb_header_pointer(skb, off, sizeof(_ah), &_ah);
+	if (!ah)
+		return PMODE_DROP_MALFORMED;
+	/* Only Ethernet ARP names an Ethernet address we could judge. */
+	if (ah->ar_hrd != htons(ARPHRD_ETHER) || ah->ar_hln != ETH_ALEN)
+		return PMODE_PASS;
+	sha = skb_header_pointer(skb, off + sizeof(*ah), ETH_ALEN, buf);
+	if (!sha)
+		return PMODE_DROP_MALFORMED;
+	if (pmode_cfg_owns(cfg, sha))
+		return PMODE_PASS;
+	*offender = sha;
+	return PMODE_DROP_FORGED_ARP;
+}
+
+/* Where the options of an ND message of @type start, from its ICMPv6 header. */
+static int nd_options_offset(u8 type)
+{
+	switch (type) {
+	case NDISC_ROUTER_SOLICITATION:
+		return sizeof(struct icmp6hdr);
+	case NDISC_ROUTER_ADVERTISEMENT:
+		return sizeof(struct ra_msg);
+	case NDISC_NEIGHBOUR_SOLICITATION:
+	case NDISC_NEIGHBOUR_ADVERTISEMENT:
+		return sizeof(struct nd_msg);
+	case NDISC_REDIRECT:
+		return sizeof(struct rd_msg);
+	default:
+		return -1;
+	}
+}
+
+/* The link-layer address options of an IPv6 neighbour discovery message. */
+static int judge_nd(const struct sk_buff *skb, int off,
+		    const struct pmode_cfg *cfg, const u8 **offender, u8 *buf)
+{
+	struct ipv6hdr _ip6;
+	const struct ipv6hdr *ip6;
+	struct icmp6hdr _icmp;
+	const struct icmp6hdr *icmp;
+	__be16 frag_off;
+	u8 nexthdr;
+	int end, opt;
+
+	ip6 = skb_header_pointer(skb, off, sizeof(_ip6), &_ip6);
+	if (!ip6)
+		return PMODE_DROP_MALFORMED;
+	end = min_t(int, skb->len, off + sizeof(*ip6) + ntohs(ip6->payload_len));
+	nexthdr = ip6->nexthdr;
+	off += sizeof(*ip6);
+	if (nexthdr != IPPROTO_ICMPV6) {
+		if (!ipv6_ext_hdr(nexthdr))
+			return PMODE_PASS;
+		off = ipv6_skip_exthdr(skb, off, &nexthdr, &frag_off);
+		/* A later fragment carries no header to judge. */
+		if (off < 0 || nexthdr != IPPROTO_ICMPV6 || frag_off)
+			return PMODE_PASS;
+	}
+	icmp = skb_header_pointer(skb, off, sizeof(_icmp), &_icmp);
+	if (!icmp)
+		return PMODE_DROP_MALFORMED;
+	opt = nd_options_offset(icmp->icmp6_type);
+	if (opt < 0)
+		return PMODE_PASS;
+
+	for (opt += off; opt + 2 <= end; ) {
+		u8 _o[2];
+		const u8 *o;
+		const u8 *lladdr;
+
+		o = skb_header_pointer(skb, opt, sizeof(_o), _o);
+		if (!o)
+			return PMODE_DROP_MALFORMED;
+		if (!o[1])	/* a zero length would never end */
+			return PMODE_DROP_MALFORMED;
+		if (o[0] == ND_OPT_SOURCE_LL_ADDR ||
+		    o[0] == ND_OPT_TARGET_LL_ADDR) {
+			if (opt + 2 + ETH_ALEN > end)
+				return PMODE_DROP_MALFORMED;
+			lladdr = skb_header_pointer(skb, opt + 2, ETH_ALEN, buf);
+			if (!lladdr)
+				return PMODE_DROP_MALFORMED;
+			if (!pmode_cfg_owns(cfg, lladdr)) {
+				*offender = lladdr;
+				return PMODE_DROP_FORGED_ND;
+			}
+		}
+		opt += o[1] * 8;
+	}
+	return PMODE_PASS;
+}
+
+/**
+ * pmode_judge_tx - judge a frame the VM transmits
+ * @skb: the frame, as it arrives at the port from the VM
+ * @cfg: the adapter's configuration
+ * @promisc: whether the adapter is promiscuous
+ * @offender: set, for a drop or %PMODE_PASS_PROMISC, to the address judged
+ * @buf: ETH_ALEN bytes @offender may point into
+ *
+ * Return: a drop reason, %PMODE_PASS or %PMODE_PASS_PROMISC.
+ */
+int pmode_judge_tx(const struct sk_buff *skb, const struct pmode_cfg *cfg,
+		   bool promisc, const u8 **offender, u8 *buf)
+{
+	struct ethhdr _eth;
+	const struct ethhdr *eth;
+	__be16 proto;
+	int off;
+
+	eth = frame_eth(skb, &_eth);
+	if (unlikely(!eth)) {
+		*offender = NULL;
+		return PMODE_DROP_MALFORMED;
+	}
+	if (unlikely(!is_valid_ether_addr(eth->h_source))) {
+		*offender = memcpy(buf, eth->h_source, ETH_ALEN);
+		return PMODE_DROP_INVALID_SRC;
+	}
+	if (!pmode_cfg_owns(cfg, eth->h_source)) {
+		*offender = memcpy(buf, eth->h_source, ETH_ALEN);
+		return promisc ? PMODE_PASS_PROMISC : PMODE_DROP_FORGED_SRC;
+	}
+	/* With promisc on, any address inside the frame may be used too. */
+	if (promisc)
+		return PMODE_PASS;
+
+	proto = eth->h_proto;
+	if (likely(proto == htons(ETH_P_IP)))
+		return PMODE_PASS;
+	if (!payload(skb, eth, &proto, &off))
+		return PMODE_DROP_MALFORMED;
+	if (proto == htons(ETH_P_ARP))
+		return judge_arp(skb, off, cfg, offender, buf);
+	if (proto == htons(ETH_P_IPV6))
+		return judge_nd(skb, off, cfg, offender, buf);
+	return PMODE_PASS;
+}
+
+/**
+ * pmode_judge_rx - judge a frame delivered to the VM
+ * @skb: the frame, as it leaves the port towards the VM
+ * @cfg: the adapter's configuration
+ * @promisc: whether the adapter is promiscuous
+ * @learn: the MACs the adapter has transmitted from, used when promiscuous
+ *
+ * Return: %PMODE_DROP_FOREIGN_DST, %PMODE_DROP_MALFORMED, %PMODE_PASS or
+ * %PMODE_PASS_PROMISC (delivered to a learned MAC).
+ */
+int pmode_judge_rx(const struct sk_buff *skb, const struct pmode_cfg *cfg,
+		   bool promisc, struct pmode_learn *learn)
+{
+	struct ethhdr _eth;
+	const struct ethhdr *eth;
+
+	eth = frame_eth(skb, &_eth);
+	if (unlikely(!eth))
+		return PMODE_DROP_MALFORMED;
+	if (is_multicast_ether_addr(eth->h_dest) ||
+	    pmode_cfg_owns(cfg, eth->h_dest))
+		return PMODE_PASS;
+	if (promisc && pmode_learn_lookup(learn, eth->h_dest))
+		return PMODE_PASS_PROMISC;
+	return PMODE_DROP_FOREIGN_DST;
+}
