@@ -149,11 +149,27 @@ void pmode_adapter_network(const struct pmode_adapter *ad, int master_ifindex,
 
 /*
  * May @ad have promisc on in @network? At most one adapter of a VM in a
- * network may: -EBUSY, naming the holder, if another has it.
+ * network may: if another has it, -EBUSY with a message naming it.
  */
 int pmode_adapter_check_promisc(const struct pmode_adapter *ad,
 				const struct pmode_network *network,
 				struct netlink_ext_ack *extack)
+{
+	const struct pmode_adapter *holder = pmode_adapter_promisc_holder(ad,
+									  network);
+
+	if (!holder)
+		return 0;
+	PMODE_SET_ERR_MSG_FMT(extack, NULL,
+			      "VM %.16s already has promisc on in this network, on %s",
+			      ad->vm, holder->dev->name);
+	return -EBUSY;
+}
+
+/* The adapter of @ad's VM that has promisc on in @network, if any. */
+const struct pmode_adapter *
+pmode_adapter_promisc_holder(const struct pmode_adapter *ad,
+			     const struct pmode_network *network)
 {
 	struct pmode_net *pn = ad->pn;
 	struct pmode_network other;
@@ -161,19 +177,15 @@ int pmode_adapter_check_promisc(const struct pmode_adapter *ad,
 
 	ASSERT_RTNL();
 	if (network->kind == PMODE_NETWORK_NONE)
-		return 0;
+		return NULL;
 	hash_for_each_possible(pn->by_vm, o, vm_node, ad->vm_hash) {
 		if (o == ad || !o->promisc || strcmp(o->vm, ad->vm))
 			continue;
 		pmode_adapter_network(o, o->master_ifindex, &other);
-		if (other.kind != network->kind || other.id != network->id)
-			continue;
-		PMODE_SET_ERR_MSG_FMT(extack, NULL,
-				      "this VM already has promisc on in this network, on %s",
-				      o->dev->name);
-		return -EBUSY;
+		if (other.kind == network->kind && other.id == network->id)
+			return o;
 	}
-	return 0;
+	return NULL;
 }
 
 void pmode_adapter_set_promisc(struct pmode_adapter *ad, bool on)

@@ -128,6 +128,9 @@ void pmode_adapter_destroy(struct pmode_adapter *ad, enum pmode_reason why);
 
 struct pmode_cfg *pmode_cfg_dup(const struct pmode_adapter *ad);
 void pmode_adapter_publish(struct pmode_adapter *ad, struct pmode_cfg *cfg);
+const struct pmode_adapter *
+pmode_adapter_promisc_holder(const struct pmode_adapter *ad,
+			     const struct pmode_network *network);
 int pmode_adapter_check_promisc(const struct pmode_adapter *ad,
 				const struct pmode_network *network,
 				struct netlink_ext_ack *extack);

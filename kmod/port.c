@@ -29,20 +29,19 @@ static enum pmode_reason unregister_reason(const struct net_device *dev)
 static int pre_change_upper(struct pmode_adapter *ad,
 			    struct netdev_notifier_changeupper_info *info)
 {
-	struct netlink_ext_ack *extack;
+	const struct pmode_adapter *holder;
 	struct pmode_network network;
-	int err;
 
 	if (!info->master || !info->linking || !ad->promisc)
 		return 0;
-	extack = netdev_notifier_info_to_extack(&info->info);
 	pmode_adapter_network(ad, info->upper_dev->ifindex, &network);
-	err = pmode_adapter_check_promisc(ad, &network, extack);
-	if (err)
-		PMODE_SET_ERR_MSG_FMT(extack, NULL,
-				      "pmode: VM %.20s already has promisc in %s's network, on another port",
-				      ad->vm, info->upper_dev->name);
-	return err;
+	holder = pmode_adapter_promisc_holder(ad, &network);
+	if (!holder)
+		return 0;
+	PMODE_SET_ERR_MSG_FMT(netdev_notifier_info_to_extack(&info->info), NULL,
+			      "pmode: VM %.16s has promisc on in that network, on %s",
+			      ad->vm, holder->dev->name);
+	return -EBUSY;
 }
 
 /*
@@ -62,7 +61,7 @@ static void change_upper(struct pmode_adapter *ad,
 		return;
 	WRITE_ONCE(ad->master_ifindex, master);
 	pmode_adapter_network(ad, master, &network);
-	if (ad->promisc && pmode_adapter_check_promisc(ad, &network, NULL))
+	if (ad->promisc && pmode_adapter_promisc_holder(ad, &network))
 		pmode_adapter_set_promisc(ad, false);
 	pmode_nl_notify_adapter(ad, PMODE_CMD_ADAPTER_SET,
 				PMODE_REASON_NETWORK_CHANGED);
