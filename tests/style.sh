@@ -1,0 +1,59 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The kernel-side code's hygiene, as TAP lines: checkpatch.pl --strict
+# (taken from Debian's linux-source) and a W=1 C=1 (sparse) build with no
+# warning.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+"$top/tests/deps.sh" build kunit >&2 || exit 1
+
+n=0
+fails=0
+result() {	# result OK DESCRIPTION [DETAILS FILE]
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		fails=$((fails + 1))
+		[ -n "${3:-}" ] && sed 's/^/# /' "$3" | head -40
+	fi
+}
+
+cache=${PMODE_CACHE:-/var/cache/pmode}
+src=$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -n1)
+cp_dir=$cache/checkpatch-$(basename "$src" .tar.xz)
+if [ ! -x "$cp_dir/scripts/checkpatch.pl" ]; then
+	mkdir -p "$cp_dir"
+	top_dir=$(basename "$src" .tar.xz)
+	tar -xJf "$src" -C "$cp_dir" --strip-components=1 \
+		"$top_dir/scripts/checkpatch.pl" "$top_dir/scripts/spelling.txt" \
+		"$top_dir/scripts/const_structs.checkpatch"
+fi
+
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+
+mapfile -t files < <(git ls-files 'kmod/*.c' 'kmod/*.h' 'include/uapi/*.h' \
+			'tests/kunit/*.c' 'tests/kunit/*.h')
+perl "$cp_dir/scripts/checkpatch.pl" --strict --terse --no-tree \
+	--ignore FILE_PATH_CHANGES -f "${files[@]}" 2>&1 |
+	grep -E 'ERROR|WARNING|CHECK' >"$out"
+result "$([ -s "$out" ] && echo 1 || echo 0)" \
+	"style: checkpatch.pl --strict on ${#files[@]} kernel-side files" "$out"
+
+build=$(mktemp -d)
+trap 'rm -rf "$out" "$build"' EXIT
+cp -r Kbuild kmod include "$build/"
+make -C "${KERNELDIR:-/lib/modules/$(ls /lib/modules | sort -V | tail -n1)/build}" \
+	M="$build" W=1 C=1 modules >"$out" 2>&1
+rc=$?
+grep -E 'warning|error' "$out" | grep -v 'Skipping BTF' >"$out.w"
+result "$([ $rc -eq 0 ] && [ ! -s "$out.w" ] && echo 0 || echo 1)" \
+	"style: make W=1 C=1 (sparse) builds the module without a warning" "$out.w"
+rm -f "$out.w"
+
+[ "$fails" -eq 0 ]
