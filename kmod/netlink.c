@@ -613,7 +613,8 @@ static int pmode_adapter_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	if (attrs[PMODE_A_VM])
 		vm = nla_data(attrs[PMODE_A_VM]);
 
-	cb->seq = READ_ONCE(pn->generation);
+	/* Never 0, which would tell netlink that nothing is being checked. */
+	cb->seq = READ_ONCE(pn->generation) | 1U << 31;
 	for (; ctx->bucket < HASH_SIZE(pn->by_ifindex); ctx->bucket++) {
 		i = 0;
 		hlist_for_each_entry_rcu(ad, &pn->by_ifindex[ctx->bucket],
@@ -802,7 +803,6 @@ static struct genl_family pmode_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = pmode_genl_ops,
 	.n_ops = ARRAY_SIZE(pmode_genl_ops),
-	.resv_start_op = PMODE_CMD_VIOLATION + 1,
 	.mcgrps = pmode_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(pmode_mcgrps),
 };
