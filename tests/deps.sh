@@ -13,8 +13,9 @@ for tier in "${@:-all}"; do
 	vm) want+=(linux-image-amd64 qemu-system-x86 busybox-static cpio
 		   iproute2 tcpdump nftables kmod python3 python3-scapy
 		   python3-pyroute2 util-linux procps) ;;
+	dkms) want+=(dkms) ;;
 	kunit) want+=(linux-source-6.1 python3 bc flex bison xz-utils rsync) ;;
-	all) exec "$0" build vm kunit ;;
+	all) exec "$0" build vm kunit dkms ;;
 	*) echo "deps.sh: unknown tier '$tier'" >&2; exit 2 ;;
 	esac
 done

@@ -9,6 +9,7 @@
 # one failure of its own, so a crashed harness can never pass.
 #
 #   style   checkpatch --strict and a W=1 C=1 (sparse) build of the module
+#   packaging  DKMS and 'make install' from a clean checkout, in scratch trees
 #   tools   pmodectl's unit tests, on the host
 #   kunit   the module's KUnit suites, in UML
 #   vm      the end-to-end suite, in a QEMU VM on the stock Debian kernel
@@ -18,7 +19,7 @@ set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-tiers=${PMODE_TIERS:-style tools kunit vm}
+tiers=${PMODE_TIERS:-style packaging tools kunit vm}
 log_dir=${BUILD:-$top/build}/test-logs
 mkdir -p "$log_dir"
 
@@ -29,6 +30,7 @@ failed=0
 for tier in $tiers; do
 	case $tier in
 	style)	cmd=(tests/style.sh) ;;
+	packaging) cmd=(tests/packaging.sh) ;;
 	tools)	cmd=(make -s -C tools test) ;;
 	kunit)	cmd=(tests/kunit/run.sh) ;;
 	vm)	cmd=(tests/vm/run.sh) ;;

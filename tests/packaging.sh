@@ -1,0 +1,56 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Packaging from a clean checkout, as TAP lines: DKMS adds and builds the
+# module with dkms.conf as it is, and 'make install' puts the module, the
+# tool and the man page where they belong. Everything happens in scratch
+# trees: nothing is installed on this host.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+"$top/tests/deps.sh" build dkms >&2 || exit 1
+
+n=0
+fails=0
+result() {	# result STATUS DESCRIPTION [LOG]
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		fails=$((fails + 1))
+		[ -n "${3:-}" ] && tail -n 30 "$3" | sed 's/^/# /'
+	fi
+}
+
+kver=${KERNELRELEASE:-$(ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n1 | cut -d/ -f4)}
+version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+log=$tmp/log
+
+# What is committed, not what lies around in the work tree.
+git clone -q --no-hardlinks "$top" "$tmp/clone"
+
+src=$tmp/src/pmode-$version
+mkdir -p "$src" "$tmp/dkms"
+cp -r "$tmp/clone"/{Kbuild,Makefile,dkms.conf,kmod,include} "$src/"
+dkms=(dkms --sourcetree "$tmp/src" --dkmstree "$tmp/dkms" -m pmode -v "$version")
+"${dkms[@]}" add >"$log" 2>&1
+result $? "packaging: dkms add pmode/$version" "$log"
+"${dkms[@]}" build -k "$kver" >"$log" 2>&1
+rc=$?
+[ $rc -eq 0 ] && ls "$tmp"/dkms/pmode/"$version"/"$kver"/*/module/pmode.ko* >/dev/null 2>&1 || rc=1
+result $rc "packaging: dkms build for $kver produces pmode.ko" "$log"
+"${dkms[@]}" remove --all >"$log" 2>&1
+result $? "packaging: dkms remove" "$log"
+
+make -C "$tmp/clone" KERNELRELEASE="$kver" DESTDIR="$tmp/root" install >"$log" 2>&1
+rc=$?
+for f in "lib/modules/$kver/updates/pmode.ko" usr/sbin/pmodectl \
+	 usr/share/man/man8/pmodectl.8; do
+	[ -e "$tmp/root/$f" ] || { echo "missing: $f" >>"$log"; rc=1; }
+done
+result $rc "packaging: make install DESTDIR= installs module, tool and man page" "$log"
+
+[ "$fails" -eq 0 ]
