@@ -74,19 +74,6 @@ int pmode_mac_check(const u8 *mac, const struct nlattr *attr,
 	return 0;
 }
 
-/* Called from the data path: a handful of compares, at most 17. */
-bool pmode_cfg_owns(const struct pmode_cfg *cfg, const u8 *mac)
-{
-	unsigned int i;
-
-	if (ether_addr_equal(cfg->mac, mac))
-		return true;
-	for (i = 0; i < cfg->n_allowed; i++)
-		if (ether_addr_equal(cfg->allowed[i], mac))
-			return true;
-	return false;
-}
-
 static bool is_veth(const struct net_device *dev)
 {
 	return dev->rtnl_link_ops && !strcmp(dev->rtnl_link_ops->kind, "veth");

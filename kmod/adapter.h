@@ -7,6 +7,7 @@
 
 #include "learn.h"
 
+#include <linux/etherdevice.h>
 #include <linux/hashtable.h>
 #include <linux/netdevice.h>
 #include <linux/netfilter.h>
@@ -141,9 +142,21 @@ void pmode_adapter_all_promisc_off(void);
 
 int pmode_mac_check(const u8 *mac, const struct nlattr *attr,
 		    struct netlink_ext_ack *extack);
-bool pmode_cfg_owns(const struct pmode_cfg *cfg, const u8 *mac);
 void pmode_stats_add(struct pmode_adapter *ad, unsigned int stat);
 void pmode_stats_read(const struct pmode_adapter *ad, u64 *sum);
+
+/* Is @mac the adapter's own or allowed? On the data path: at most 17 compares. */
+static inline bool pmode_cfg_owns(const struct pmode_cfg *cfg, const u8 *mac)
+{
+	unsigned int i;
+
+	if (ether_addr_equal(cfg->mac, mac))
+		return true;
+	for (i = 0; i < cfg->n_allowed; i++)
+		if (ether_addr_equal(cfg->allowed[i], mac))
+			return true;
+	return false;
+}
 
 static inline struct pmode_cfg *pmode_cfg_rtnl(const struct pmode_adapter *ad)
 {
