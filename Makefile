@@ -21,6 +21,8 @@ DESTDIR ?=
 PREFIX ?= /usr
 SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
+MODULESLOADDIR ?= /usr/lib/modules-load.d
+UNITDIR ?= /usr/lib/systemd/system
 DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 BUILD ?= $(CURDIR)/build
 
@@ -43,11 +45,16 @@ install: all
 		INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=updates modules_install
 	[ -n "$(DESTDIR)" ] || depmod -a $(KERNELRELEASE)
 	$(MAKE) -C tools install DESTDIR=$(DESTDIR) SBINDIR=$(SBINDIR) MANDIR=$(MANDIR)
+	install -D -m 0644 packaging/pmode.conf $(DESTDIR)$(MODULESLOADDIR)/pmode.conf
+	install -D -m 0644 packaging/pmode-restore.service \
+		$(DESTDIR)$(UNITDIR)/pmode-restore.service
 
 uninstall:
 	rm -f $(DESTDIR)/lib/modules/$(KERNELRELEASE)/updates/pmode.ko
 	[ -n "$(DESTDIR)" ] || depmod -a $(KERNELRELEASE)
 	$(MAKE) -C tools uninstall DESTDIR=$(DESTDIR) SBINDIR=$(SBINDIR) MANDIR=$(MANDIR)
+	rm -f $(DESTDIR)$(MODULESLOADDIR)/pmode.conf \
+		$(DESTDIR)$(UNITDIR)/pmode-restore.service
 
 dkms-install:
 	rm -rf /usr/src/pmode-$(DKMS_VERSION)

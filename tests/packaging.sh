@@ -48,9 +48,10 @@ result $? "packaging: dkms remove" "$log"
 make -C "$tmp/clone" KERNELRELEASE="$kver" DESTDIR="$tmp/root" install >"$log" 2>&1
 rc=$?
 for f in "lib/modules/$kver/updates/pmode.ko" usr/sbin/pmodectl \
-	 usr/share/man/man8/pmodectl.8; do
+	 usr/share/man/man8/pmodectl.8 usr/lib/modules-load.d/pmode.conf \
+	 usr/lib/systemd/system/pmode-restore.service; do
 	[ -e "$tmp/root/$f" ] || { echo "missing: $f" >>"$log"; rc=1; }
 done
-result $rc "packaging: make install DESTDIR= installs module, tool and man page" "$log"
+result $rc "packaging: make install DESTDIR= installs module, tool, man page, boot units" "$log"
 
 [ "$fails" -eq 0 ]
