@@ -1,0 +1,298 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""Fuzz the pmode generic netlink family from userspace.
+
+Sends COUNT messages to the family: random ones and mutations of valid
+requests (wrong types and lengths, missing and repeated attributes, nested
+garbage, truncated headers, unknown commands, reserved header bits, dumps
+abandoned midway). Every request the kernel accepts is applied to a model of
+the adapter table; at the end the model must equal a dump, and no VM may
+hold promisc on two adapters of one network.
+
+Usage: nlfuzz.py [--count N] [--seed S] [--ports veth0,veth1,...]
+Prints TAP lines. Run it as root and again as an unprivileged user (then
+every change must be refused and the model stays empty of changes).
+"""
+import argparse
+import errno
+import os
+import random
+import socket
+import struct
+import sys
+
+NETLINK_GENERIC = 16
+NETLINK_EXT_ACK = 11
+SOL_NETLINK = 270
+NLM_F_REQUEST, NLM_F_ACK, NLM_F_DUMP = 0x1, 0x4, 0x300
+NLMSG_ERROR, NLMSG_DONE = 2, 3
+NLA_F_NESTED = 0x8000
+
+CMD_NEW, CMD_DEL, CMD_SET, CMD_GET = 1, 2, 3, 4
+CMD_FEATURE_GET, CMD_FEATURE_SET = 5, 6
+CMD_GRANT_NEW, CMD_GRANT_DEL, CMD_GRANT_GET = 7, 8, 9
+A_IFINDEX, A_IFNAME, A_VM, A_MAC, A_NETWORK, A_MASTER, A_OWNER = 2, 3, 4, 5, 6, 7, 8
+A_PROMISC, A_AS_UID, A_ALLOWED, A_ALLOW_ADD, A_ALLOW_DEL = 9, 10, 11, 12, 13
+A_FEATURE, A_UID = 16, 17
+A_MAX = 21
+
+
+def attr(t, data):
+    n = 4 + len(data)
+    return struct.pack('HH', n, t) + data + b'\0' * (-n % 4)
+
+
+def parse(b):
+    out = {}
+    while len(b) >= 4:
+        n, t = struct.unpack('HH', b[:4])
+        if n < 4:
+            break
+        out.setdefault(t & 0x3fff, []).append(b[4:n])
+        b = b[(n + 3) & ~3:]
+    return out
+
+
+class Genl:
+    def __init__(self):
+        self.s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW,
+                               NETLINK_GENERIC)
+        self.s.setsockopt(SOL_NETLINK, NETLINK_EXT_ACK, 1)
+        self.s.settimeout(10)
+        self.seq = 0
+        err, msgs = self.request(0x10, 3, attr(2, b'pmode\0'), version=1)
+        if err:
+            raise OSError(-err, 'pmode family not found')
+        self.family = struct.unpack('H', msgs[0][1][0])[0]
+
+    def send_raw(self, raw):
+        self.s.send(raw)
+
+    def header(self, family, cmd, payload, flags, version=1, reserved=0,
+               length=None):
+        self.seq += 1
+        body = struct.pack('BBH', cmd, version, reserved) + payload
+        n = 16 + len(body) if length is None else length
+        return struct.pack('IHHII', n, family, flags, self.seq, 0) + body
+
+    def request(self, family, cmd, payload=b'', flags=NLM_F_ACK, **kw):
+        self.send_raw(self.header(family, cmd, payload,
+                                  NLM_F_REQUEST | flags, **kw))
+        return self.collect()
+
+    def collect(self):
+        msgs = []
+        while True:
+            d = self.s.recv(1 << 16)
+            while len(d) >= 16:
+                n, t, f, seq, _ = struct.unpack('IHHII', d[:16])
+                if seq == self.seq:
+                    if t == NLMSG_ERROR:
+                        return struct.unpack('i', d[16:20])[0], msgs
+                    if t == NLMSG_DONE:
+                        return struct.unpack('i', d[16:20])[0], msgs
+                    msgs.append(parse(d[20:n]))
+                if n < 16:
+                    break
+                d = d[(n + 3) & ~3:]
+
+    def call(self, cmd, payload=b'', flags=NLM_F_ACK):
+        return self.request(self.family, cmd, payload, flags)
+
+
+def rand_mac(rng):
+    pick = rng.random()
+    if pick < 0.1:
+        return b'\0' * 6
+    if pick < 0.2:
+        return b'\xff' * 6
+    if pick < 0.3:
+        return bytes([0x01, 0, 0x5e, 0, 0, rng.randrange(256)])
+    return bytes([0x02, 0, 0, 0, rng.randrange(4), rng.randrange(256)])
+
+
+class Fuzzer:
+    def __init__(self, nl, rng, ports, privileged):
+        self.nl = nl
+        self.rng = rng
+        self.ports = ports
+        self.vms = ['vm-a', 'vm-b', 'x' * 63, 'x' * 64, '']
+        self.privileged = privileged
+        self.counts = {'sent': 0, 'accepted': 0, 'refused': 0}
+        self.errnos = {}
+
+    def valid(self):
+        """A plausible request and the command it is."""
+        r = self.rng
+        port = r.choice(self.ports + ['nope0'])
+        name = attr(A_IFNAME, port.encode() + b'\0')
+        cmd = r.choice([CMD_NEW, CMD_NEW, CMD_DEL, CMD_SET, CMD_SET,
+                        CMD_SET, CMD_GET, CMD_FEATURE_GET, CMD_FEATURE_SET,
+                        CMD_GRANT_NEW, CMD_GRANT_DEL])
+        p = b''
+        if cmd == CMD_NEW:
+            p = name + attr(A_VM, r.choice(self.vms).encode() + b'\0')
+            if r.random() < 0.7:
+                p += attr(A_MAC, rand_mac(r))
+            if r.random() < 0.3:
+                p += attr(A_NETWORK, struct.pack('I', r.randrange(3)))
+            if r.random() < 0.3:
+                p += attr(A_OWNER, struct.pack('I', r.choice([0, 1000, 65534])))
+        elif cmd in (CMD_DEL, CMD_GET):
+            p = name
+        elif cmd == CMD_SET:
+            p = name
+            if r.random() < 0.6:
+                p += attr(A_PROMISC, bytes([r.randrange(2)]))
+            if r.random() < 0.2:
+                p += attr(A_AS_UID, struct.pack('I', r.choice([0, 1000])))
+            if r.random() < 0.2:
+                p += attr(A_MAC, rand_mac(r))
+            if r.random() < 0.3:
+                p += attr(r.choice([A_ALLOW_ADD, A_ALLOW_DEL]), rand_mac(r))
+        elif cmd == CMD_FEATURE_SET:
+            p = attr(A_FEATURE, bytes([r.choice([0, 1, 1, 1])]))
+        elif cmd in (CMD_GRANT_NEW, CMD_GRANT_DEL):
+            p = attr(A_UID, struct.pack('I', r.choice([0, 1000, 4294967295])))
+        return cmd, p
+
+    def mutate(self, payload):
+        r = self.rng
+        b = bytearray(payload)
+        op = r.randrange(8)
+        if op == 0 and b:		# flip bytes
+            for _ in range(r.randrange(1, 4)):
+                b[r.randrange(len(b))] = r.randrange(256)
+        elif op == 1:			# random attribute
+            t = r.randrange(A_MAX + 4) | (NLA_F_NESTED if r.random() < 0.2 else 0)
+            b += attr(t, os.urandom(r.choice([0, 1, 2, 4, 6, 8, 17, 64])))
+        elif op == 2 and b:		# truncate
+            b = b[:r.randrange(len(b))]
+        elif op == 3:			# repeat
+            b = b + b
+        elif op == 4:			# nested garbage
+            inner = attr(r.randrange(4), os.urandom(r.randrange(12)))
+            b += attr(r.choice([A_ALLOWED, A_VM, A_MAC]) | NLA_F_NESTED, inner)
+        elif op == 5 and len(b) >= 4:	# lie about an attribute's length
+            struct.pack_into('H', b, 0, r.randrange(65536))
+        elif op == 6:			# over-long string without NUL
+            b += attr(A_IFNAME, b'y' * r.randrange(10, 40))
+        return bytes(b)
+
+    def send(self, cmd, payload, flags=NLM_F_ACK, **kw):
+        self.counts['sent'] += 1
+        err, msgs = self.nl.request(self.nl.family, cmd, payload, flags, **kw)
+        if err == 0:
+            self.counts['accepted'] += 1
+        else:
+            self.counts['refused'] += 1
+            self.errnos[-err] = self.errnos.get(-err, 0) + 1
+        return err
+
+    def one(self):
+        r = self.rng
+        kind = r.random()
+        if kind < 0.45:
+            cmd, p = self.valid()
+            self.send(cmd, p)
+        elif kind < 0.8:
+            cmd, p = self.valid()
+            self.send(cmd, self.mutate(p))
+        elif kind < 0.88:			# unknown or random command
+            self.send(r.randrange(256), os.urandom(r.randrange(24)))
+        elif kind < 0.92:			# header oddities
+            cmd, p = self.valid()
+            self.send(cmd, p, version=r.randrange(256),
+                      reserved=r.choice([0, 1, 0xffff]))
+        elif kind < 0.96:			# dumps, some on doit-only commands
+            self.send(r.choice([CMD_GET, CMD_GRANT_GET, CMD_SET, CMD_NEW]),
+                      b'' if r.random() < 0.5 else self.mutate(b''),
+                      NLM_F_ACK | NLM_F_DUMP)
+        elif kind < 0.98:			# truncated headers
+            self.counts['sent'] += 1
+            raw = self.nl.header(self.nl.family, CMD_GET, b'',
+                                 NLM_F_REQUEST | NLM_F_ACK)
+            try:
+                self.nl.send_raw(raw[:r.randrange(4, 20)])
+            except OSError:
+                pass
+        else:					# dump abandoned midway
+            self.counts['sent'] += 1
+            s = Genl()
+            s.send_raw(s.header(s.family, CMD_GET, b'',
+                                NLM_F_REQUEST | NLM_F_DUMP))
+            s.s.close()
+
+
+def dump(nl):
+    err, msgs = nl.call(CMD_GET, b'', NLM_F_ACK | NLM_F_DUMP)
+    if err:
+        raise OSError(-err, 'dump failed')
+    out = {}
+    for m in msgs:
+        name = m[A_IFNAME][0].rstrip(b'\0').decode()
+        net = None
+        if A_NETWORK in m:
+            net = ('id', struct.unpack('I', m[A_NETWORK][0])[0])
+        elif A_MASTER in m:
+            net = ('master', struct.unpack('I', m[A_MASTER][0])[0])
+        out[name] = dict(vm=m[A_VM][0].rstrip(b'\0').decode(), mac=m[A_MAC][0],
+                         promisc=m[A_PROMISC][0][0], network=net)
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--count', type=int, default=100000)
+    ap.add_argument('--seed', type=int, default=1)
+    ap.add_argument('--ports', default='veth0,veth1,veth2,veth3')
+    ap.add_argument('--label', default='root')
+    a = ap.parse_args()
+    rng = random.Random(a.seed)
+    nl = Genl()
+    privileged = os.geteuid() == 0
+    before = dump(nl)
+    fz = Fuzzer(nl, rng, a.ports.split(','), privileged)
+    for _ in range(a.count):
+        fz.one()
+    after = dump(nl)
+    n = 0
+
+    def ok(cond, what):
+        nonlocal n
+        n += 1
+        print(('ok %d - %s' if cond else 'not ok %d - %s') % (n, what))
+
+    c = fz.counts
+    print('# %s: sent %d, accepted %d, refused %d; errnos %s' % (
+        a.label, c['sent'], c['accepted'], c['refused'],
+        {errno.errorcode.get(k, k): v for k, v in sorted(fz.errnos.items())}))
+    ok(c['sent'] >= a.count, 'fuzz %s: %d messages sent' % (a.label, c['sent']))
+    held = {}
+    double = []
+    for name, ad in after.items():
+        if ad['promisc'] and ad['network']:
+            key = (ad['vm'], ad['network'])
+            if key in held:
+                double.append((held[key], name))
+            held[key] = name
+    ok(not double, 'fuzz %s: at most one promisc adapter per VM per network %s'
+       % (a.label, double or ''))
+    ok(all(len(ad['vm']) <= 63 and ad['vm'] for ad in after.values()),
+       'fuzz %s: every VM id 1..63 bytes' % a.label)
+    ok(all(not (ad['mac'][0] & 1) and any(ad['mac']) for ad in after.values()),
+       'fuzz %s: every adapter MAC unicast and non-zero' % a.label)
+    ok(set(after) <= set(fz.ports),
+       'fuzz %s: adapters only on the ports offered' % a.label)
+    if not privileged:
+        ok(after == before, 'fuzz %s: an unprivileged caller changed nothing'
+           % a.label)
+    # The family still answers sensibly.
+    err, _ = nl.call(CMD_GET, attr(A_IFNAME, b'nope0\0'))
+    ok(err == -errno.ENODEV, 'fuzz %s: the family still answers (ENODEV for '
+       'an unknown device, got %d)' % (a.label, err))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
