@@ -1,0 +1,64 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Runs inside the test VM as PID 1 (after switch_root). Runs each end-to-end
+# test file (or the script named on the kernel command line), checks the
+# kernel log after each, writes TAP lines to /tmp/out/results.tap and
+# powers the VM off.
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/root LANG=C.UTF-8
+top= script= filter=
+for arg in $(cat /proc/cmdline); do
+	case $arg in
+	pmode.top=*) top=${arg#pmode.top=} ;;
+	pmode.script=*) script=${arg#pmode.script=} ;;
+	pmode.tests=*) filter=${arg#pmode.tests=} ;;
+	esac
+done
+export PMODE_TOP=$top
+out=/tmp/out
+results=$out/results.tap
+: >"$results"
+mkdir -p /run/netns /var/run /var/tmp
+ip link set lo up
+sysctl -qw kernel.panic_on_oops=1 kernel.printk="4 4 1 7"
+
+finish() {
+	echo "PMODE-VM-DONE" >>"$out/done"
+	sync
+	echo o >/proc/sysrq-trigger
+	sleep 10
+}
+
+if [ -n "$script" ]; then
+	bash "$script" >"$out/script.log" 2>&1
+	echo "exit=$?" >>"$out/script.log"
+	finish
+fi
+
+# Kernel reports that fail a run, as in WireGuard's harness.
+bad='WARNING:|BUG:|Oops|cut here|KASAN|possible circular locking|suspicious RCU|leak|stall|soft lockup|general protection'
+dmesg -C
+n=0
+for t in "$top"/tests/vm/e2e/*.sh; do
+	name=$(basename "$t" .sh)
+	[ -n "$filter" ] && [[ $name != $filter ]] && continue
+	echo "# --- $name" >>"$results"
+	# A fresh module for every file: no state leaks between them.
+	rmmod pmode 2>/dev/null
+	(cd /tmp && timeout 600 bash "$t") >/tmp/$name.tap 2>"$out/$name.log"
+	rc=$?
+	cat /tmp/$name.tap >>"$results"
+	if [ $rc -ne 0 ] && ! grep -q '^not ok' /tmp/$name.tap; then
+		echo "not ok - $name exited with status $rc" >>"$results"
+		tail -n 15 "$out/$name.log" | sed 's/^/# /' >>"$results"
+	fi
+	if dmesg | grep -Eq "$bad"; then
+		echo "not ok - $name: kernel log is clean" >>"$results"
+		dmesg | grep -E -A20 "$bad" | head -40 | sed 's/^/# /' >>"$results"
+	else
+		echo "ok - $name: kernel log is clean" >>"$results"
+	fi
+	dmesg -c >"$out/$name.dmesg"
+done
+finish

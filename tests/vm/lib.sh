@@ -1,0 +1,144 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers for the end-to-end tests. Sourced by each tests/vm/e2e/*.sh, which
+# runs as root inside the test VM in a subshell of its own. Results are TAP
+# lines on stdout; everything else (each command run, as "+ cmd") goes to
+# stderr, which the harness keeps in the file's log.
+set -u
+
+top=${PMODE_TOP:?}
+PKT=(/usr/bin/python3 "$top/tests/vm/pkt.py")
+PMODECTL=$top/tools/pmodectl
+n=0
+netns=()
+links=()
+
+cleanup() {
+	local ns l
+	for l in "${links[@]}"; do ip link del "$l" 2>/dev/null; done
+	for ns in "${netns[@]}"; do ip netns del "$ns" 2>/dev/null; done
+}
+trap cleanup EXIT
+
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+not_ok() { n=$((n + 1)); echo "not ok $n - $*"; }
+
+# run CMD...: echo and run a command, its output to the log.
+run() { echo "+ $*" >&2; "$@" >&2; }
+
+# pmodectl ARGS...: the tool, echoed to the log; output left to the caller.
+pmodectl() { echo "+ pmodectl $*" >&2; "$PMODECTL" "$@"; }
+
+# check DESCRIPTION CMD...: ok if CMD succeeds.
+check() {
+	local desc=$1
+	shift
+	if run "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+
+# expect_exit STATUS DESCRIPTION CMD...: ok if CMD exits STATUS; its stderr
+# is kept in $last_err for further checks.
+last_err=
+expect_exit() {
+	local want=$1 desc=$2 rc
+	shift 2
+	echo "+ $*" >&2
+	last_err=$("$@" 2>&1 >/dev/null)
+	rc=$?
+	echo "$last_err" >&2
+	if [ "$rc" -eq "$want" ]; then
+		ok "$desc"
+	else
+		not_ok "$desc (exit $rc, wanted $want: $last_err)"
+	fi
+}
+
+# expect_eq WANT GOT DESCRIPTION
+expect_eq() {
+	if [ "$1" = "$2" ]; then ok "$3"; else not_ok "$3 (got '$2', wanted '$1')"; fi
+}
+
+# expect_match REGEX TEXT DESCRIPTION
+expect_match() {
+	if grep -Eq -- "$1" <<<"$2"; then ok "$3"; else not_ok "$3 ('$2' lacks /$1/)"; fi
+}
+
+load_pmode() {
+	lsmod | grep -q '^pmode ' || run insmod "$top/pmode.ko"
+}
+
+# wait_for CMD...: poll until CMD succeeds, for up to 10 s.
+wait_for() {
+	local i
+	for i in $(seq 100); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# bridge NAME: a bridge that forwards tagged frames (no VLAN filtering) and
+# floods unknown unicast, with ageing short enough for tests.
+bridge() {
+	run ip link add "$1" type bridge vlan_filtering 0 ageing_time 3000
+	run ip link set "$1" up
+	links+=("$1")
+}
+
+# veth_vm NAME MAC BRIDGE: a "VM" in netns NAME-$$, its eth0 with MAC, the
+# host end (printed) named h-NAME on BRIDGE (or none if BRIDGE is "-").
+veth_vm() {
+	local name=$1 mac=$2 br=$3 ns=$1-$$
+	run ip netns add "$ns"
+	netns+=("$ns")
+	run ip link add "h-$name" type veth peer eth0 netns "$ns"
+	links+=("h-$name")
+	run ip -n "$ns" link set eth0 address "$mac"
+	run ip -n "$ns" link set eth0 up
+	run ip -n "$ns" link set lo up
+	[ "$br" != - ] && run ip link set "h-$name" master "$br"
+	run ip link set "h-$name" up
+}
+
+# tap_vm NAME BRIDGE: a persistent tap t-NAME on BRIDGE; frames a test writes
+# to it with pkt.py's tap:t-NAME are what the "VM" transmits.
+tap_vm() {
+	run modprobe tun
+	run ip tuntap add dev "t-$1" mode tap
+	links+=("t-$1")
+	[ "$2" != - ] && run ip link set "t-$1" master "$2"
+	run ip link set "t-$1" up
+}
+
+# in_vm NAME CMD...: run CMD in VM NAME's namespace.
+in_vm() { local ns=$1-$$; shift; ip netns exec "$ns" "$@"; }
+
+# count_rx VM|tap:NAME MARKER SECONDS -- SENDER...: start counting frames with
+# MARKER at the receiver, run SENDER, print the count.
+count_rx() {
+	local rx=$1 marker=$2 secs=$3 f
+	shift 4
+	f=$(mktemp)
+	if [[ $rx == tap:* ]]; then
+		"${PKT[@]}" recv "$rx" --marker "$marker" --timeout "$secs" >"$f" &
+	else
+		in_vm "$rx" "${PKT[@]}" recv eth0 --marker "$marker" --timeout "$secs" >"$f" &
+	fi
+	local pid=$!
+	sleep 0.3
+	echo "+ $*" >&2
+	"$@" >&2
+	wait "$pid"
+	cat "$f"
+	rm -f "$f"
+}
+
+# send_from VM ARGS...: pkt.py send from VM's eth0.
+send_from() { local vm=$1; shift; in_vm "$vm" "${PKT[@]}" send eth0 "$@"; }
+
+# json_get EXPR: evaluate a Python expression over 'pmodectl -j adapter show'
+# bound to a (a list of adapters).
+json_get() {
+	"$PMODECTL" -j adapter show | /usr/bin/python3 -c "import json, sys; a = json.load(sys.stdin); print($1)"
+}

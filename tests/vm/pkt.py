@@ -1,0 +1,123 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""Send and count Ethernet frames for the end-to-end tests (stdlib only).
+
+  pkt.py send IFACE|tap:NAME --src MAC --dst MAC [--vlan TPID:VID,...]
+         [--count N] [--marker M] [--kind raw|arp|na|ns]
+  pkt.py recv IFACE|tap:NAME --marker M --timeout SECS [--expect N]
+
+'tap:NAME' opens the persistent tap NAME through /dev/net/tun, as QEMU
+does: frames written there are what the VM transmits, frames read there
+are what the host delivers to it. recv prints the number of frames that
+carry the marker (for arp/na/ns: the marker is in the sender/target IP).
+"""
+import argparse
+import fcntl
+import os
+import select
+import socket
+import struct
+import time
+
+TUNSETIFF = 0x400454ca
+IFF_TAP, IFF_NO_PI = 0x0002, 0x1000
+ETH_P_ALL = 0x0003
+EXPERIMENTAL = 0x88b5
+
+
+def mac(s):
+    return bytes.fromhex(s.replace(':', ''))
+
+
+def open_port(name):
+    if name.startswith('tap:'):
+        fd = os.open('/dev/net/tun', os.O_RDWR)
+        fcntl.ioctl(fd, TUNSETIFF,
+                    struct.pack('16sH', name[4:].encode(), IFF_TAP | IFF_NO_PI))
+        return ('tap', fd)
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
+    s.bind((name, 0))
+    return ('sock', s)
+
+
+def icmp6_checksum(src, dst, payload):
+    pseudo = src + dst + struct.pack('!I3xB', len(payload), 58)
+    data = pseudo + payload + (b'\0' if len(payload) % 2 else b'')
+    s = sum(struct.unpack('!%dH' % (len(data) // 2), data))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return struct.pack('!H', ~s & 0xffff)
+
+
+def frame(a):
+    hdr = mac(a.dst) + mac(a.src)
+    for tag in filter(None, a.vlan.split(',')):
+        tpid, vid = tag.split(':')
+        hdr += struct.pack('!HH', int(tpid, 16), int(vid))
+    marker = a.marker.encode()
+    lladdr = mac(a.lladdr or a.src)
+    if a.kind == 'arp':
+        # Reply, sender hw = lladdr, sender IP 10.99.<marker>
+        body = struct.pack('!HHBBH', 1, 0x0800, 6, 4, 2) + lladdr + \
+            bytes([10, 99, 0, int(a.marker) % 256]) + mac(a.dst) + bytes([10, 99, 0, 1])
+        return hdr + struct.pack('!H', 0x0806) + body + b'\0' * 18
+    if a.kind in ('na', 'ns'):
+        src_ip = bytes.fromhex('fe80' + '00' * 12 + '%04x' % int(a.marker))
+        dst_ip = bytes.fromhex('ff02' + '00' * 13 + '01')
+        target = src_ip
+        if a.kind == 'na':
+            icmp = struct.pack('!BBHI', 136, 0, 0, 0x20000000) + target + \
+                struct.pack('!BB', 2, 1) + lladdr
+        else:
+            icmp = struct.pack('!BBHI', 135, 0, 0, 0) + target + \
+                struct.pack('!BB', 1, 1) + lladdr
+        icmp = icmp[:2] + icmp6_checksum(src_ip, dst_ip, icmp) + icmp[4:]
+        ip6 = struct.pack('!IHBB', 0x60000000, len(icmp), 58, 255) + src_ip + dst_ip
+        return hdr + struct.pack('!H', 0x86dd) + ip6 + icmp
+    return hdr + struct.pack('!H', EXPERIMENTAL) + b'PMODE' + marker + b'\0' * 40
+
+
+def matches(f, a):
+    marker = a.marker.encode()
+    if a.kind == 'arp':
+        return b'\x08\x06' in f[12:24] and bytes([10, 99, 0, int(a.marker) % 256]) in f
+    if a.kind in ('na', 'ns'):
+        return bytes.fromhex('fe80' + '00' * 12 + '%04x' % int(a.marker)) in f
+    return b'PMODE' + marker + b'\0' in f
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('op', choices=['send', 'recv'])
+    ap.add_argument('port')
+    ap.add_argument('--src', default='02:00:00:00:00:01')
+    ap.add_argument('--dst', default='ff:ff:ff:ff:ff:ff')
+    ap.add_argument('--lladdr', default='')
+    ap.add_argument('--vlan', default='')
+    ap.add_argument('--count', type=int, default=1)
+    ap.add_argument('--marker', default='1')
+    ap.add_argument('--kind', default='raw', choices=['raw', 'arp', 'na', 'ns'])
+    ap.add_argument('--timeout', type=float, default=2)
+    ap.add_argument('--expect', type=int, default=-1)
+    a = ap.parse_args()
+    kind, p = open_port(a.port)
+    if a.op == 'send':
+        f = frame(a)
+        for _ in range(a.count):
+            os.write(p, f) if kind == 'tap' else p.send(f)
+        return
+    n = 0
+    end = time.monotonic() + a.timeout
+    fd = p if kind == 'tap' else p.fileno()
+    while time.monotonic() < end and n != a.expect:
+        r, _, _ = select.select([fd], [], [], max(0, end - time.monotonic()))
+        if not r:
+            break
+        f = os.read(p, 65536) if kind == 'tap' else p.recv(65536)
+        if matches(f, a):
+            n += 1
+    print(n)
+
+
+if __name__ == '__main__':
+    main()
