@@ -1,0 +1,40 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# pmodectl's exit statuses and messages that need no kernel module: usage
+# errors are 2, a request when the family is absent is 1, help is 0.
+pmodectl=${1:?usage: test_cli.sh PMODECTL}
+n=100
+fails=0
+expect() {	# expect STATUS STDERR-REGEX DESCRIPTION ARGS...
+	local want=$1 re=$2 desc=$3 err rc
+	shift 3
+	err=$("$pmodectl" "$@" 2>&1 >/dev/null)
+	rc=$?
+	n=$((n + 1))
+	if [ "$rc" -eq "$want" ] && grep -Eq -- "$re" <<<"$err"; then
+		echo "ok $n - tools: $desc"
+	else
+		echo "not ok $n - tools: $desc (exit $rc, stderr: $err)"
+		fails=$((fails + 1))
+	fi
+}
+expect 0 '' "--version exits 0" --version
+expect 0 '' "--help exits 0" --help
+expect 0 '' "adapter help exits 0" adapter help
+expect 2 "^pmodectl: unknown object 'bogus'" "unknown object is a usage error" bogus
+expect 2 "^pmodectl: unknown command 'adapter frob'" "unknown command is a usage error" adapter frob
+expect 2 "^pmodectl: invalid MAC address 'zz'" "bad MAC is a usage error quoting it" adapter add dev x vm y mac zz
+expect 2 "needs 'dev IFNAME' and 'vm VMID'" "add without vm is a usage error" adapter add dev x
+expect 2 "'vm' needs a value" "a keyword without value is a usage error" adapter add dev x vm
+expect 2 "promisc is 'on' or 'off'" "promisc takes on|off" adapter set dev x promisc maybe
+expect 2 "unknown user 'no-such-user-pmode'" "unknown user name is a usage error" user grant no-such-user-pmode
+expect 2 "see 'pmodectl --help'" "unknown option is a usage error" --frobnicate
+if [ -d /sys/module/pmode ]; then
+	echo "# pmode is loaded here: the module-absent case is not tested"
+else
+	expect 1 "^pmodectl: the pmode module is not loaded" "a request without the module fails with 1" adapter show
+fi
+printf '# a comment\n\nadapter bogus\nfeature show\n' >/tmp/pmodectl-batch.$$
+expect 2 "pmodectl: /tmp/pmodectl-batch.$$:3:" "batch reports the failing line" -b /tmp/pmodectl-batch.$$
+rm -f /tmp/pmodectl-batch.$$
+[ "$fails" -eq 0 ]

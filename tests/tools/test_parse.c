@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of pmodectl's parsers and JSON writer. TAP output.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "pmodectl.h"
+
+struct options opts;
+static int n, failed;
+
+#define CHECK(cond, ...) do {						\
+	n++;								\
+	if (cond) {							\
+		printf("ok %d - tools: ", n);				\
+	} else {							\
+		printf("not ok %d - tools: ", n);			\
+		failed++;						\
+	}								\
+	printf(__VA_ARGS__);						\
+	printf("\n");							\
+} while (0)
+
+static void test_mac(void)
+{
+	static const struct { const char *in; int ok; uint8_t out[6]; } t[] = {
+		{ "02:00:00:00:00:0a", 1, { 2, 0, 0, 0, 0, 0x0a } },
+		{ "AA-BB-cc-dd-ee-FF", 1, { 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff } },
+		{ "ff:ff:ff:ff:ff:ff", 1, { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } },
+		{ "02:00:00:00:00", 0, { 0 } },
+		{ "02:00:00:00:00:0a:0b", 0, { 0 } },
+		{ "02:00:00:00:00:0", 0, { 0 } },
+		{ "zz:00:00:00:00:00", 0, { 0 } },
+		{ "0200.0000.000a", 0, { 0 } },
+		{ "", 0, { 0 } },
+		{ "02:00:00:00:00:0a ", 0, { 0 } },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		uint8_t mac[6] = { 0 };
+		int rc = parse_mac(t[i].in, mac);
+
+		CHECK(t[i].ok ? !rc && !memcmp(mac, t[i].out, 6) : rc != 0,
+		      "parse_mac('%s') %s", t[i].in, t[i].ok ? "parses" : "is refused");
+	}
+	{
+		char buf[18];
+		uint8_t m[6] = { 0x02, 0, 0x5e, 0x10, 0xab, 0xff };
+
+		format_mac(m, buf);
+		CHECK(!strcmp(buf, "02:00:5e:10:ab:ff"), "format_mac -> '%s'", buf);
+	}
+}
+
+static void test_numbers(void)
+{
+	uint32_t v;
+	bool on;
+
+	CHECK(!parse_u32("4294967295", &v) && v == 4294967295u, "u32 max parses");
+	CHECK(parse_u32("4294967296", &v) != 0, "u32 overflow is refused");
+	CHECK(parse_u32("-1", &v) != 0, "negative is refused");
+	CHECK(parse_u32("12x", &v) != 0, "trailing garbage is refused");
+	CHECK(!parse_u32("0x10", &v) && v == 16, "hex parses");
+	CHECK(!parse_uid("1000", &v) && v == 1000, "numeric uid parses");
+	CHECK(!parse_uid("root", &v) && v == 0, "user name 'root' is uid 0");
+	CHECK(parse_uid("no-such-user-pmode", &v) != 0, "unknown user name is refused");
+	CHECK(!parse_onoff("on", &on) && on, "'on' parses");
+	CHECK(!parse_onoff("off", &on) && !on, "'off' parses");
+	CHECK(parse_onoff("yes", &on) != 0, "'yes' is refused");
+	CHECK(matches("ad", "adapter") && !matches("adapterx", "adapter") &&
+	      !matches("", "adapter"), "abbreviations match as ip's do");
+}
+
+static void test_split(void)
+{
+	static const struct { const char *in; int argc; const char *words[4]; } t[] = {
+		{ "adapter add dev veth0", 4, { "adapter", "add", "dev", "veth0" } },
+		{ "  user   grant 1000  # comment", 3, { "user", "grant", "1000" } },
+		{ "adapter add vm \"a b\"", 4, { "adapter", "add", "vm", "a b" } },
+		{ "vm 'x\"y' z", 3, { "vm", "x\"y", "z" } },
+		{ "a\\ b c", 2, { "a b", "c" } },
+		{ "# only a comment", 0, { 0 } },
+		{ "", 0, { 0 } },
+		{ "vm \"unterminated", -1, { 0 } },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		char line[128], *argv[8];
+		int argc, j, same;
+
+		snprintf(line, sizeof(line), "%s", t[i].in);
+		argc = split_line(line, argv, 8);
+		same = argc == t[i].argc;
+		for (j = 0; same && j < argc; j++)
+			same = !strcmp(argv[j], t[i].words[j]);
+		CHECK(same, "split_line('%s') -> %d words", t[i].in, t[i].argc);
+	}
+	{
+		char line[] = "a b c d e";
+		char *argv[3];
+
+		CHECK(split_line(line, argv, 3) == -1, "split_line refuses too many words");
+	}
+}
+
+static void test_json(void)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	struct json j;
+	FILE *f;
+
+	f = open_memstream(&buf, &len);
+	json_init(&j, f, false);
+	json_begin(&j, '[');
+	json_begin(&j, '{');
+	json_key(&j, "ifname");
+	json_str(&j, "veth\"0\\");
+	json_key(&j, "promisc");
+	json_bool(&j, true);
+	json_key(&j, "owner");
+	json_null(&j);
+	json_key(&j, "allowed");
+	json_begin(&j, '[');
+	json_end(&j, ']');
+	json_key(&j, "n");
+	json_u64(&j, 18446744073709551615ull);
+	json_end(&j, '}');
+	json_begin(&j, '{');
+	json_end(&j, '}');
+	json_end(&j, ']');
+	json_done(&j);
+	fclose(f);
+	CHECK(!strcmp(buf, "[{\"ifname\":\"veth\\\"0\\\\\",\"promisc\":true,\"owner\":null,"
+		      "\"allowed\":[],\"n\":18446744073709551615},{}]\n"),
+	      "compact JSON is exact: %s", buf);
+	free(buf);
+
+	f = open_memstream(&buf, &len);
+	json_init(&j, f, true);
+	json_begin(&j, '[');
+	json_begin(&j, '{');
+	json_key(&j, "a");
+	json_u64(&j, 1);
+	json_end(&j, '}');
+	json_end(&j, ']');
+	json_done(&j);
+	fclose(f);
+	CHECK(!strcmp(buf, "[\n  {\n    \"a\": 1\n  }\n]\n"), "pretty JSON is indented");
+	free(buf);
+
+	f = open_memstream(&buf, &len);
+	json_init(&j, f, false);
+	json_begin(&j, '[');
+	json_end(&j, ']');
+	json_done(&j);
+	fclose(f);
+	CHECK(!strcmp(buf, "[]\n"), "an empty list is []");
+	free(buf);
+
+	f = open_memstream(&buf, &len);
+	json_init(&j, f, false);
+	json_str(&j, "\x01\n");
+	fclose(f);
+	CHECK(!strcmp(buf, "\"\\u0001\\u000a\""), "control characters are escaped");
+	free(buf);
+}
+
+int main(void)
+{
+	test_mac();
+	test_numbers();
+	test_split();
+	test_json();
+	return failed ? 1 : 0;
+}

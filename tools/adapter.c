@@ -1,0 +1,572 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pmodectl adapter add|del|set|allow|disallow|show, and save.
+ */
+#include <errno.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/pmode.h>
+#include "pmodectl.h"
+
+const char *const reason_words[] = {
+	[PMODE_REASON_REQUEST] = "request",
+	[PMODE_REASON_PORT_DELETED] = "port-deleted",
+	[PMODE_REASON_PORT_MOVED] = "port-moved",
+	[PMODE_REASON_NETNS_EXIT] = "netns-exit",
+	[PMODE_REASON_FEATURE_DISABLED] = "feature-disabled",
+	[PMODE_REASON_NETWORK_CHANGED] = "network-changed",
+};
+
+const char *const drop_words[] = {
+	[PMODE_DROP_INVALID_SRC] = "invalid-src",
+	[PMODE_DROP_FORGED_SRC] = "forged-src",
+	[PMODE_DROP_FORGED_ARP] = "forged-arp",
+	[PMODE_DROP_FORGED_ND] = "forged-nd",
+	[PMODE_DROP_FOREIGN_DST] = "foreign-dst",
+	[PMODE_DROP_MALFORMED] = "malformed",
+};
+
+/* JSON keys of PMODE_A_STATS, by attribute type. */
+const char *const stats_keys[PMODE_STATS_A_MAX + 1] = {
+	[PMODE_STATS_A_INVALID_SRC] = "invalid_src",
+	[PMODE_STATS_A_FORGED_SRC] = "forged_src",
+	[PMODE_STATS_A_FORGED_ARP] = "forged_arp",
+	[PMODE_STATS_A_FORGED_ND] = "forged_nd",
+	[PMODE_STATS_A_FOREIGN_DST] = "foreign_dst",
+	[PMODE_STATS_A_MALFORMED] = "malformed",
+	[PMODE_STATS_A_PROMISC_TX] = "promisc_tx",
+	[PMODE_STATS_A_PROMISC_RX] = "promisc_rx",
+};
+
+static int fail(void)
+{
+	fprintf(stderr, "pmodectl: %s\n", pmode_error());
+	return EXIT_FAIL;
+}
+
+/* Needs the next word as the value of @key. */
+static int need(int i, int argc, const char *key)
+{
+	if (i + 1 < argc)
+		return 0;
+	usage_error("'%s' needs a value; see 'pmodectl adapter help'", key);
+	return -1;
+}
+
+static int put_dev(struct nl_msg *msg, const char *dev)
+{
+	if (strlen(dev) >= IFNAMSIZ)
+		return usage_error("invalid device name '%s'", dev);
+	return nla_put_string(msg, PMODE_A_IFNAME, dev) ? EXIT_FAIL : 0;
+}
+
+static int put_mac(struct nl_msg *msg, int type, const char *s)
+{
+	uint8_t mac[6];
+
+	if (parse_mac(s, mac))
+		return usage_error("invalid MAC address '%s'", s);
+	return nla_put(msg, type, 6, mac) ? EXIT_FAIL : 0;
+}
+
+static int put_uid(struct nl_msg *msg, int type, const char *s)
+{
+	uint32_t uid;
+
+	if (parse_uid(s, &uid))
+		return usage_error("unknown user '%s'", s);
+	return nla_put_u32(msg, type, uid) ? EXIT_FAIL : 0;
+}
+
+static int send_simple(struct nl_msg *msg)
+{
+	return pmode_send(msg, NULL, NULL) ? fail() : EXIT_OK;
+}
+
+static int do_add(int argc, char **argv)
+{
+	struct nl_msg *msg = pmode_msg(PMODE_CMD_ADAPTER_NEW, 0);
+	bool dev = false, vm = false;
+	uint32_t net;
+	int i, err = 0;
+
+	if (!msg)
+		return fail();
+	for (i = 0; i < argc && !err; i += 2) {
+		if (need(i, argc, argv[i])) {
+			err = EXIT_USAGE;
+		} else if (!strcmp(argv[i], "dev")) {
+			err = put_dev(msg, argv[i + 1]);
+			dev = true;
+		} else if (!strcmp(argv[i], "vm")) {
+			err = nla_put_string(msg, PMODE_A_VM, argv[i + 1]) ? EXIT_FAIL : 0;
+			vm = true;
+		} else if (!strcmp(argv[i], "mac")) {
+			err = put_mac(msg, PMODE_A_MAC, argv[i + 1]);
+		} else if (matches(argv[i], "network")) {
+			if (parse_u32(argv[i + 1], &net))
+				err = usage_error("invalid network id '%s'", argv[i + 1]);
+			else
+				err = nla_put_u32(msg, PMODE_A_NETWORK, net) ? EXIT_FAIL : 0;
+		} else if (matches(argv[i], "owner")) {
+			err = put_uid(msg, PMODE_A_OWNER, argv[i + 1]);
+		} else {
+			err = usage_error("unknown argument '%s'; see 'pmodectl adapter help'",
+					  argv[i]);
+		}
+	}
+	if (!err && (!dev || !vm))
+		err = usage_error("'adapter add' needs 'dev IFNAME' and 'vm VMID'");
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return send_simple(msg);
+}
+COMMAND(adapter, "add", "dev IFNAME vm VMID [mac LLADDR] [network NETID] [owner UID]",
+	"Register the VM adapter whose host-side port is IFNAME.", do_add);
+
+static int do_del(int argc, char **argv)
+{
+	struct nl_msg *msg;
+	int err;
+
+	if (argc != 2 || strcmp(argv[0], "dev"))
+		return usage_error("usage: pmodectl adapter del dev IFNAME");
+	msg = pmode_msg(PMODE_CMD_ADAPTER_DEL, 0);
+	if (!msg)
+		return fail();
+	err = put_dev(msg, argv[1]);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return send_simple(msg);
+}
+COMMAND(adapter, "del", "dev IFNAME", "Unregister the adapter on IFNAME.", do_del);
+
+static int do_set(int argc, char **argv)
+{
+	struct nl_msg *msg = pmode_msg(PMODE_CMD_ADAPTER_SET, 0);
+	bool dev = false, on;
+	int i, err = 0;
+
+	if (!msg)
+		return fail();
+	for (i = 0; i < argc && !err; i += 2) {
+		if (need(i, argc, argv[i])) {
+			err = EXIT_USAGE;
+		} else if (!strcmp(argv[i], "dev")) {
+			err = put_dev(msg, argv[i + 1]);
+			dev = true;
+		} else if (matches(argv[i], "promisc")) {
+			if (parse_onoff(argv[i + 1], &on))
+				err = usage_error("promisc is 'on' or 'off', not '%s'",
+						  argv[i + 1]);
+			else
+				err = nla_put_u8(msg, PMODE_A_PROMISC, on) ? EXIT_FAIL : 0;
+		} else if (!strcmp(argv[i], "as")) {
+			err = put_uid(msg, PMODE_A_AS_UID, argv[i + 1]);
+		} else if (!strcmp(argv[i], "mac")) {
+			err = put_mac(msg, PMODE_A_MAC, argv[i + 1]);
+		} else {
+			err = usage_error("unknown argument '%s'; see 'pmodectl adapter help'",
+					  argv[i]);
+		}
+	}
+	if (!err && !dev)
+		err = usage_error("'adapter set' needs 'dev IFNAME'");
+	if (!err && argc == 2)
+		err = usage_error("nothing to set: give promisc or mac");
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return send_simple(msg);
+}
+COMMAND(adapter, "set", "dev IFNAME [promisc on|off] [as UID] [mac LLADDR]",
+	"Change an adapter: its promiscuous mode (as a granted user), or its MAC.",
+	do_set);
+
+static int allow_common(int argc, char **argv, int type, const char *verb)
+{
+	struct nl_msg *msg;
+	int err;
+
+	if (argc != 3 || strcmp(argv[0], "dev"))
+		return usage_error("usage: pmodectl adapter %s dev IFNAME LLADDR", verb);
+	msg = pmode_msg(PMODE_CMD_ADAPTER_SET, 0);
+	if (!msg)
+		return fail();
+	err = put_dev(msg, argv[1]) ?: put_mac(msg, type, argv[2]);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return send_simple(msg);
+}
+
+static int do_allow(int argc, char **argv)
+{
+	return allow_common(argc, argv, PMODE_A_ALLOW_ADD, "allow");
+}
+COMMAND(adapter, "allow", "dev IFNAME LLADDR",
+	"Let the adapter also use LLADDR (at most 16 extra MACs).", do_allow);
+
+static int do_disallow(int argc, char **argv)
+{
+	return allow_common(argc, argv, PMODE_A_ALLOW_DEL, "disallow");
+}
+COMMAND(adapter, "disallow", "dev IFNAME LLADDR",
+	"Withdraw an allowed extra MAC.", do_disallow);
+
+/* One adapter, as show prints it. */
+struct row {
+	char ifname[IFNAMSIZ], vm[PMODE_VM_ID_MAXLEN + 1], mac[18];
+	char network[32], owner[16], allowed[PMODE_MAX_ALLOWED * 18 + 1];
+	bool promisc;
+	uint64_t stats[PMODE_STATS_A_MAX + 1];
+	uint32_t ifindex, net_id, owner_uid, master;
+	bool has_net_id, has_owner;
+	uint8_t allowed_macs[PMODE_MAX_ALLOWED][6];
+	int n_allowed;
+	struct row *next;
+};
+
+static void read_row(struct nlattr **a, struct row *r)
+{
+	struct nlattr *nest;
+	char name[IFNAMSIZ];
+	int rem;
+
+	memset(r, 0, sizeof(*r));
+	if (a[PMODE_A_IFNAME])
+		snprintf(r->ifname, sizeof(r->ifname), "%s", nla_get_string(a[PMODE_A_IFNAME]));
+	if (a[PMODE_A_IFINDEX])
+		r->ifindex = nla_get_u32(a[PMODE_A_IFINDEX]);
+	if (a[PMODE_A_VM])
+		snprintf(r->vm, sizeof(r->vm), "%s", nla_get_string(a[PMODE_A_VM]));
+	if (a[PMODE_A_MAC])
+		format_mac(nla_data(a[PMODE_A_MAC]), r->mac);
+	strcpy(r->network, "-");
+	if (a[PMODE_A_MASTER])
+		r->master = nla_get_u32(a[PMODE_A_MASTER]);
+	if (a[PMODE_A_NETWORK]) {
+		r->has_net_id = true;
+		r->net_id = nla_get_u32(a[PMODE_A_NETWORK]);
+		snprintf(r->network, sizeof(r->network), "%u", r->net_id);
+	} else if (r->master) {
+		if (!if_indextoname(r->master, name))
+			snprintf(name, sizeof(name), "if%u", r->master);
+		snprintf(r->network, sizeof(r->network), "%s", name);
+	}
+	strcpy(r->owner, "-");
+	if (a[PMODE_A_OWNER]) {
+		r->has_owner = true;
+		r->owner_uid = nla_get_u32(a[PMODE_A_OWNER]);
+		snprintf(r->owner, sizeof(r->owner), "%u", r->owner_uid);
+	}
+	r->promisc = a[PMODE_A_PROMISC] && nla_get_u8(a[PMODE_A_PROMISC]);
+	strcpy(r->allowed, "-");
+	if (a[PMODE_A_ALLOWED]) {
+		char *p = r->allowed;
+
+		nla_for_each_nested(nest, a[PMODE_A_ALLOWED], rem) {
+			if (nla_type(nest) != PMODE_MACLIST_A_MAC || nla_len(nest) < 6 ||
+			    r->n_allowed == PMODE_MAX_ALLOWED)
+				continue;
+			memcpy(r->allowed_macs[r->n_allowed++], nla_data(nest), 6);
+			if (p != r->allowed)
+				*p++ = ',';
+			format_mac(nla_data(nest), p);
+			p += 17;
+		}
+	}
+	if (a[PMODE_A_STATS])
+		nla_for_each_nested(nest, a[PMODE_A_STATS], rem)
+			if (nla_type(nest) <= PMODE_STATS_A_MAX &&
+			    stats_keys[nla_type(nest)] && nla_len(nest) == 8)
+				r->stats[nla_type(nest)] = nla_get_u64(nest);
+}
+
+/* One adapter as a JSON object; also used by monitor. */
+int adapter_print_json(struct json *j, struct nlattr **a, bool stats)
+{
+	struct nlattr *nest;
+	struct row r;
+	char buf[18];
+	int i, rem;
+
+	read_row(a, &r);
+	json_begin(j, '{');
+	json_key(j, "ifname");
+	json_str(j, r.ifname);
+	json_key(j, "ifindex");
+	json_u64(j, r.ifindex);
+	json_key(j, "vm");
+	json_str(j, r.vm);
+	json_key(j, "mac");
+	json_str(j, r.mac);
+	json_key(j, "network");
+	if (r.has_net_id)
+		json_u64(j, r.net_id);
+	else if (r.master)
+		json_str(j, r.network);
+	else
+		json_null(j);
+	json_key(j, "master");
+	if (r.master) {
+		char name[IFNAMSIZ];
+
+		json_str(j, if_indextoname(r.master, name) ? name : "");
+	} else {
+		json_null(j);
+	}
+	json_key(j, "owner");
+	if (r.has_owner)
+		json_u64(j, r.owner_uid);
+	else
+		json_null(j);
+	json_key(j, "promisc");
+	json_bool(j, r.promisc);
+	json_key(j, "allowed");
+	json_begin(j, '[');
+	for (i = 0; i < r.n_allowed; i++) {
+		format_mac(r.allowed_macs[i], buf);
+		json_str(j, buf);
+	}
+	json_end(j, ']');
+	json_key(j, "learned");
+	json_begin(j, '[');
+	if (a[PMODE_A_LEARNED])
+		nla_for_each_nested(nest, a[PMODE_A_LEARNED], rem) {
+			if (nla_type(nest) != PMODE_MACLIST_A_MAC || nla_len(nest) < 6)
+				continue;
+			format_mac(nla_data(nest), buf);
+			json_str(j, buf);
+		}
+	json_end(j, ']');
+	if (stats) {
+		json_key(j, "stats");
+		json_begin(j, '{');
+		for (i = 0; i <= PMODE_STATS_A_MAX; i++) {
+			if (!stats_keys[i])
+				continue;
+			json_key(j, stats_keys[i]);
+			json_u64(j, r.stats[i]);
+		}
+		json_end(j, '}');
+	}
+	if (a[PMODE_A_REASON] && nla_get_u32(a[PMODE_A_REASON]) <= PMODE_REASON_MAX) {
+		json_key(j, "reason");
+		json_str(j, reason_words[nla_get_u32(a[PMODE_A_REASON])]);
+	}
+	json_end(j, '}');
+	return 0;
+}
+
+struct show {
+	struct json j;
+	struct row *rows, **tail;
+};
+
+static int show_one(struct nlattr **attrs, uint8_t cmd, void *arg)
+{
+	struct show *s = arg;
+	struct row *r;
+
+	(void)cmd;
+	if (opts.json)
+		return adapter_print_json(&s->j, attrs, opts.stats);
+	r = malloc(sizeof(*r));
+	if (!r)
+		return -1;
+	read_row(attrs, r);
+	*s->tail = r;
+	s->tail = &r->next;
+	return 0;
+}
+
+static void print_rows(struct row *rows)
+{
+	int w[6] = { 3, 2, 17, 7, 5, 7 };
+	struct row *r;
+	int i;
+
+	for (r = rows; r; r = r->next) {
+		const char *col[6] = { r->ifname, r->vm, r->mac, r->network, r->owner };
+
+		for (i = 0; i < 5; i++)
+			if ((int)strlen(col[i]) > w[i])
+				w[i] = strlen(col[i]);
+	}
+	printf("%-*s  %-*s  %-*s  %-*s  %-*s  %-*s  %s\n", w[0], "DEV", w[1], "VM",
+	       w[2], "MAC", w[3], "NETWORK", w[4], "OWNER", w[5], "PROMISC", "ALLOWED");
+	for (r = rows; r; r = r->next) {
+		printf("%-*s  %-*s  %-*s  %-*s  %-*s  %-*s  %s\n", w[0], r->ifname,
+		       w[1], r->vm, w[2], r->mac, w[3], r->network, w[4], r->owner,
+		       w[5], r->promisc ? "on" : "off", r->allowed);
+		if (!opts.stats)
+			continue;
+		printf("    dropped:");
+		for (i = PMODE_STATS_A_INVALID_SRC; i <= PMODE_STATS_A_MALFORMED; i++)
+			printf(" %s %llu", drop_words[i - PMODE_STATS_A_INVALID_SRC],
+			       (unsigned long long)r->stats[i]);
+		printf("\n    promisc: tx %llu rx %llu\n",
+		       (unsigned long long)r->stats[PMODE_STATS_A_PROMISC_TX],
+		       (unsigned long long)r->stats[PMODE_STATS_A_PROMISC_RX]);
+	}
+}
+
+static int do_show(int argc, char **argv)
+{
+	struct nl_msg *msg = pmode_msg(PMODE_CMD_ADAPTER_GET, NLM_F_DUMP);
+	struct show s = { .rows = NULL };
+	struct row *r;
+	int i, err = 0;
+
+	if (!msg)
+		return fail();
+	for (i = 0; i < argc && !err; i += 2) {
+		if (need(i, argc, argv[i]))
+			err = EXIT_USAGE;
+		else if (!strcmp(argv[i], "dev"))
+			err = put_dev(msg, argv[i + 1]);
+		else if (!strcmp(argv[i], "vm"))
+			err = nla_put_string(msg, PMODE_A_VM, argv[i + 1]) ? EXIT_FAIL : 0;
+		else
+			err = usage_error("unknown argument '%s'; see 'pmodectl adapter help'",
+					  argv[i]);
+	}
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	s.tail = &s.rows;
+	json_init(&s.j, stdout, opts.pretty);
+	if (opts.json)
+		json_begin(&s.j, '[');
+	err = pmode_send(msg, show_one, &s);
+	if (err)
+		return fail();
+	if (opts.json) {
+		json_end(&s.j, ']');
+		json_done(&s.j);
+	} else {
+		print_rows(s.rows);
+	}
+	while ((r = s.rows)) {
+		s.rows = r->next;
+		free(r);
+	}
+	return EXIT_OK;
+}
+COMMAND(adapter, "show", "[dev IFNAME] [vm VMID]",
+	"List adapters (with -s, their drop counters).", do_show);
+
+/* save: the whole configuration as a batch file for 'pmodectl -b'. */
+struct saved {
+	bool feature;
+	uint32_t grants[4096];
+	int n_grants;
+	struct row *rows, **tail;
+};
+
+static int save_feature(struct nlattr **a, uint8_t cmd, void *arg)
+{
+	(void)cmd;
+	if (a[PMODE_A_FEATURE])
+		((struct saved *)arg)->feature = nla_get_u8(a[PMODE_A_FEATURE]);
+	return 0;
+}
+
+static int save_grant(struct nlattr **a, uint8_t cmd, void *arg)
+{
+	struct saved *s = arg;
+
+	(void)cmd;
+	if (a[PMODE_A_UID] && s->n_grants < 4096)
+		s->grants[s->n_grants++] = nla_get_u32(a[PMODE_A_UID]);
+	return 0;
+}
+
+static int save_adapter(struct nlattr **a, uint8_t cmd, void *arg)
+{
+	struct saved *s = arg;
+	struct row *r = malloc(sizeof(*r));
+
+	(void)cmd;
+	if (!r)
+		return -1;
+	read_row(a, r);
+	*s->tail = r;
+	s->tail = &r->next;
+	return 0;
+}
+
+static int do_save(int argc, char **argv)
+{
+	struct saved *s = calloc(1, sizeof(*s));
+	struct nl_msg *msg;
+	struct row *r;
+	char buf[18];
+	int i;
+
+	(void)argv;
+	if (argc)
+		return usage_error("usage: pmodectl save");
+	if (!s)
+		return EXIT_FAIL;
+	s->tail = &s->rows;
+	msg = pmode_msg(PMODE_CMD_FEATURE_GET, 0);
+	if (!msg || pmode_send(msg, save_feature, s))
+		return fail();
+	msg = pmode_msg(PMODE_CMD_GRANT_GET, NLM_F_DUMP);
+	if (!msg || pmode_send(msg, save_grant, s))
+		return fail();
+	msg = pmode_msg(PMODE_CMD_ADAPTER_GET, NLM_F_DUMP);
+	if (!msg || pmode_send(msg, save_adapter, s))
+		return fail();
+
+	printf("# pmode configuration; restore with 'pmodectl -b FILE'\n");
+	printf("feature %s\n", s->feature ? "enable" : "disable");
+	for (i = 0; i < s->n_grants; i++)
+		printf("user grant %u\n", s->grants[i]);
+	for (r = s->rows; r; r = r->next) {
+		printf("adapter add dev %s vm \"%s\" mac %s", r->ifname, r->vm, r->mac);
+		if (r->has_net_id)
+			printf(" network %u", r->net_id);
+		if (r->has_owner)
+			printf(" owner %u", r->owner_uid);
+		printf("\n");
+		for (i = 0; i < r->n_allowed; i++) {
+			format_mac(r->allowed_macs[i], buf);
+			printf("adapter allow dev %s %s\n", r->ifname, buf);
+		}
+	}
+	/*
+	 * Promisc last, once every adapter exists, acting for a granted user:
+	 * the owner if it holds a grant, else the first grant.
+	 */
+	for (r = s->rows; r; r = r->next) {
+		uint32_t as;
+
+		if (!r->promisc || !s->n_grants)
+			continue;
+		as = s->grants[0];
+		for (i = 0; i < s->n_grants; i++)
+			if (r->has_owner && s->grants[i] == r->owner_uid)
+				as = r->owner_uid;
+		printf("adapter set dev %s promisc on as %u\n", r->ifname, as);
+	}
+	while ((r = s->rows)) {
+		s->rows = r->next;
+		free(r);
+	}
+	free(s);
+	return EXIT_OK;
+}
+COMMAND(save, "", "", "Print a batch file that recreates the configuration.",
+	do_save);

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pmodectl monitor: one line per event of the notify group.
+ */
+#include <net/if.h>
+
+#include <linux/pmode.h>
+#include "pmodectl.h"
+
+static const char *event_name(uint8_t cmd)
+{
+	switch (cmd) {
+	case PMODE_CMD_ADAPTER_NEW: return "adapter-new";
+	case PMODE_CMD_ADAPTER_SET: return "adapter-set";
+	case PMODE_CMD_ADAPTER_DEL: return "adapter-del";
+	case PMODE_CMD_FEATURE_SET: return "feature";
+	case PMODE_CMD_GRANT_NEW: return "grant-new";
+	case PMODE_CMD_GRANT_DEL: return "grant-del";
+	case PMODE_CMD_VIOLATION: return "violation";
+	default: return "unknown";
+	}
+}
+
+static const char *word(const char *const *words, int max, struct nlattr *a)
+{
+	uint32_t v = a ? nla_get_u32(a) : (uint32_t)-1;
+
+	return v <= (uint32_t)max ? words[v] : "unknown";
+}
+
+static void print_text(struct nlattr **a, uint8_t cmd)
+{
+	char mac[18] = "-";
+
+	printf("%s", event_name(cmd));
+	switch (cmd) {
+	case PMODE_CMD_ADAPTER_NEW:
+	case PMODE_CMD_ADAPTER_SET:
+	case PMODE_CMD_ADAPTER_DEL:
+		if (a[PMODE_A_MAC])
+			format_mac(nla_data(a[PMODE_A_MAC]), mac);
+		printf(" dev %s vm %s mac %s promisc %s reason %s",
+		       a[PMODE_A_IFNAME] ? nla_get_string(a[PMODE_A_IFNAME]) : "?",
+		       a[PMODE_A_VM] ? nla_get_string(a[PMODE_A_VM]) : "?", mac,
+		       a[PMODE_A_PROMISC] && nla_get_u8(a[PMODE_A_PROMISC]) ? "on" : "off",
+		       word(reason_words, PMODE_REASON_MAX, a[PMODE_A_REASON]));
+		break;
+	case PMODE_CMD_FEATURE_SET:
+		printf(" %s", a[PMODE_A_FEATURE] && nla_get_u8(a[PMODE_A_FEATURE]) ?
+		       "enabled" : "disabled");
+		break;
+	case PMODE_CMD_GRANT_NEW:
+	case PMODE_CMD_GRANT_DEL:
+		if (a[PMODE_A_UID])
+			printf(" uid %u", nla_get_u32(a[PMODE_A_UID]));
+		break;
+	case PMODE_CMD_VIOLATION:
+		if (a[PMODE_A_OFFENDING_MAC])
+			format_mac(nla_data(a[PMODE_A_OFFENDING_MAC]), mac);
+		printf(" dev %s vm %s reason %s mac %s suppressed %u",
+		       a[PMODE_A_IFNAME] ? nla_get_string(a[PMODE_A_IFNAME]) : "?",
+		       a[PMODE_A_VM] ? nla_get_string(a[PMODE_A_VM]) : "?",
+		       word(drop_words, PMODE_DROP_MAX, a[PMODE_A_DROP_REASON]), mac,
+		       a[PMODE_A_SUPPRESSED] ? nla_get_u32(a[PMODE_A_SUPPRESSED]) : 0);
+		break;
+	}
+	printf("\n");
+}
+
+static void print_json(struct nlattr **a, uint8_t cmd)
+{
+	struct json j;
+	char mac[18];
+
+	json_init(&j, stdout, false);
+	if (cmd <= PMODE_CMD_ADAPTER_SET && cmd >= PMODE_CMD_ADAPTER_NEW) {
+		/* The adapter object, with the event's name in front. */
+		json_begin(&j, '{');
+		json_key(&j, "event");
+		json_str(&j, event_name(cmd));
+		json_key(&j, "adapter");
+		adapter_print_json(&j, a, false);
+		json_end(&j, '}');
+		json_done(&j);
+		return;
+	}
+	json_begin(&j, '{');
+	json_key(&j, "event");
+	json_str(&j, event_name(cmd));
+	if (a[PMODE_A_FEATURE]) {
+		json_key(&j, "enabled");
+		json_bool(&j, nla_get_u8(a[PMODE_A_FEATURE]));
+	}
+	if (a[PMODE_A_UID]) {
+		json_key(&j, "uid");
+		json_u64(&j, nla_get_u32(a[PMODE_A_UID]));
+	}
+	if (cmd == PMODE_CMD_VIOLATION) {
+		json_key(&j, "ifname");
+		json_str(&j, a[PMODE_A_IFNAME] ? nla_get_string(a[PMODE_A_IFNAME]) : "");
+		json_key(&j, "vm");
+		json_str(&j, a[PMODE_A_VM] ? nla_get_string(a[PMODE_A_VM]) : "");
+		json_key(&j, "reason");
+		json_str(&j, word(drop_words, PMODE_DROP_MAX, a[PMODE_A_DROP_REASON]));
+		json_key(&j, "mac");
+		if (a[PMODE_A_OFFENDING_MAC]) {
+			format_mac(nla_data(a[PMODE_A_OFFENDING_MAC]), mac);
+			json_str(&j, mac);
+		} else {
+			json_null(&j);
+		}
+		json_key(&j, "suppressed");
+		json_u64(&j, a[PMODE_A_SUPPRESSED] ? nla_get_u32(a[PMODE_A_SUPPRESSED]) : 0);
+	}
+	json_end(&j, '}');
+	json_done(&j);
+}
+
+static int on_event(struct nlattr **a, uint8_t cmd, void *arg)
+{
+	(void)arg;
+	if (opts.json)
+		print_json(a, cmd);
+	else
+		print_text(a, cmd);
+	fflush(stdout);
+	return 0;
+}
+
+static int do_monitor(int argc, char **argv)
+{
+	(void)argv;
+	if (argc)
+		return usage_error("usage: pmodectl monitor");
+	pmode_monitor(on_event, NULL);
+	fprintf(stderr, "pmodectl: %s\n", pmode_error());
+	return EXIT_FAIL;
+}
+COMMAND(monitor, "", "", "Print every change and violation until interrupted.",
+	do_monitor);

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Argument parsing: pure functions, no netlink.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pmodectl.h"
+
+int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("pmodectl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EXIT_USAGE;
+}
+
+/* "aa:bb:cc:dd:ee:ff" (or with '-'); syntax only, the kernel judges the rest. */
+int parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned int i;
+
+	for (i = 0; i < 6; i++) {
+		if (!isxdigit((unsigned char)s[0]) || !isxdigit((unsigned char)s[1]))
+			return -1;
+		mac[i] = (uint8_t)strtoul((char[]){ s[0], s[1], 0 }, NULL, 16);
+		s += 2;
+		if (i < 5) {
+			if (*s != ':' && *s != '-')
+				return -1;
+			s++;
+		}
+	}
+	return *s ? -1 : 0;
+}
+
+void format_mac(const uint8_t *m, char *buf)
+{
+	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x",
+		 m[0], m[1], m[2], m[3], m[4], m[5]);
+}
+
+int parse_u32(const char *s, uint32_t *v)
+{
+	unsigned long long x;
+	char *end;
+
+	if (!*s || !isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	x = strtoull(s, &end, 0);
+	if (errno || *end || x > UINT32_MAX)
+		return -1;
+	*v = (uint32_t)x;
+	return 0;
+}
+
+/* A uid number, or a user name. */
+int parse_uid(const char *s, uint32_t *uid)
+{
+	struct passwd *pw;
+
+	if (!parse_u32(s, uid))
+		return 0;
+	pw = getpwnam(s);
+	if (!pw)
+		return -1;
+	*uid = pw->pw_uid;
+	return 0;
+}
+
+int parse_onoff(const char *s, bool *on)
+{
+	if (!strcmp(s, "on"))
+		*on = true;
+	else if (!strcmp(s, "off"))
+		*on = false;
+	else
+		return -1;
+	return 0;
+}
+
+/* Does @arg abbreviate @word, as ip's matches() does? */
+bool matches(const char *arg, const char *word)
+{
+	size_t n = strlen(arg);
+
+	return n && n <= strlen(word) && !strncmp(arg, word, n);
+}
+
+/*
+ * Split a batch line into words in place: blanks separate, '#' starts a
+ * comment, double or single quotes group, backslash escapes.
+ * Return: the number of words, or -1 for an unterminated quote or too many.
+ */
+int split_line(char *line, char **argv, int max)
+{
+	char *r = line, *w = line;
+	int argc = 0;
+
+	for (;;) {
+		char quote = 0;
+
+		while (*r == ' ' || *r == '\t' || *r == '\n' || *r == '\r')
+			r++;
+		if (!*r || *r == '#')
+			break;
+		if (argc == max)
+			return -1;
+		argv[argc++] = w;
+		for (; *r; r++) {
+			if (quote) {
+				if (*r == quote)
+					quote = 0;
+				else if (*r == '\\' && quote == '"' && r[1])
+					*w++ = *++r;
+				else
+					*w++ = *r;
+			} else if (*r == '"' || *r == '\'') {
+				quote = *r;
+			} else if (*r == '\\' && r[1]) {
+				*w++ = *++r;
+			} else if (*r == ' ' || *r == '\t' || *r == '\n' || *r == '\r') {
+				r++;
+				break;
+			} else {
+				*w++ = *r;
+			}
+		}
+		if (quote)
+			return -1;
+		*w++ = 0;
+	}
+	return argc;
+}
