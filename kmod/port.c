@@ -60,6 +60,9 @@ static void change_upper(struct pmode_adapter *ad,
 	if (master == ad->master_ifindex)
 		return;
 	WRITE_ONCE(ad->master_ifindex, master);
+	/* A port being deleted leaves its bridge first: say only the deletion. */
+	if (ad->dev->reg_state != NETREG_REGISTERED)
+		return;
 	pmode_adapter_network(ad, master, &network);
 	if (ad->promisc && pmode_adapter_promisc_holder(ad, &network))
 		pmode_adapter_set_promisc(ad, false);
