@@ -12,7 +12,7 @@ for tier in "${@:-all}"; do
 		      linux-headers-amd64 sparse) ;;
 	vm) want+=(linux-image-amd64 qemu-system-x86 busybox-static cpio
 		   iproute2 tcpdump nftables kmod python3 python3-scapy
-		   python3-pyroute2 util-linux procps) ;;
+		   python3-pyroute2 util-linux procps iputils-ping) ;;
 	dkms) want+=(dkms) ;;
 	kunit) want+=(linux-source-6.1 python3 bc flex bison xz-utils rsync) ;;
 	all) exec "$0" build vm kunit dkms ;;

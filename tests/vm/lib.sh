@@ -78,9 +78,9 @@ wait_for() {
 	return 1
 }
 
-# bridge NAME: a bridge that forwards tagged frames (no VLAN filtering) and
+# mkbridge NAME: a bridge that forwards tagged frames (no VLAN filtering) and
 # floods unknown unicast, with ageing short enough for tests.
-bridge() {
+mkbridge() {
 	run ip link add "$1" type bridge vlan_filtering 0 ageing_time 3000
 	run ip link set "$1" up
 	links+=("$1")
@@ -120,13 +120,18 @@ count_rx() {
 	local rx=$1 marker=$2 secs=$3 f
 	shift 4
 	f=$(mktemp)
+	rm -f "$f.ready"
+	# The count starts once the receiver listens, however slow its start.
 	if [[ $rx == tap:* ]]; then
-		"${PKT[@]}" recv "$rx" --marker "$marker" --timeout "$secs" >"$f" &
+		"${PKT[@]}" recv "$rx" --marker "$marker" --timeout "$secs" \
+			--ready "$f.ready" >"$f" &
 	else
-		in_vm "$rx" "${PKT[@]}" recv eth0 --marker "$marker" --timeout "$secs" >"$f" &
+		in_vm "$rx" "${PKT[@]}" recv eth0 --marker "$marker" \
+			--timeout "$secs" --ready "$f.ready" >"$f" &
 	fi
 	local pid=$!
-	sleep 0.3
+	wait_for test -e "$f.ready"
+	rm -f "$f.ready"
 	echo "+ $*" >&2
 	"$@" >&2
 	wait "$pid"

@@ -78,12 +78,15 @@ def frame(a):
 
 
 def matches(f, a):
+    """Does frame f carry the marker, whatever kind of frame it is?"""
     marker = a.marker.encode()
-    if a.kind == 'arp':
-        return b'\x08\x06' in f[12:24] and bytes([10, 99, 0, int(a.marker) % 256]) in f
-    if a.kind in ('na', 'ns'):
-        return bytes.fromhex('fe80' + '00' * 12 + '%04x' % int(a.marker)) in f
-    return b'PMODE' + marker + b'\0' in f
+    if b'PMODE' + marker + b'\0' in f:
+        return True
+    if not a.marker.isdigit():
+        return False
+    if b'\x08\x06' in f[12:24] and bytes([10, 99, 0, int(a.marker) % 256]) in f:
+        return True
+    return bytes.fromhex('fe80' + '00' * 12 + '%04x' % int(a.marker)) in f
 
 
 def main():
@@ -99,8 +102,11 @@ def main():
     ap.add_argument('--kind', default='raw', choices=['raw', 'arp', 'na', 'ns'])
     ap.add_argument('--timeout', type=float, default=2)
     ap.add_argument('--expect', type=int, default=-1)
+    ap.add_argument('--ready', default='', help='file created once listening')
     a = ap.parse_args()
     kind, p = open_port(a.port)
+    if a.ready:
+        open(a.ready, 'w').close()
     if a.op == 'send':
         f = frame(a)
         for _ in range(a.count):

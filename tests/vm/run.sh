@@ -92,6 +92,7 @@ if ! grep -q PMODE-VM-DONE "$out/done" 2>/dev/null; then
 	tail -n 40 "$out/console.log" | sed 's/^/# /'
 	exit 1
 fi
+mkdir -p "${BUILD:-$top/build}/test-logs"
 for f in "$out"/*.log; do
 	[ "$(basename "$f")" = console.log ] && continue
 	[ -s "$f" ] && cp "$f" "${BUILD:-$top/build}/test-logs/vm-$(basename "$f")" 2>/dev/null

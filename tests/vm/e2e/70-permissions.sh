@@ -1,0 +1,46 @@
+#!/bin/bash
+# Who may change promisc: gate x grant x ownership x privilege x acting user,
+# pmodectl run as root and as unprivileged users (setpriv); a refusal
+# changes nothing.
+. "$PMODE_TOP/tests/vm/lib.sh"
+load_pmode
+mkbridge br0
+veth_vm o1 02:00:00:00:05:01 br0
+veth_vm o2 02:00:00:00:05:02 br0
+run pmodectl adapter add dev h-o1 vm vm-1 owner 1000
+run pmodectl adapter add dev h-o2 vm vm-2 owner 2000
+as() { local uid=$1; shift; setpriv --reuid "$uid" --regid "$uid" --clear-groups "$@"; }
+promisc() { json_get "[x['ifname'] for x in a if x['promisc']]"; }
+
+expect_exit 0 "perm: an ordinary user may list adapters" as 1000 "$PMODECTL" adapter show
+expect_exit 0 "perm: ... and the feature gate" as 1000 "$PMODECTL" feature show
+expect_exit 0 "perm: ... and the grants" as 1000 "$PMODECTL" user show
+expect_exit 1 "perm: gate off: the owner is refused" as 1000 "$PMODECTL" adapter set dev h-o1 promisc on
+expect_match "not enabled" "$last_err" "perm: ... because the feature is not enabled"
+expect_exit 1 "perm: a user cannot enable the feature" as 1000 "$PMODECTL" feature enable
+expect_match "CAP_NET_ADMIN" "$last_err" "perm: ... it needs CAP_NET_ADMIN"
+check "perm: root enables the feature" pmodectl feature enable
+expect_exit 1 "perm: a user cannot grant itself" as 1000 "$PMODECTL" user grant 1000
+expect_exit 1 "perm: gate on, no grant: the owner is refused" as 1000 "$PMODECTL" adapter set dev h-o1 promisc on
+expect_match "uid 1000 lacks the promisc grant" "$last_err" "perm: ... because uid 1000 holds no grant"
+check "perm: root grants uid 1000" pmodectl user grant 1000
+expect_exit 1 "perm: granted, but not the owner of h-o2" as 1000 "$PMODECTL" adapter set dev h-o2 promisc on
+expect_match "belongs to uid 2000" "$last_err" "perm: ... the adapter belongs to uid 2000"
+expect_exit 1 "perm: a user cannot act for another" as 1000 "$PMODECTL" adapter set dev h-o1 promisc on as 2000
+expect_match "CAP_NET_ADMIN" "$last_err" "perm: ... only CAP_NET_ADMIN may"
+expect_exit 1 "perm: a user cannot change an adapter's MAC" as 1000 "$PMODECTL" adapter set dev h-o1 mac 02:00:00:00:05:09
+expect_exit 1 "perm: a user cannot register adapters" as 1000 "$PMODECTL" adapter del dev h-o1
+expect_eq "[]" "$(promisc)" "perm: no refusal changed a flag"
+check "perm: the granted owner turns promisc on" as 1000 "$PMODECTL" adapter set dev h-o1 promisc on
+expect_exit 1 "perm: root without a grant is refused, even for its own call" pmodectl adapter set dev h-o2 promisc on
+expect_exit 1 "perm: root acting for an ungranted user is refused" pmodectl adapter set dev h-o2 promisc on as 2000
+check "perm: root acting for a granted user may (agent)" pmodectl adapter set dev h-o2 promisc on as 1000
+check "perm: revoking the grant" pmodectl user revoke 1000
+expect_eq "['h-o1', 'h-o2']" "$(promisc)" "perm: revoking leaves flags as they are"
+expect_exit 1 "perm: but the user can no longer turn it off" as 1000 "$PMODECTL" adapter set dev h-o1 promisc off
+# A container: its own user and network namespaces, root inside.
+expect_exit 1 "perm: root in a user namespace cannot enable the host's feature" \
+	unshare --user --map-root-user --net "$PMODECTL" feature disable
+expect_exit 1 "perm: ... nor grant" unshare --user --map-root-user --net "$PMODECTL" user grant 0
+expect_eq "True" "$(pmodectl -j feature show | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["enabled"])')" \
+	"perm: the feature is still enabled"

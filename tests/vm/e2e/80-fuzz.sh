@@ -1,0 +1,19 @@
+#!/bin/bash
+# The netlink fuzzer, as root and as an unprivileged user.
+. "$PMODE_TOP/tests/vm/lib.sh"
+load_pmode
+mkbridge br0
+mkbridge br1
+for i in 0 1 2 3; do
+	run ip link add veth$i type veth peer p$i
+	links+=(veth$i)
+done
+run ip link set veth0 master br0
+run ip link set veth1 master br0
+run ip link set veth2 master br1
+/usr/bin/python3 "$top/tests/fuzz/nlfuzz.py" --count "${PMODE_FUZZ_COUNT:-100000}" --seed 1 |
+	sed -E 's/^(not )?ok [0-9]+/\1ok/'
+setpriv --reuid 65534 --regid 65534 --clear-groups /usr/bin/python3 \
+	"$top/tests/fuzz/nlfuzz.py" --count 20000 --seed 2 --label nobody |
+	sed -E 's/^(not )?ok [0-9]+/\1ok/'
+check "fuzz: the module unloads afterwards" rmmod pmode

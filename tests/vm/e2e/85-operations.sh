@@ -1,0 +1,56 @@
+#!/bin/bash
+# Operations: the monitor sees every event kind in order; save then restore
+# into a fresh module load reproduces the configuration exactly.
+. "$PMODE_TOP/tests/vm/lib.sh"
+load_pmode
+mkbridge br0
+veth_vm m1 02:00:00:00:08:01 br0
+veth_vm m2 02:00:00:00:08:02 br0
+mon=$(mktemp)
+"$PMODECTL" -j monitor >"$mon" &
+mon_pid=$!
+sleep 0.5
+run pmodectl adapter add dev h-m1 vm vm-m owner 1000
+run pmodectl feature enable
+run pmodectl user grant 1000
+run pmodectl adapter set dev h-m1 promisc on as 1000
+run send_from m2 --src 02:00:00:00:08:99 --dst ff:ff:ff:ff:ff:ff --count 1 --marker 1
+run pmodectl adapter add dev h-m2 vm vm-m2 network 9
+run send_from m2 --src 02:00:00:00:08:99 --dst ff:ff:ff:ff:ff:ff --count 1 --marker 2
+run pmodectl adapter allow dev h-m2 00:00:5e:00:01:02
+run pmodectl feature disable
+run pmodectl user revoke 1000
+run ip link del h-m1
+sleep 1
+kill $mon_pid
+events=$(/usr/bin/python3 -c "
+import json, sys
+out = []
+for line in open(sys.argv[1]):
+    e = json.loads(line)
+    r = e.get('adapter', {}).get('reason') or e.get('reason', '')
+    out.append(e['event'] + ('/' + r if r else ''))
+print(' '.join(out))" "$mon")
+expect_eq "adapter-new/request feature grant-new adapter-set/request adapter-new/request violation/forged-src adapter-set/request adapter-set/feature-disabled feature grant-del adapter-del/port-deleted" \
+	"$events" "operations: monitor reports each event, in order"
+
+# save, reload the module, restore: the same configuration.
+run ip link add h-m1 type veth peer m1x
+links+=(h-m1)
+run ip link set h-m1 master br0
+run pmodectl adapter add dev h-m1 vm "vm m1" mac 02:00:00:00:08:01 owner 1000
+run pmodectl feature enable
+run pmodectl user grant 1000
+run pmodectl user grant 0
+run pmodectl adapter set dev h-m1 promisc on as 1000
+want=$("$PMODECTL" -j adapter show; "$PMODECTL" -j feature show; "$PMODECTL" -j user show)
+saved=$(mktemp)
+check "operations: pmodectl save" bash -c "$PMODECTL save >$saved"
+run rmmod pmode
+run insmod "$top/pmode.ko"
+check "operations: pmodectl -b restores it" pmodectl -b "$saved"
+got=$("$PMODECTL" -j adapter show; "$PMODECTL" -j feature show; "$PMODECTL" -j user show)
+expect_eq "$want" "$got" "operations: the restored configuration is identical"
+printf 'feature enable\nadapter add dev nope0 vm x mac 02:00:00:00:00:01\n' >"$saved"
+expect_exit 1 "operations: a failing batch line fails the batch" pmodectl -b "$saved"
+expect_match "$saved:2:" "$last_err" "operations: ... and names the line"
