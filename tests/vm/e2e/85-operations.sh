@@ -54,3 +54,23 @@ expect_eq "$want" "$got" "operations: the restored configuration is identical"
 printf 'feature enable\nadapter add dev nope0 vm x mac 02:00:00:00:00:01\n' >"$saved"
 expect_exit 1 "operations: a failing batch line fails the batch" pmodectl -b "$saved"
 expect_match "$saved:2:" "$last_err" "operations: ... and names the line"
+
+# The boot-time unit's command, as written in the unit file, restores a
+# saved configuration and keeps going past adapters whose port is missing.
+unit=$top/packaging/pmode-restore.service
+cmd=$(sed -n 's/^ExecStart=//p' "$unit")
+expect_match "-b /etc/pmode/pmode.batch" "$cmd" "operations: the unit restores /etc/pmode/pmode.batch"
+"$PMODECTL" save >"$saved"
+echo "adapter add dev missing0 vm gone mac 02:00:00:00:08:77" >>"$saved"
+echo "user grant 4242" >>"$saved"
+run rmmod pmode
+run insmod "$top/pmode.ko"
+cmd=${cmd//\/etc\/pmode\/pmode.batch/$saved}
+cmd=${cmd//\/usr\/sbin\/pmodectl/$PMODECTL}
+expect_exit 1 "operations: the unit's command reports the missing port" $cmd
+expect_match "$saved:[0-9]+:" "$last_err" "operations: ... naming its line"
+got=$("$PMODECTL" -j adapter show; "$PMODECTL" -j feature show; "$PMODECTL" -j user show)
+# The grants saved, and 4242 from the line after the failing one.
+want_users=$(/usr/bin/python3 -c "import json,sys; u=json.loads(sys.argv[1]); print(json.dumps(sorted(u+[4242]), separators=(',', ':')))" "$(tail -n 1 <<<"$want")")
+expect_eq "$want_users" "$("$PMODECTL" -j user show)" "operations: lines after the failure were applied (-force)"
+expect_eq "$(head -n 2 <<<"$want")" "$(head -n 2 <<<"$got")" "operations: adapters and feature restored at boot"
