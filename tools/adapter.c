@@ -40,12 +40,6 @@ const char *const stats_keys[PMODE_STATS_A_MAX + 1] = {
 	[PMODE_STATS_A_PROMISC_RX] = "promisc_rx",
 };
 
-static int fail(void)
-{
-	fprintf(stderr, "pmodectl: %s\n", pmode_error());
-	return EXIT_FAIL;
-}
-
 /* Needs the next word as the value of @key. */
 static int need(int i, int argc, const char *key)
 {
@@ -82,48 +76,108 @@ static int put_uid(struct nl_msg *msg, int type, const char *s)
 
 static int send_simple(struct nl_msg *msg)
 {
-	return pmode_send(msg, NULL, NULL) ? fail() : EXIT_OK;
+	return pmode_send(msg, NULL, NULL) ? pmode_fail() : EXIT_OK;
 }
 
-static int do_add(int argc, char **argv)
+enum kw_type { KW_DEV, KW_STR, KW_MAC, KW_U32, KW_UID, KW_ONOFF };
+
+/* A "keyword VALUE" argument and the attribute it becomes. */
+struct keyword {
+	const char *name;
+	int attr;
+	enum kw_type type;
+	bool seen;
+};
+
+#define KW(n, a, t) { .name = (n), .attr = (a), .type = (t) }
+
+static int put_value(struct nl_msg *msg, const struct keyword *k, const char *v)
 {
-	struct nl_msg *msg = pmode_msg(PMODE_CMD_ADAPTER_NEW, 0);
-	bool dev = false, vm = false;
-	uint32_t net;
-	int i, err = 0;
+	uint32_t u;
+	bool on;
+
+	switch (k->type) {
+	case KW_DEV:
+		return put_dev(msg, v);
+	case KW_STR:
+		return nla_put_string(msg, k->attr, v) ? EXIT_FAIL : 0;
+	case KW_MAC:
+		return put_mac(msg, k->attr, v);
+	case KW_UID:
+		return put_uid(msg, k->attr, v);
+	case KW_U32:
+		if (parse_u32(v, &u))
+			return usage_error("invalid %s '%s'", k->name, v);
+		return nla_put_u32(msg, k->attr, u) ? EXIT_FAIL : 0;
+	case KW_ONOFF:
+		if (parse_onoff(v, &on))
+			return usage_error("%s is 'on' or 'off', not '%s'", k->name, v);
+		return nla_put_u8(msg, k->attr, on) ? EXIT_FAIL : 0;
+	}
+	return EXIT_FAIL;
+}
+
+/*
+ * Turn "keyword VALUE..." arguments into attributes of @msg. Keywords may
+ * be abbreviated; each one seen is marked in @kw (ended by a NULL name).
+ * Return: 0, or the exit status of a usage error.
+ */
+static int put_keywords(struct nl_msg *msg, int argc, char **argv,
+			struct keyword *kw)
+{
+	struct keyword *k;
+	int i, err;
+
+	for (i = 0; i < argc; i += 2) {
+		for (k = kw; k->name && !matches(argv[i], k->name); k++)
+			;
+		if (!k->name)
+			return usage_error("unknown argument '%s'; see 'pmodectl adapter help'",
+					   argv[i]);
+		if (need(i, argc, argv[i]))
+			return EXIT_USAGE;
+		err = put_value(msg, k, argv[i + 1]);
+		if (err)
+			return err;
+		k->seen = true;
+	}
+	return 0;
+}
+
+/* Parse into a new message of @cmd and send it. */
+static int keyword_request(uint8_t cmd, int argc, char **argv, struct keyword *kw,
+			   int (*check)(const struct keyword *kw, int argc))
+{
+	struct nl_msg *msg = pmode_msg(cmd, 0);
+	int err;
 
 	if (!msg)
-		return fail();
-	for (i = 0; i < argc && !err; i += 2) {
-		if (need(i, argc, argv[i])) {
-			err = EXIT_USAGE;
-		} else if (!strcmp(argv[i], "dev")) {
-			err = put_dev(msg, argv[i + 1]);
-			dev = true;
-		} else if (!strcmp(argv[i], "vm")) {
-			err = nla_put_string(msg, PMODE_A_VM, argv[i + 1]) ? EXIT_FAIL : 0;
-			vm = true;
-		} else if (!strcmp(argv[i], "mac")) {
-			err = put_mac(msg, PMODE_A_MAC, argv[i + 1]);
-		} else if (matches(argv[i], "network")) {
-			if (parse_u32(argv[i + 1], &net))
-				err = usage_error("invalid network id '%s'", argv[i + 1]);
-			else
-				err = nla_put_u32(msg, PMODE_A_NETWORK, net) ? EXIT_FAIL : 0;
-		} else if (matches(argv[i], "owner")) {
-			err = put_uid(msg, PMODE_A_OWNER, argv[i + 1]);
-		} else {
-			err = usage_error("unknown argument '%s'; see 'pmodectl adapter help'",
-					  argv[i]);
-		}
-	}
-	if (!err && (!dev || !vm))
-		err = usage_error("'adapter add' needs 'dev IFNAME' and 'vm VMID'");
+		return pmode_fail();
+	err = put_keywords(msg, argc, argv, kw) ?: check(kw, argc);
 	if (err) {
 		nlmsg_free(msg);
 		return err;
 	}
 	return send_simple(msg);
+}
+
+static int check_add(const struct keyword *kw, int argc)
+{
+	(void)argc;
+	if (!kw[0].seen || !kw[1].seen)
+		return usage_error("'adapter add' needs 'dev IFNAME' and 'vm VMID'");
+	return 0;
+}
+
+static int do_add(int argc, char **argv)
+{
+	struct keyword kw[] = {
+		KW("dev", PMODE_A_IFNAME, KW_DEV), KW("vm", PMODE_A_VM, KW_STR),
+		KW("mac", PMODE_A_MAC, KW_MAC), KW("network", PMODE_A_NETWORK, KW_U32),
+		KW("owner", PMODE_A_OWNER, KW_UID), { .name = NULL },
+	};
+
+	return keyword_request(PMODE_CMD_ADAPTER_NEW, argc, argv, kw, check_add);
 }
 COMMAND(adapter, "add", "dev IFNAME vm VMID [mac LLADDR] [network NETID] [owner UID]",
 	"Register the VM adapter whose host-side port is IFNAME.", do_add);
@@ -137,7 +191,7 @@ static int do_del(int argc, char **argv)
 		return usage_error("usage: pmodectl adapter del dev IFNAME");
 	msg = pmode_msg(PMODE_CMD_ADAPTER_DEL, 0);
 	if (!msg)
-		return fail();
+		return pmode_fail();
 	err = put_dev(msg, argv[1]);
 	if (err) {
 		nlmsg_free(msg);
@@ -147,44 +201,25 @@ static int do_del(int argc, char **argv)
 }
 COMMAND(adapter, "del", "dev IFNAME", "Unregister the adapter on IFNAME.", do_del);
 
+static int check_set(const struct keyword *kw, int argc)
+{
+	if (!kw[0].seen)
+		return usage_error("'adapter set' needs 'dev IFNAME'");
+	if (argc == 2)
+		return usage_error("nothing to set: give promisc or mac");
+	return 0;
+}
+
 static int do_set(int argc, char **argv)
 {
-	struct nl_msg *msg = pmode_msg(PMODE_CMD_ADAPTER_SET, 0);
-	bool dev = false, on;
-	int i, err = 0;
+	struct keyword kw[] = {
+		KW("dev", PMODE_A_IFNAME, KW_DEV),
+		KW("promisc", PMODE_A_PROMISC, KW_ONOFF),
+		KW("as", PMODE_A_AS_UID, KW_UID), KW("mac", PMODE_A_MAC, KW_MAC),
+		{ .name = NULL },
+	};
 
-	if (!msg)
-		return fail();
-	for (i = 0; i < argc && !err; i += 2) {
-		if (need(i, argc, argv[i])) {
-			err = EXIT_USAGE;
-		} else if (!strcmp(argv[i], "dev")) {
-			err = put_dev(msg, argv[i + 1]);
-			dev = true;
-		} else if (matches(argv[i], "promisc")) {
-			if (parse_onoff(argv[i + 1], &on))
-				err = usage_error("promisc is 'on' or 'off', not '%s'",
-						  argv[i + 1]);
-			else
-				err = nla_put_u8(msg, PMODE_A_PROMISC, on) ? EXIT_FAIL : 0;
-		} else if (!strcmp(argv[i], "as")) {
-			err = put_uid(msg, PMODE_A_AS_UID, argv[i + 1]);
-		} else if (!strcmp(argv[i], "mac")) {
-			err = put_mac(msg, PMODE_A_MAC, argv[i + 1]);
-		} else {
-			err = usage_error("unknown argument '%s'; see 'pmodectl adapter help'",
-					  argv[i]);
-		}
-	}
-	if (!err && !dev)
-		err = usage_error("'adapter set' needs 'dev IFNAME'");
-	if (!err && argc == 2)
-		err = usage_error("nothing to set: give promisc or mac");
-	if (err) {
-		nlmsg_free(msg);
-		return err;
-	}
-	return send_simple(msg);
+	return keyword_request(PMODE_CMD_ADAPTER_SET, argc, argv, kw, check_set);
 }
 COMMAND(adapter, "set", "dev IFNAME [promisc on|off] [as UID] [mac LLADDR]",
 	"Change an adapter: its promiscuous mode (as a granted user), or its MAC.",
@@ -199,7 +234,7 @@ static int allow_common(int argc, char **argv, int type, const char *verb)
 		return usage_error("usage: pmodectl adapter %s dev IFNAME LLADDR", verb);
 	msg = pmode_msg(PMODE_CMD_ADAPTER_SET, 0);
 	if (!msg)
-		return fail();
+		return pmode_fail();
 	err = put_dev(msg, argv[1]) ?: put_mac(msg, type, argv[2]);
 	if (err) {
 		nlmsg_free(msg);
@@ -423,23 +458,17 @@ static void print_rows(struct row *rows)
 static int do_show(int argc, char **argv)
 {
 	struct nl_msg *msg = pmode_msg(PMODE_CMD_ADAPTER_GET, NLM_F_DUMP);
+	struct keyword kw[] = {
+		KW("dev", PMODE_A_IFNAME, KW_DEV), KW("vm", PMODE_A_VM, KW_STR),
+		{ .name = NULL },
+	};
 	struct show s = { .rows = NULL };
 	struct row *r;
-	int i, err = 0;
+	int err;
 
 	if (!msg)
-		return fail();
-	for (i = 0; i < argc && !err; i += 2) {
-		if (need(i, argc, argv[i]))
-			err = EXIT_USAGE;
-		else if (!strcmp(argv[i], "dev"))
-			err = put_dev(msg, argv[i + 1]);
-		else if (!strcmp(argv[i], "vm"))
-			err = nla_put_string(msg, PMODE_A_VM, argv[i + 1]) ? EXIT_FAIL : 0;
-		else
-			err = usage_error("unknown argument '%s'; see 'pmodectl adapter help'",
-					  argv[i]);
-	}
+		return pmode_fail();
+	err = put_keywords(msg, argc, argv, kw);
 	if (err) {
 		nlmsg_free(msg);
 		return err;
@@ -450,7 +479,7 @@ static int do_show(int argc, char **argv)
 		json_begin(&s.j, '[');
 	err = pmode_send(msg, show_one, &s);
 	if (err)
-		return fail();
+		return pmode_fail();
 	if (opts.json) {
 		json_end(&s.j, ']');
 		json_done(&s.j);
@@ -522,13 +551,13 @@ static int do_save(int argc, char **argv)
 	s->tail = &s->rows;
 	msg = pmode_msg(PMODE_CMD_FEATURE_GET, 0);
 	if (!msg || pmode_send(msg, save_feature, s))
-		return fail();
+		return pmode_fail();
 	msg = pmode_msg(PMODE_CMD_GRANT_GET, NLM_F_DUMP);
 	if (!msg || pmode_send(msg, save_grant, s))
-		return fail();
+		return pmode_fail();
 	msg = pmode_msg(PMODE_CMD_ADAPTER_GET, NLM_F_DUMP);
 	if (!msg || pmode_send(msg, save_adapter, s))
-		return fail();
+		return pmode_fail();
 
 	printf("# pmode configuration; restore with 'pmodectl -b FILE'\n");
 	printf("feature %s\n", s->feature ? "enable" : "disable");

@@ -5,12 +5,6 @@
 #include <linux/pmode.h>
 #include "pmodectl.h"
 
-static int fail(void)
-{
-	fprintf(stderr, "pmodectl: %s\n", pmode_error());
-	return EXIT_FAIL;
-}
-
 static int print_feature(struct nlattr **a, uint8_t cmd, void *arg)
 {
 	bool on = a[PMODE_A_FEATURE] && nla_get_u8(a[PMODE_A_FEATURE]);
@@ -40,7 +34,7 @@ static int do_show(int argc, char **argv)
 		return usage_error("usage: pmodectl feature show");
 	msg = pmode_msg(PMODE_CMD_FEATURE_GET, 0);
 	if (!msg || pmode_send(msg, print_feature, NULL))
-		return fail();
+		return pmode_fail();
 	return EXIT_OK;
 }
 COMMAND(feature, "show", "", "Whether promiscuous mode is enabled on this host.",
@@ -54,9 +48,9 @@ static int set(int argc, bool on)
 		return usage_error("usage: pmodectl feature enable|disable");
 	msg = pmode_msg(PMODE_CMD_FEATURE_SET, 0);
 	if (!msg)
-		return fail();
+		return pmode_fail();
 	if (nla_put_u8(msg, PMODE_A_FEATURE, on) || pmode_send(msg, NULL, NULL))
-		return fail();
+		return pmode_fail();
 	return EXIT_OK;
 }
 

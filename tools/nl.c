@@ -54,6 +54,13 @@ const char *pmode_error(void)
 	return errmsg;
 }
 
+/* Print the last failure as 'pmodectl: MESSAGE'. Return: the exit status. */
+int pmode_fail(void)
+{
+	fprintf(stderr, "pmodectl: %s\n", errmsg);
+	return EXIT_FAIL;
+}
+
 int enter_netns(const char *name)
 {
 	char path[PATH_MAX];

@@ -78,6 +78,7 @@ int pmode_send(struct nl_msg *msg, reply_fn fn, void *arg);
 int pmode_monitor(reply_fn fn, void *arg);
 int pmode_parse(struct nlmsghdr *nlh, struct nlattr **attrs, uint8_t *cmd);
 const char *pmode_error(void);
+int pmode_fail(void);
 int enter_netns(const char *name);
 void pmode_close(void);
 

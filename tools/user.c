@@ -7,12 +7,6 @@
 #include <linux/pmode.h>
 #include "pmodectl.h"
 
-static int fail(void)
-{
-	fprintf(stderr, "pmodectl: %s\n", pmode_error());
-	return EXIT_FAIL;
-}
-
 static int change(int argc, char **argv, uint8_t cmd, const char *verb)
 {
 	struct nl_msg *msg;
@@ -24,9 +18,9 @@ static int change(int argc, char **argv, uint8_t cmd, const char *verb)
 		return usage_error("unknown user '%s'", argv[0]);
 	msg = pmode_msg(cmd, 0);
 	if (!msg)
-		return fail();
+		return pmode_fail();
 	if (nla_put_u32(msg, PMODE_A_UID, uid) || pmode_send(msg, NULL, NULL))
-		return fail();
+		return pmode_fail();
 	return EXIT_OK;
 }
 
@@ -75,11 +69,11 @@ static int do_show(int argc, char **argv)
 	json_init(&g.j, stdout, opts.pretty);
 	msg = pmode_msg(PMODE_CMD_GRANT_GET, NLM_F_DUMP);
 	if (!msg)
-		return fail();
+		return pmode_fail();
 	if (opts.json)
 		json_begin(&g.j, '[');
 	if (pmode_send(msg, print_grant, &g))
-		return fail();
+		return pmode_fail();
 	if (opts.json) {
 		json_end(&g.j, ']');
 		json_done(&g.j);
