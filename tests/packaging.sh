@@ -10,18 +10,7 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/tests/deps.sh" build dkms >&2 || exit 1
 
-n=0
-fails=0
-result() {	# result STATUS DESCRIPTION [LOG]
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		fails=$((fails + 1))
-		[ -n "${3:-}" ] && tail -n 30 "$3" | sed 's/^/# /'
-	fi
-}
+. "$top/tests/tap.sh"
 
 kver=${KERNELRELEASE:-$(ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n1 | cut -d/ -f4)}
 version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf")

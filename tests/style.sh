@@ -10,18 +10,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 "$top/tests/deps.sh" build kunit >&2 || exit 1
 
-n=0
-fails=0
-result() {	# result OK DESCRIPTION [DETAILS FILE]
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		fails=$((fails + 1))
-		[ -n "${3:-}" ] && sed 's/^/# /' "$3" | head -40
-	fi
-}
+. "$top/tests/tap.sh"
 
 cache=${PMODE_CACHE:-/var/cache/pmode}
 src=$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -n1)
