@@ -1,0 +1,440 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for pmode: frame verdicts on real sk_buffs, the learned-MAC
+ * table, and the permission decision.
+ */
+#include <kunit/test.h>
+#include <linux/etherdevice.h>
+#include <linux/icmpv6.h>
+#include <linux/if_arp.h>
+#include <linux/if_vlan.h>
+#include <linux/ipv6.h>
+#include <linux/skbuff.h>
+#include <net/ndisc.h>
+
+#include "adapter.h"
+#include "learn.h"
+#include "perm.h"
+#include "verdict.h"
+
+static const u8 own[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x0a };
+static const u8 extra[ETH_ALEN] = { 0x00, 0x00, 0x5e, 0x00, 0x01, 0x07 };
+static const u8 other[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x0b };
+static const u8 forged[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x99 };
+static const u8 mcast[ETH_ALEN] = { 0x01, 0x00, 0x5e, 0, 0, 0x01 };
+static const u8 bcast[ETH_ALEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+static const u8 zero[ETH_ALEN];
+
+enum payload_kind {
+	P_NONE,		/* an IPv4-typed payload of zeros */
+	P_ARP,		/* ARP reply with sender hw address @lladdr */
+	P_ARP_TRUNC,	/* ARP header without addresses */
+	P_NA,		/* neighbour advertisement, target lladdr option */
+	P_NS,		/* neighbour solicitation, source lladdr option */
+	P_RS,		/* router solicitation, source lladdr option */
+	P_ND_ZERO,	/* NA whose option has length zero */
+	P_RUNT,		/* 10 bytes: not even an Ethernet header */
+};
+
+struct frame_spec {
+	const u8 *dst, *src, *lladdr;
+	u16 tags[3];		/* TPIDs of in-frame tags, outer first */
+	bool hwaccel;		/* a tag moved out of the data, as devices do */
+	enum payload_kind kind;
+	bool egress;		/* data at the MAC header, else after it */
+};
+
+static void put_be16(struct sk_buff *skb, u16 v)
+{
+	__be16 x = htons(v);
+
+	skb_put_data(skb, &x, 2);
+}
+
+static void put_nd(struct sk_buff *skb, u8 type, u8 opt, u8 optlen,
+		   const u8 *lladdr)
+{
+	struct ipv6hdr ip6 = { .version = 6, .nexthdr = IPPROTO_ICMPV6,
+			       .hop_limit = 255 };
+	struct icmp6hdr icmp = { .icmp6_type = type };
+	int fixed = type == NDISC_ROUTER_SOLICITATION ? 0 : 16;
+	u8 target[16] = { 0xfe, 0x80 };
+	u8 o[8] = { opt, optlen };
+
+	memcpy(o + 2, lladdr, ETH_ALEN);
+	ip6.payload_len = htons(sizeof(icmp) + fixed + sizeof(o));
+	skb_put_data(skb, &ip6, sizeof(ip6));
+	skb_put_data(skb, &icmp, sizeof(icmp));
+	skb_put_data(skb, target, fixed);
+	skb_put_data(skb, o, sizeof(o));
+}
+
+static struct sk_buff *build(struct kunit *test, const struct frame_spec *f)
+{
+	const u8 *lladdr = f->lladdr ?: f->src;
+	struct sk_buff *skb = alloc_skb(512, GFP_KERNEL);
+	struct arphdr ah = { .ar_hrd = htons(ARPHRD_ETHER),
+			     .ar_pro = htons(ETH_P_IP), .ar_hln = ETH_ALEN,
+			     .ar_pln = 4, .ar_op = htons(ARPOP_REPLY) };
+	u8 zeros[28] = { 0 };
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, skb);
+	skb_reserve(skb, 64);
+	if (f->kind == P_RUNT) {
+		skb_put_data(skb, zeros, 10);
+		skb_reset_mac_header(skb);
+		return skb;
+	}
+	skb_put_data(skb, f->dst, ETH_ALEN);
+	skb_put_data(skb, f->src, ETH_ALEN);
+	for (i = 0; i < ARRAY_SIZE(f->tags) && f->tags[i]; i++) {
+		put_be16(skb, f->tags[i]);
+		put_be16(skb, 10 + i);
+	}
+	switch (f->kind) {
+	case P_ARP:
+	case P_ARP_TRUNC:
+		put_be16(skb, ETH_P_ARP);
+		skb_put_data(skb, &ah, sizeof(ah));
+		if (f->kind == P_ARP) {
+			skb_put_data(skb, lladdr, ETH_ALEN);
+			skb_put_data(skb, zeros, 14);
+		}
+		break;
+	case P_NA:
+		put_be16(skb, ETH_P_IPV6);
+		put_nd(skb, NDISC_NEIGHBOUR_ADVERTISEMENT, ND_OPT_TARGET_LL_ADDR,
+		       1, lladdr);
+		break;
+	case P_NS:
+		put_be16(skb, ETH_P_IPV6);
+		put_nd(skb, NDISC_NEIGHBOUR_SOLICITATION, ND_OPT_SOURCE_LL_ADDR,
+		       1, lladdr);
+		break;
+	case P_RS:
+		put_be16(skb, ETH_P_IPV6);
+		put_nd(skb, NDISC_ROUTER_SOLICITATION, ND_OPT_SOURCE_LL_ADDR,
+		       1, lladdr);
+		break;
+	case P_ND_ZERO:
+		put_be16(skb, ETH_P_IPV6);
+		put_nd(skb, NDISC_NEIGHBOUR_ADVERTISEMENT, ND_OPT_TARGET_LL_ADDR,
+		       0, lladdr);
+		break;
+	default:
+		put_be16(skb, ETH_P_IP);
+		skb_put_data(skb, zeros, sizeof(zeros));
+	}
+	skb_reset_mac_header(skb);
+	if (f->hwaccel)
+		__vlan_hwaccel_put_tag(skb, htons(ETH_P_8021Q), 7);
+	if (!f->egress)
+		skb_pull(skb, ETH_HLEN);	/* as eth_type_trans() leaves it */
+	return skb;
+}
+
+static void cfg_init(struct pmode_cfg *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	ether_addr_copy(cfg->mac, own);
+	ether_addr_copy(cfg->allowed[0], extra);
+	cfg->n_allowed = 1;
+}
+
+struct tx_case {
+	const char *desc;
+	struct frame_spec f;
+	bool promisc;
+	int want;
+};
+
+#define Q ETH_P_8021Q
+#define AD ETH_P_8021AD
+
+static const struct tx_case tx_cases[] = {
+	{ "own source", { bcast, own }, false, PMODE_PASS },
+	{ "allowed extra source", { bcast, extra }, false, PMODE_PASS },
+	{ "forged source", { bcast, forged }, false, PMODE_DROP_FORGED_SRC },
+	{ "forged source, promisc", { bcast, forged }, true, PMODE_PASS_PROMISC },
+	{ "multicast source", { bcast, mcast }, false, PMODE_DROP_INVALID_SRC },
+	{ "multicast source, promisc", { bcast, mcast }, true, PMODE_DROP_INVALID_SRC },
+	{ "broadcast source, promisc", { bcast, bcast }, true, PMODE_DROP_INVALID_SRC },
+	{ "zero source", { bcast, zero }, false, PMODE_DROP_INVALID_SRC },
+	{ "own source, 802.1Q", { bcast, own, .tags = { Q } }, false, PMODE_PASS },
+	{ "forged source, 802.1Q", { bcast, forged, .tags = { Q } }, false,
+	  PMODE_DROP_FORGED_SRC },
+	{ "forged source, 802.1ad+802.1Q", { bcast, forged, .tags = { AD, Q } },
+	  false, PMODE_DROP_FORGED_SRC },
+	{ "forged source, hw-accelerated tag", { bcast, forged, .hwaccel = true },
+	  false, PMODE_DROP_FORGED_SRC },
+	{ "genuine ARP", { bcast, own, .kind = P_ARP }, false, PMODE_PASS },
+	{ "ARP, allowed sender", { bcast, own, extra, .kind = P_ARP }, false,
+	  PMODE_PASS },
+	{ "forged ARP sender", { bcast, own, forged, .kind = P_ARP }, false,
+	  PMODE_DROP_FORGED_ARP },
+	{ "forged ARP sender, 802.1ad+802.1Q",
+	  { bcast, own, forged, .tags = { AD, Q }, .kind = P_ARP }, false,
+	  PMODE_DROP_FORGED_ARP },
+	{ "forged ARP sender, promisc", { bcast, own, forged, .kind = P_ARP },
+	  true, PMODE_PASS },
+	{ "truncated ARP", { bcast, own, .kind = P_ARP_TRUNC }, false,
+	  PMODE_DROP_MALFORMED },
+	{ "genuine NA", { bcast, own, .kind = P_NA }, false, PMODE_PASS },
+	{ "forged NA target lladdr", { bcast, own, forged, .kind = P_NA }, false,
+	  PMODE_DROP_FORGED_ND },
+	{ "forged NA, 802.1Q", { bcast, own, forged, .tags = { Q }, .kind = P_NA },
+	  false, PMODE_DROP_FORGED_ND },
+	{ "forged NS source lladdr", { bcast, own, forged, .kind = P_NS }, false,
+	  PMODE_DROP_FORGED_ND },
+	{ "forged RS source lladdr", { bcast, own, forged, .kind = P_RS }, false,
+	  PMODE_DROP_FORGED_ND },
+	{ "genuine RS", { bcast, own, .kind = P_RS }, false, PMODE_PASS },
+	{ "ND option of length zero", { bcast, own, .kind = P_ND_ZERO }, false,
+	  PMODE_DROP_MALFORMED },
+	{ "runt frame", { .kind = P_RUNT }, false, PMODE_DROP_MALFORMED },
+	{ "own source, egress layout", { bcast, own, .egress = true }, false,
+	  PMODE_PASS },
+	{ "forged ARP, egress layout", { bcast, own, forged, .kind = P_ARP,
+	  .egress = true }, false, PMODE_DROP_FORGED_ARP },
+};
+
+static void tx_desc(const struct tx_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(tx, tx_cases, tx_desc);
+
+static void pmode_verdict_tx(struct kunit *test)
+{
+	const struct tx_case *c = test->param_value;
+	struct pmode_cfg cfg;
+	struct sk_buff *skb;
+	const u8 *offender = NULL;
+	u8 buf[ETH_ALEN];
+	int verdict;
+
+	cfg_init(&cfg);
+	skb = build(test, &c->f);
+	verdict = pmode_judge_tx(skb, &cfg, c->promisc, &offender, buf);
+	KUNIT_EXPECT_EQ(test, verdict, c->want);
+	if (pmode_verdict_drops(verdict) && verdict != PMODE_DROP_MALFORMED) {
+		KUNIT_ASSERT_NOT_NULL(test, offender);
+		KUNIT_EXPECT_FALSE(test, pmode_cfg_owns(&cfg, offender));
+	}
+	kfree_skb(skb);
+}
+
+static void pmode_verdict_rx(struct kunit *test)
+{
+	static const u8 learned[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x55 };
+	struct pmode_learn *learn = kunit_kzalloc(test, sizeof(*learn), GFP_KERNEL);
+	const struct {
+		const u8 *dst;
+		bool promisc;
+		int want;
+	} cases[] = {
+		{ own, false, PMODE_PASS },
+		{ extra, false, PMODE_PASS },
+		{ bcast, false, PMODE_PASS },
+		{ mcast, false, PMODE_PASS },
+		{ other, false, PMODE_DROP_FOREIGN_DST },
+		{ other, true, PMODE_DROP_FOREIGN_DST },
+		{ learned, true, PMODE_PASS_PROMISC },
+		{ learned, false, PMODE_DROP_FOREIGN_DST },
+	};
+	struct pmode_cfg cfg;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, learn);
+	cfg_init(&cfg);
+	pmode_learn_init(learn);
+	local_bh_disable();
+	KUNIT_ASSERT_EQ(test, pmode_learn_note(learn, learned), 0);
+	local_bh_enable();
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct frame_spec f = { cases[i].dst, other, .egress = true };
+		struct sk_buff *skb = build(test, &f);
+
+		rcu_read_lock();
+		KUNIT_EXPECT_EQ_MSG(test, pmode_judge_rx(skb, &cfg, cases[i].promisc,
+							 learn),
+				    cases[i].want, "case %u", i);
+		rcu_read_unlock();
+		kfree_skb(skb);
+	}
+	{
+		struct frame_spec f = { .kind = P_RUNT };
+		struct sk_buff *skb = build(test, &f);
+
+		KUNIT_EXPECT_EQ(test, pmode_judge_rx(skb, &cfg, false, learn),
+				PMODE_DROP_MALFORMED);
+		kfree_skb(skb);
+	}
+	pmode_learn_flush(learn);
+	rcu_barrier();
+}
+
+static struct pmode_learn_entry *entry_of(struct pmode_learn *learn,
+					  const u8 *mac)
+{
+	struct pmode_learn_entry *e;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(learn->buckets); i++)
+		hlist_for_each_entry(e, &learn->buckets[i], node)
+			if (ether_addr_equal(e->mac, mac))
+				return e;
+	return NULL;
+}
+
+static int count_one(const u8 *mac, void *arg)
+{
+	(*(int *)arg)++;
+	return 0;
+}
+
+static void pmode_learn_bounds(struct kunit *test)
+{
+	struct pmode_learn *learn = kunit_kzalloc(test, sizeof(*learn), GFP_KERNEL);
+	u8 mac[ETH_ALEN] = { 0x02, 0x01, 0, 0, 0, 0 };
+	struct pmode_learn_entry *e;
+	int i, seen = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, learn);
+	pmode_learn_init(learn);
+	local_bh_disable();
+	for (i = 0; i < PMODE_MAX_LEARNED; i++) {
+		mac[4] = i >> 8;
+		mac[5] = i;
+		KUNIT_ASSERT_EQ(test, pmode_learn_note(learn, mac), 0);
+	}
+	KUNIT_EXPECT_EQ(test, learn->count, (unsigned int)PMODE_MAX_LEARNED);
+	/* Known again: no new entry. */
+	KUNIT_EXPECT_EQ(test, pmode_learn_note(learn, mac), 0);
+	mac[3] = 1;
+	KUNIT_EXPECT_EQ(test, pmode_learn_note(learn, mac), -ENOSPC);
+	local_bh_enable();
+
+	rcu_read_lock();
+	pmode_learn_walk(learn, count_one, &seen);
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, seen, PMODE_MAX_LEARNED);
+
+	/* One entry ages out: a lookup ignores it, and it makes room. */
+	mac[3] = 0;
+	mac[4] = 0;
+	mac[5] = 3;
+	e = entry_of(learn, mac);
+	KUNIT_ASSERT_NOT_NULL(test, e);
+	rcu_read_lock();
+	KUNIT_EXPECT_TRUE(test, pmode_learn_lookup(learn, mac));
+	WRITE_ONCE(e->seen, jiffies - pmode_learn_ageing() - 1);
+	KUNIT_EXPECT_FALSE(test, pmode_learn_lookup(learn, mac));
+	rcu_read_unlock();
+	mac[3] = 1;
+	local_bh_disable();
+	KUNIT_EXPECT_EQ(test, pmode_learn_note(learn, mac), 0);
+	local_bh_enable();
+	KUNIT_EXPECT_EQ(test, learn->count, (unsigned int)PMODE_MAX_LEARNED);
+
+	pmode_learn_flush(learn);
+	KUNIT_EXPECT_EQ(test, learn->count, 0U);
+	rcu_read_lock();
+	KUNIT_EXPECT_FALSE(test, pmode_learn_lookup(learn, mac));
+	rcu_read_unlock();
+	rcu_barrier();
+}
+
+/* The permission decision: gate x privilege x ownership x acting user x grant. */
+static bool granted_1000(kuid_t uid)
+{
+	return uid_eq(uid, KUIDT_INIT(1000));
+}
+
+struct perm_case {
+	const char *desc;
+	bool gate, admin;
+	uid_t caller;
+	bool has_as;
+	uid_t as;
+	int owner;		/* -1: none */
+	int want;
+};
+
+static const struct perm_case perm_cases[] = {
+	{ "gate off, granted owner", false, false, 1000, false, 0, 1000, -EPERM },
+	{ "gate off, admin", false, true, 0, true, 1000, -1, -EPERM },
+	{ "granted owner", true, false, 1000, false, 0, 1000, 0 },
+	{ "granted, not the owner", true, false, 1000, false, 0, 2000, -EACCES },
+	{ "granted, adapter without owner", true, false, 1000, false, 0, -1, -EACCES },
+	{ "ungranted owner", true, false, 2000, false, 0, 2000, -EACCES },
+	{ "user acting for another", true, false, 1000, true, 2000, 1000, -EPERM },
+	{ "user naming itself", true, false, 1000, true, 1000, 1000, 0 },
+	{ "admin without grant", true, true, 0, false, 0, -1, -EACCES },
+	{ "admin acting for granted", true, true, 0, true, 1000, -1, 0 },
+	{ "admin acting for ungranted", true, true, 0, true, 2000, 1000, -EACCES },
+	{ "granted admin, any adapter", true, true, 1000, false, 0, 2000, 0 },
+};
+
+static void perm_desc(const struct perm_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(perm, perm_cases, perm_desc);
+
+static void pmode_perm_decision(struct kunit *test)
+{
+	const struct perm_case *c = test->param_value;
+	struct netlink_ext_ack extack = {};
+	struct pmode_perm_request req = {
+		.gate = c->gate,
+		.admin = c->admin,
+		.caller = KUIDT_INIT(c->caller),
+		.has_as = c->has_as,
+		.as = KUIDT_INIT(c->as),
+		.owner = c->owner < 0 ? INVALID_UID : KUIDT_INIT(c->owner),
+		.ifname = "tap0",
+	};
+	int err = pmode_perm_promisc(&req, granted_1000, &extack);
+
+	KUNIT_EXPECT_EQ(test, err, c->want);
+	/* Every refusal says why. */
+	if (err)
+		KUNIT_EXPECT_NOT_NULL(test, extack._msg);
+}
+
+static struct kunit_case pmode_verdict_cases[] = {
+	KUNIT_CASE_PARAM(pmode_verdict_tx, tx_gen_params),
+	KUNIT_CASE(pmode_verdict_rx),
+	{}
+};
+
+static struct kunit_suite pmode_verdict_suite = {
+	.name = "pmode_verdict",
+	.test_cases = pmode_verdict_cases,
+};
+
+static struct kunit_case pmode_learn_cases[] = {
+	KUNIT_CASE(pmode_learn_bounds),
+	{}
+};
+
+static struct kunit_suite pmode_learn_suite = {
+	.name = "pmode_learn",
+	.test_cases = pmode_learn_cases,
+};
+
+static struct kunit_case pmode_perm_cases[] = {
+	KUNIT_CASE_PARAM(pmode_perm_decision, perm_gen_params),
+	{}
+};
+
+static struct kunit_suite pmode_perm_suite = {
+	.name = "pmode_perm",
+	.test_cases = pmode_perm_cases,
+};
+
+kunit_test_suites(&pmode_verdict_suite, &pmode_learn_suite, &pmode_perm_suite);

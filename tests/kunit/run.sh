@@ -1,0 +1,100 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The KUnit tier. Debian's kernel has KUnit off, so the suites run under
+# UML with the kernel's own kunit.py, on the tree of Debian's
+# linux-source-6.1. kunit.py builds code that lives in the tree: the
+# runner links the module's sources (kmod/*.c, unchanged) and the suites
+# (tests/kunit/*.c) into net/pmode/ of a scratch copy of the tree, cached
+# outside the repository and keyed by the tarball and the kunitconfig.
+#
+# One TAP line per test case; a lockdep, KASAN or other kernel report in
+# the log is a failure of its own.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+"$top/tests/deps.sh" kunit >&2 || exit 1
+src=$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -n1)
+[ -n "$src" ] || { echo "not ok - kunit: no linux-source tarball"; exit 1; }
+cache=${PMODE_CACHE:-/var/cache/pmode}
+key=$( (stat -c '%s %Y' "$src"; cat "$top/tests/kunit/.kunitconfig") | sha256sum | cut -c1-12)
+tree=$cache/kunit-$key/linux
+build=$cache/kunit-$key/build
+if [ ! -f "$tree/.pmode-ready" ]; then
+	echo "# kunit: unpacking $(basename "$src") into $tree" >&2
+	# Trees built for another tarball or kunitconfig are of no further use.
+	find "$cache" -maxdepth 1 -name 'kunit-*' ! -name "kunit-$key" \
+		-exec rm -rf {} + 2>/dev/null
+	rm -rf "$cache/kunit-$key"
+	mkdir -p "$tree" "$build"
+	tar -xJf "$src" -C "$tree" --strip-components=1 || exit 1
+	echo 'source "net/pmode/Kconfig"' >>"$tree/net/Kconfig"
+	echo 'obj-$(CONFIG_PMODE) += pmode/' >>"$tree/net/Makefile"
+	touch "$tree/.pmode-ready"
+fi
+
+# The module's sources, linked afresh each run (the set of files may change).
+rm -rf "$tree/net/pmode"
+mkdir -p "$tree/net/pmode"
+ln -sf "$top"/kmod/*.c "$top"/kmod/*.h "$tree/net/pmode/"
+ln -sf "$top"/tests/kunit/*.c "$tree/net/pmode/"
+ln -sf "$top/include/uapi/linux/pmode.h" "$tree/include/uapi/linux/pmode.h"
+cat >"$tree/net/pmode/Kconfig" <<'KCONFIG'
+config PMODE
+	tristate "Per-adapter promiscuous mode for VM network adapters"
+	depends on NETFILTER_INGRESS && NETFILTER_EGRESS && INET
+config PMODE_KUNIT_TEST
+	bool "KUnit tests for pmode" if !KUNIT_ALL_TESTS
+	depends on PMODE && KUNIT=y
+	default KUNIT_ALL_TESTS
+KCONFIG
+objs=$(cd "$top/kmod" && ls *.c | sed 's/\.c$/.o/' | tr '\n' ' ')
+tests=$(cd "$top/tests/kunit" && ls *.c | sed 's/\.c$/.o/' | tr '\n' ' ')
+cat >"$tree/net/pmode/Makefile" <<MAKEFILE
+ccflags-y += -I\$(srctree)/net/pmode -D'pr_fmt(fmt)=KBUILD_MODNAME ": " fmt'
+obj-\$(CONFIG_PMODE) += pmode.o
+pmode-y := $objs
+pmode-\$(CONFIG_PMODE_KUNIT_TEST) += $tests
+MAKEFILE
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+cd "$tree" || exit 1
+python3 tools/testing/kunit/kunit.py run --arch=um \
+	--kunitconfig="$top/tests/kunit/.kunitconfig" --build_dir="$build" \
+	--jobs="$(nproc)" --raw_output=all >"$log" 2>&1
+rc=$?
+
+# KTAP: "ok N name" / "not ok N name" at the case level (indented once).
+n=0
+fails=0
+suite=
+while IFS= read -r line; do
+	case $line in
+	*"# Subtest: "*)
+		suite=${line##*# Subtest: } ;;
+	"    ok "*|"    not ok "*)
+		n=$((n + 1))
+		status=ok
+		[[ $line == "    not ok"* ]] && { status="not ok"; fails=$((fails + 1)); }
+		name=$(sed -E 's/^ +(not )?ok [0-9]+ (- )?//' <<<"$line")
+		echo "$status $n - kunit: $suite.$name" ;;
+	esac
+done < <(grep -E '^\s*(# Subtest:|(not )?ok [0-9])' "$log" | grep -vE '^        ')
+
+bad='WARNING:|BUG:|KASAN|possible circular locking|suspicious RCU|inconsistent lock state|DEBUG_LOCKS_WARN|sleeping function called'
+if grep -Eq "$bad" "$log"; then
+	n=$((n + 1))
+	fails=$((fails + 1))
+	echo "not ok $n - kunit: the kernel log has no lockdep/KASAN/warning report"
+	grep -E -A12 "$bad" "$log" | head -40 | sed 's/^/# /'
+else
+	n=$((n + 1))
+	echo "ok $n - kunit: the kernel log has no lockdep/KASAN/warning report"
+fi
+if [ "$n" -le 1 ] || { [ "$rc" -ne 0 ] && [ "$fails" -eq 0 ]; }; then
+	echo "not ok $((n + 1)) - kunit: kunit.py ran the suites (status $rc)"
+	tail -n 40 "$log" | sed 's/^/# /'
+	exit 1
+fi
+[ "$fails" -eq 0 ]
