@@ -34,7 +34,7 @@ initrd=$cache/vm-initrd-$key.gz
 if [ ! -s "$initrd" ]; then
 	mkdir -p "$cache"
 	root=$(mktemp -d)
-	mkdir -p "$root"/{bin,lib/modules,proc,sys,dev,newroot}
+	mkdir -p "$root"/{bin,lib/modules,proc,sys,dev,newroot,repo}
 	cp /bin/busybox "$root/bin/"
 	cp "$top/tests/vm/init" "$root/init"
 	for m in $mods; do
