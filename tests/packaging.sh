@@ -22,17 +22,26 @@ log=$tmp/log
 git clone -q --no-hardlinks "$top" "$tmp/clone"
 
 src=$tmp/src/pmode-$version
-mkdir -p "$src" "$tmp/dkms"
+mkdir -p "$src" "$tmp/dkms" "$tmp/inst/$kver/kernel"
 cp -r "$tmp/clone"/{Kbuild,Makefile,dkms.conf,kmod,include} "$src/"
-dkms=(dkms --sourcetree "$tmp/src" --dkmstree "$tmp/dkms" -m pmode -v "$version")
+# A scratch module tree for 'dkms install', with the kernel's index files.
+cp /lib/modules/"$kver"/modules.* "$tmp/inst/$kver/" 2>/dev/null
+dkms=(dkms --sourcetree "$tmp/src" --dkmstree "$tmp/dkms" --installtree "$tmp/inst"
+      -m pmode -v "$version")
 "${dkms[@]}" add >"$log" 2>&1
 result $? "packaging: dkms add pmode/$version" "$log"
 "${dkms[@]}" build -k "$kver" >"$log" 2>&1
 rc=$?
 [ $rc -eq 0 ] && ls "$tmp"/dkms/pmode/"$version"/"$kver"/*/module/pmode.ko* >/dev/null 2>&1 || rc=1
 result $rc "packaging: dkms build for $kver produces pmode.ko" "$log"
+"${dkms[@]}" install -k "$kver" >"$log" 2>&1
+rc=$?
+[ $rc -eq 0 ] && ls "$tmp/inst/$kver"/updates/dkms/pmode.ko* >/dev/null 2>&1 || rc=1
+result $rc "packaging: dkms install places pmode.ko under updates/dkms" "$log"
 "${dkms[@]}" remove --all >"$log" 2>&1
-result $? "packaging: dkms remove" "$log"
+rc=$?
+ls "$tmp/inst/$kver"/updates/dkms/pmode.ko* >/dev/null 2>&1 && rc=1
+result $rc "packaging: dkms remove takes it away" "$log"
 
 make -C "$tmp/clone" KERNELRELEASE="$kver" DESTDIR="$tmp/root" install >"$log" 2>&1
 rc=$?
