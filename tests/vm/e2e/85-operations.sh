@@ -74,3 +74,19 @@ got=$("$PMODECTL" -j adapter show; "$PMODECTL" -j feature show; "$PMODECTL" -j u
 want_users=$(/usr/bin/python3 -c "import json,sys; u=json.loads(sys.argv[1]); print(json.dumps(sorted(u+[4242]), separators=(',', ':')))" "$(tail -n 1 <<<"$want")")
 expect_eq "$want_users" "$("$PMODECTL" -j user show)" "operations: lines after the failure were applied (-force)"
 expect_eq "$(head -n 2 <<<"$want")" "$(head -n 2 <<<"$got")" "operations: adapters and feature restored at boot"
+
+# Violations reach the kernel log only when asked to.
+run ip link add h-lg type veth peer lg
+links+=(h-lg)
+run ip link set h-lg up
+run ip link set lg up
+run pmodectl adapter add dev h-lg vm vm-lg mac 02:00:00:00:08:42
+expect_eq "N" "$(cat /sys/module/pmode/parameters/log_violations)" "operations: violation logging is off by default"
+run "${PKT[@]}" send lg --src 02:00:00:00:08:66 --count 1 --marker 20
+expect_eq 0 "$(dmesg | grep -c 'VM vm-lg: forged source MAC')" "operations: ... so nothing is logged"
+echo 1 >/sys/module/pmode/parameters/log_violations
+sleep 1.1	# one report per adapter per second
+run "${PKT[@]}" send lg --src 02:00:00:00:08:66 --count 1 --marker 21
+expect_match "h-lg: VM vm-lg: forged source MAC 02:00:00:00:08:66 dropped" "$(dmesg)" \
+	"operations: with log_violations=1 a violation is logged"
+echo 0 >/sys/module/pmode/parameters/log_violations
