@@ -79,8 +79,5 @@ check:
 demo:
 	tests/demo.sh
 
-bench:
-	tests/bench/run.sh
-
 .PHONY: all module tools clean install uninstall dkms-install dkms-uninstall \
-	style check demo bench
+	style check demo
