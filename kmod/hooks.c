@@ -48,17 +48,21 @@ static void violation(struct pmode_adapter *ad, int reason, const u8 *mac)
 {
 	unsigned long now = jiffies, last = READ_ONCE(ad->violation_at);
 
-	if ((time_before(now, last + HZ) && last) ||
+	if ((last && time_before(now, last + HZ)) ||
 	    cmpxchg(&ad->violation_at, last, now) != last) {
 		atomic_inc(&ad->violations_suppressed);
 		return;
 	}
 	pmode_nl_notify_violation(ad, reason, mac,
 				  atomic_xchg(&ad->violations_suppressed, 0));
-	if (READ_ONCE(log_violations))
-		net_info_ratelimited("%s: VM %s: %s %pM dropped\n",
-				     ad->dev->name, ad->vm, reason_names[reason],
-				     mac ? mac : (const u8 *)"\0\0\0\0\0\0");
+	if (!READ_ONCE(log_violations))
+		return;
+	if (mac)
+		net_info_ratelimited("%s: VM %s: %s %pM dropped\n", ad->dev->name,
+				     ad->vm, reason_names[reason], mac);
+	else
+		net_info_ratelimited("%s: VM %s: %s dropped\n", ad->dev->name,
+				     ad->vm, reason_names[reason]);
 }
 
 static unsigned int pmode_tx_hook(void *priv, struct sk_buff *skb,
