@@ -29,11 +29,34 @@ def mac(s):
     return bytes.fromhex(s.replace(':', ''))
 
 
+def read(path):
+    try:
+        with open(path) as f:
+            return f.read().strip()
+    except OSError:
+        return ''
+
+
+def wait_forwarding(dev, timeout=5):
+    """Opening a tap raises its carrier; link-watch and the bridge port
+    follow asynchronously. Wait until the port forwards, as a VM would
+    before its first frame matters."""
+    end = time.monotonic() + timeout
+    sysfs = '/sys/class/net/' + dev
+    while time.monotonic() < end:
+        up = read(sysfs + '/operstate') in ('up', 'unknown')
+        brport = os.path.exists(sysfs + '/brport')
+        if up and (not brport or read(sysfs + '/brport/state') == '3'):
+            return
+        time.sleep(0.05)
+
+
 def open_port(name):
     if name.startswith('tap:'):
         fd = os.open('/dev/net/tun', os.O_RDWR)
         fcntl.ioctl(fd, TUNSETIFF,
                     struct.pack('16sH', name[4:].encode(), IFF_TAP | IFF_NO_PI))
+        wait_forwarding(name[4:])
         return ('tap', fd)
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
     s.bind((name, 0))
