@@ -62,7 +62,7 @@ int pmode_mac_check(const u8 *mac, const struct nlattr *attr,
 {
 	if (is_multicast_ether_addr(mac)) {
 		PMODE_SET_ERR_MSG_FMT(extack, attr,
-				      "%pM is a multicast or broadcast address; an adapter's MAC must be unicast",
+				      "%pM is multicast; an adapter's MAC must be unicast",
 				      mac);
 		return -EINVAL;
 	}

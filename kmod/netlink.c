@@ -90,7 +90,7 @@ static int need_host_admin(const struct sk_buff *skb, struct genl_info *info,
 	if (netlink_capable(skb, CAP_NET_ADMIN))
 		return 0;
 	PMODE_SET_ERR_MSG_FMT(info->extack, NULL,
-			      "%s needs CAP_NET_ADMIN on the host (the initial user namespace)",
+			      "%s needs CAP_NET_ADMIN in the initial user namespace",
 			      what);
 	return -EPERM;
 }
@@ -324,7 +324,9 @@ static void notify_host(u8 cmd, int attr, u32 value)
 	if (!skb)
 		return;
 	hdr = genlmsg_put(skb, 0, 0, &pmode_genl_family, 0, cmd);
-	if (!hdr || nla_put_u32(skb, attr, value)) {
+	/* The feature is a u8, as in requests; uids are u32. */
+	if (!hdr || (attr == PMODE_A_FEATURE ? nla_put_u8(skb, attr, value) :
+		     nla_put_u32(skb, attr, value))) {
 		nlmsg_free(skb);
 		return;
 	}

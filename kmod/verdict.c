@@ -164,7 +164,8 @@ static int judge_nd(const struct sk_buff *skb, int off,
  * @skb: the frame, as it arrives at the port from the VM
  * @cfg: the adapter's configuration
  * @promisc: whether the adapter is promiscuous
- * @offender: set, for a drop or %PMODE_PASS_PROMISC, to the address judged
+ * @offender: set to the address judged for a drop or %PMODE_PASS_PROMISC;
+ *	NULL for a malformed frame, which names no address
  * @buf: ETH_ALEN bytes @offender may point into
  *
  * Return: a drop reason, %PMODE_PASS or %PMODE_PASS_PROMISC.
@@ -177,11 +178,10 @@ int pmode_judge_tx(const struct sk_buff *skb, const struct pmode_cfg *cfg,
 	__be16 proto;
 	int off;
 
+	*offender = NULL;
 	eth = frame_eth(skb, &_eth);
-	if (unlikely(!eth)) {
-		*offender = NULL;
+	if (unlikely(!eth))
 		return PMODE_DROP_MALFORMED;
-	}
 	if (unlikely(!is_valid_ether_addr(eth->h_source))) {
 		*offender = memcpy(buf, eth->h_source, ETH_ALEN);
 		return PMODE_DROP_INVALID_SRC;

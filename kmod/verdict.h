@@ -5,6 +5,7 @@
 #ifndef _PMODE_VERDICT_H
 #define _PMODE_VERDICT_H
 
+#include <linux/etherdevice.h>
 #include <linux/skbuff.h>
 #include <uapi/linux/pmode.h>
 
@@ -21,6 +22,37 @@ enum {
 static inline bool pmode_verdict_drops(int verdict)
 {
 	return verdict < __PMODE_DROP_MAX;
+}
+
+/*
+ * The common cases, inline in the hooks: the Ethernet header in the linear
+ * data, and an IPv4 frame from the adapter's own MAC (transmit) or a frame
+ * to the adapter's own MAC or to a group (delivery). A frame these pass,
+ * pmode_judge_tx() and pmode_judge_rx() pass too; anything else is judged
+ * by them.
+ */
+static inline const struct ethhdr *pmode_linear_eth(const struct sk_buff *skb)
+{
+	if (unlikely(!skb_mac_header_was_set(skb) ||
+		     skb_mac_header(skb) + ETH_HLEN > skb_tail_pointer(skb)))
+		return NULL;
+	return (const struct ethhdr *)skb_mac_header(skb);
+}
+
+static inline bool pmode_tx_fast(const struct sk_buff *skb, const u8 *own)
+{
+	const struct ethhdr *eth = pmode_linear_eth(skb);
+
+	return eth && eth->h_proto == htons(ETH_P_IP) &&
+	       ether_addr_equal(eth->h_source, own);
+}
+
+static inline bool pmode_rx_fast(const struct sk_buff *skb, const u8 *own)
+{
+	const struct ethhdr *eth = pmode_linear_eth(skb);
+
+	return eth && (is_multicast_ether_addr(eth->h_dest) ||
+		       ether_addr_equal(eth->h_dest, own));
 }
 
 int pmode_judge_tx(const struct sk_buff *skb, const struct pmode_cfg *cfg,

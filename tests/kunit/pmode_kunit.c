@@ -211,7 +211,8 @@ static void pmode_verdict_tx(struct kunit *test)
 	const struct tx_case *c = test->param_value;
 	struct pmode_cfg cfg;
 	struct sk_buff *skb;
-	const u8 *offender = NULL;
+	/* Poisoned: the judgement must set it, to NULL if nothing else. */
+	const u8 *offender = (const u8 *)POISON_POINTER_DELTA + 1;
 	u8 buf[ETH_ALEN];
 	int verdict;
 
@@ -219,10 +220,18 @@ static void pmode_verdict_tx(struct kunit *test)
 	skb = build(test, &c->f);
 	verdict = pmode_judge_tx(skb, &cfg, c->promisc, &offender, buf);
 	KUNIT_EXPECT_EQ(test, verdict, c->want);
-	if (pmode_verdict_drops(verdict) && verdict != PMODE_DROP_MALFORMED) {
+	if (verdict == PMODE_DROP_MALFORMED) {
+		KUNIT_EXPECT_NULL(test, offender);
+	} else if (pmode_verdict_drops(verdict)) {
 		KUNIT_ASSERT_NOT_NULL(test, offender);
 		KUNIT_EXPECT_FALSE(test, pmode_cfg_owns(&cfg, offender));
 	}
+	/* The hooks' inline check may only pass what the judgement passes. */
+	if (pmode_tx_fast(skb, cfg.mac))
+		KUNIT_EXPECT_EQ(test, verdict, PMODE_PASS);
+	/* ... and it does pass the common frame: IPv4 from the own MAC. */
+	if (c->f.src == own && c->f.kind == P_NONE && !c->f.tags[0])
+		KUNIT_EXPECT_TRUE(test, pmode_tx_fast(skb, cfg.mac));
 	kfree_skb(skb);
 }
 
@@ -262,6 +271,10 @@ static void pmode_verdict_rx(struct kunit *test)
 							 learn),
 				    cases[i].want, "case %u", i);
 		rcu_read_unlock();
+		/* The inline check passes own and group frames, no others. */
+		KUNIT_EXPECT_EQ_MSG(test, pmode_rx_fast(skb, cfg.mac),
+				    cases[i].dst == own || is_multicast_ether_addr(cases[i].dst),
+				    "case %u", i);
 		kfree_skb(skb);
 	}
 	{
