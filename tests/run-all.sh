@@ -11,6 +11,8 @@
 #   style   checkpatch --strict and a W=1 C=1 (sparse) build of the module
 #   packaging  DKMS and 'make install' from a clean checkout, in scratch trees
 #   tools   pmodectl's unit tests, on the host
+#   api     the UAPI header, the YNL spec, the policies and the Python
+#           client agree; the header compiles alone in C and C++
 #   kunit   the module's KUnit suites, in UML
 #   vm      the end-to-end suite, in a QEMU VM on the stock Debian kernel
 #
@@ -19,7 +21,7 @@ set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-tiers=${PMODE_TIERS:-style packaging tools kunit vm}
+tiers=${PMODE_TIERS:-style packaging tools api kunit vm}
 log_dir=${BUILD:-$top/build}/test-logs
 mkdir -p "$log_dir"
 
@@ -32,6 +34,7 @@ for tier in $tiers; do
 	style)	cmd=(tests/style.sh) ;;
 	packaging) cmd=(tests/packaging.sh) ;;
 	tools)	cmd=(make -s -C tools test) ;;
+	api)	cmd=(tests/api/run.sh) ;;
 	kunit)	cmd=(tests/kunit/run.sh) ;;
 	vm)	cmd=(tests/vm/run.sh) ;;
 	*)	echo "run-all: unknown tier '$tier'"; failed=$((failed + 1)); continue ;;

@@ -1,0 +1,224 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""Check the YNL spec of the family against the UAPI header and the kernel's
+attribute policies, so that none of the three drifts from the others.
+
+Usage: check-spec.py [--header H] [--spec S] [--policy kmod/netlink.c]
+
+Checks, each printed as a TAP line:
+  - every enum entry, attribute, operation and constant of the spec exists
+    in the header under its derived C name, with the same value (the header
+    is compiled, so the values are the compiler's, not a regex's);
+  - every name the header defines (enumerators and #defines, sentinels
+    excepted) is in the spec;
+  - every attribute's type in the spec is the type the header's comment
+    names, and the type the kernel's policies validate it as.
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+import yaml
+
+top = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+n = 0
+failed = 0
+
+
+def tap(ok, what, detail=''):
+    global n, failed
+    n += 1
+    failed += not ok
+    print(f'{"ok" if ok else "not ok"} {n} - api: {what}' +
+          (f' ({detail})' if detail and not ok else ''))
+
+
+def cname(prefix, name):
+    return (prefix + name).upper().replace('-', '_')
+
+
+def spec_names(spec):
+    """C name -> (value, where) for everything the spec defines."""
+    out = {}
+    for d in spec.get('definitions', []):
+        p = d.get('name-prefix', '')
+        if d['type'] == 'const':
+            out[cname(p, d['name'])] = (d['value'], f'const {d["name"]}')
+        elif d['type'] in ('enum', 'flags'):
+            for e in d['entries']:
+                out[cname(p, e['name'])] = (e['value'], f'enum {d["name"]}')
+    for s in spec['attribute-sets']:
+        p = s['name-prefix']
+        for a in s['attributes']:
+            out[cname(p, a['name'])] = (a['value'], f'attribute-set {s["name"]}')
+    ops = spec['operations']
+    for o in ops['list']:
+        out[cname(ops['name-prefix'], o['name'])] = (o['value'], 'operations')
+    return out
+
+
+def header_names(text):
+    """Names the header defines, sentinels (__X_MAX, X_MAX) excepted."""
+    text = re.sub(r'/\*.*?\*/', '', text, flags=re.S)
+    names = set()
+    for body in re.findall(r'enum\s+\w+\s*{(.*?)}', text, flags=re.S):
+        for item in body.split(','):
+            m = re.match(r'\s*([A-Z_][A-Z0-9_]*)', item)
+            if m:
+                names.add(m.group(1))
+    for m in re.finditer(r'^#define\s+([A-Z_][A-Z0-9_]*)\s', text, flags=re.M):
+        names.add(m.group(1))
+    return {x for x in names
+            if not x.startswith('__') and not x.endswith('_MAX') and
+            not x.startswith('_UAPI_') and x not in (
+                'PMODE_GENL_NAME', 'PMODE_MCGRP_NOTIFY')}
+
+
+def compiled_values(header, names):
+    """The values of @names as the compiler sees them; None if missing."""
+    src = '#include <stdio.h>\n#include "%s"\nint main(void)\n{\n' % header
+    for x in names:
+        src += f'#if defined({x})\n\tprintf("{x} %ld\\n", (long)({x}));\n#else\n'
+        src += f'\t{{ enum {{ probe_{x} = {x} }}; printf("{x} %ld\\n", (long)probe_{x}); }}\n#endif\n'
+    src += '\treturn 0;\n}\n'
+    values = {}
+    with tempfile.TemporaryDirectory() as d:
+        c, exe = os.path.join(d, 'v.c'), os.path.join(d, 'v')
+        with open(c, 'w') as f:
+            f.write(src)
+        r = subprocess.run(['cc', '-o', exe, c], capture_output=True, text=True)
+        if r.returncode:
+            missing = sorted(set(re.findall(r"'(PMODE_\w+)' undeclared", r.stderr)))
+            return None, missing or [r.stderr.strip()[:300]]
+        for line in subprocess.run([exe], capture_output=True, text=True,
+                                   check=True).stdout.splitlines():
+            k, v = line.split()
+            values[k] = int(v)
+    return values, []
+
+
+HEADER_TYPES = {'u8': 'u8', 'u16': 'u16', 'u32': 'u32', 'u64': 'u64',
+                'nest': 'nest', 'binary': 'binary', 'flag': 'flag'}
+POLICY_TYPES = {'NLA_U8': 'u8', 'NLA_U16': 'u16', 'NLA_U32': 'u32',
+                'NLA_U64': 'u64', 'NLA_NUL_STRING': 'string',
+                'NLA_STRING': 'string', 'NLA_NESTED': 'nest',
+                'NLA_BINARY': 'binary', 'NLA_FLAG': 'flag'}
+
+
+def header_types(text):
+    """C attribute name -> type named by its comment in the header."""
+    out = {}
+    for m in re.finditer(r'^\s*([A-Z][A-Z0-9_]*),\s*/\*\s*([^*]*?)\s*\*/', text, flags=re.M):
+        word = re.split(r'[\s:,]', m.group(2))[0]
+        if 'string' in m.group(2).split(':')[0]:
+            out[m.group(1)] = 'string'
+        elif word in HEADER_TYPES:
+            out[m.group(1)] = HEADER_TYPES[word]
+    return out
+
+
+def policy_types(text):
+    """C attribute name -> the types the kernel's policies give it."""
+    out = {}
+    for m in re.finditer(r'\[(PMODE_\w+)\]\s*=\s*(.*?),\s*$', text, flags=re.M):
+        rhs = m.group(2)
+        if 'EXACT_LEN' in rhs:
+            t = 'binary'
+        else:
+            t = next((v for k, v in POLICY_TYPES.items()
+                      if re.search(r'\b%s\b' % k, rhs)), None)
+        if t:
+            out.setdefault(m.group(1), set()).add(t)
+    return out
+
+
+def client_check(values):
+    """The Python client's tables are the header's numbers too."""
+    sys.path.insert(0, os.path.join(top, 'python'))
+    try:
+        import pmode
+    except ImportError as e:
+        tap(False, 'the Python client imports', str(e))
+        return
+    wrong = []
+    for k, v in pmode.CMD.items():
+        if values.get('PMODE_CMD_' + k) != v:
+            wrong.append(f'CMD {k}={v}')
+    for k, v in pmode.ATTR.items():
+        if values.get('PMODE_A_' + k) != v:
+            wrong.append(f'ATTR {k}={v}')
+    for table, prefix in ((pmode.DROP_REASONS, 'PMODE_DROP_'),
+                          (pmode.REASONS, 'PMODE_REASON_')):
+        for i, k in enumerate(table):
+            if values.get(prefix + k.upper()) != i:
+                wrong.append(f'{prefix}{k.upper()}={i}')
+    for name, _ in pmode.stats.nla_map:
+        if values.get(name) != pmode.stats.nla_map.index((name, _)):
+            wrong.append(name)
+    for name, _ in pmode.maclist.nla_map:
+        if values.get(name) != pmode.maclist.nla_map.index((name, _)):
+            wrong.append(name)
+    have = {k for k in values if k.startswith(('PMODE_A_', 'PMODE_CMD_'))}
+    known = {'PMODE_A_' + k for k in pmode.ATTR} | {'PMODE_CMD_' + k for k in pmode.CMD}
+    missing = sorted(have - known - {'PMODE_CMD_UNSPEC'})
+    tap(not wrong and not missing,
+        'the Python client (python/pmode) numbers everything as the header does',
+        '; '.join(wrong + [f'missing {m}' for m in missing]))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--header', default=os.path.join(top, 'include/uapi/linux/pmode.h'))
+    ap.add_argument('--spec', default=os.path.join(top, 'docs/netlink/pmode.yaml'))
+    ap.add_argument('--policy', default=os.path.join(top, 'kmod/netlink.c'))
+    args = ap.parse_args()
+
+    with open(args.spec) as f:
+        spec = yaml.safe_load(f)
+    with open(args.header) as f:
+        htext = f.read()
+    with open(args.policy) as f:
+        ptext = f.read()
+
+    tap(spec.get('protocol') == 'genetlink' and spec.get('name') == 'pmode',
+        'the spec describes the genetlink family "pmode"')
+    m = re.search(r'#define\s+PMODE_MCGRP_NOTIFY\s+"(\w+)"', htext)
+    groups = [g['name'] for g in spec.get('mcast-groups', {}).get('list', [])]
+    tap(m and groups == [m.group(1)], 'multicast groups agree', f'{groups} vs header')
+
+    want = spec_names(spec)
+    values, missing = compiled_values(os.path.abspath(args.header), sorted(want))
+    tap(values is not None, 'every name in the spec is defined by the header',
+        ', '.join(missing))
+    if values is not None:
+        wrong = [f'{k}: spec {v[0]}, header {values[k]}' for k, v in want.items()
+                 if values[k] != v[0]]
+        tap(not wrong, 'every value in the spec is the header\'s', '; '.join(wrong))
+    extra = sorted(header_names(htext) - set(want))
+    tap(not extra, 'every name in the header is in the spec', ', '.join(extra))
+
+    if values is not None:
+        client_check(values)
+
+    htypes, ptypes = header_types(htext), policy_types(ptext)
+    bad_h, bad_p = [], []
+    for s in spec['attribute-sets']:
+        for a in s['attributes']:
+            c = cname(s['name-prefix'], a['name'])
+            if c in htypes and htypes[c] != a['type']:
+                bad_h.append(f'{c}: spec {a["type"]}, header {htypes[c]}')
+            if c in ptypes and ptypes[c] != {a['type']}:
+                bad_p.append(f'{c}: spec {a["type"]}, policy {sorted(ptypes[c])}')
+            if a['type'] == 'nest' and 'nested-attributes' not in a:
+                bad_h.append(f'{c}: nest without nested-attributes')
+    tap(not bad_h, 'attribute types agree with the header', '; '.join(bad_h))
+    tap(not bad_p, 'attribute types agree with the kernel\'s policies', '; '.join(bad_p))
+    tap(len(htypes) >= 20, f'the header names the type of its attributes ({len(htypes)} read)')
+    return failed
+
+
+if __name__ == '__main__':
+    sys.exit(1 if main() else 0)
