@@ -1,0 +1,321 @@
+# SPDX-License-Identifier: GPL-2.0 OR MIT
+"""A client of the pmode generic netlink family, for orchestration agents.
+
+Built on pyroute2's generic netlink socket (Debian: python3-pyroute2); it
+does not run pmodectl. docs/netlink.md describes the family itself.
+
+    from pmode import Pmode
+    with Pmode() as pm:
+        pm.adapter_add('vnet0', vm='vm-42')
+        pm.adapter_set('vnet0', promisc=True)
+        for a in pm.adapters():
+            print(a.ifname, a.vm, a.mac, a.promisc, a.stats['forged_src'])
+        for ev in pm.events(timeout=10):
+            print(ev)
+
+Every refusal raises PmodeError, an OSError whose errno is the kernel's and
+whose message is the kernel's extended-ack text, the same text pmodectl
+prints after "pmodectl: ".
+"""
+import errno
+import os
+import select
+from dataclasses import dataclass, field
+from typing import Dict, Iterator, List, Optional, Union
+
+from pyroute2.netlink import (NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST, genlmsg,
+                              nla)
+from pyroute2.netlink.exceptions import NetlinkError
+from pyroute2.netlink.generic import GenericNetlinkSocket
+
+__all__ = ['Pmode', 'PmodeError', 'Adapter', 'Event', 'CMD', 'ATTR',
+           'DROP_REASONS', 'REASONS', 'STATS']
+
+FAMILY = 'pmode'
+VERSION = 1
+MCGRP = 'notify'
+NLM_F_DUMP_INTR = 0x10
+
+# The numbers of include/uapi/linux/pmode.h; tests/api checks them.
+CMD = dict(ADAPTER_NEW=1, ADAPTER_DEL=2, ADAPTER_SET=3, ADAPTER_GET=4,
+           FEATURE_GET=5, FEATURE_SET=6, GRANT_NEW=7, GRANT_DEL=8,
+           GRANT_GET=9, VIOLATION=10)
+DROP_REASONS = ['invalid_src', 'forged_src', 'forged_arp', 'forged_nd',
+                'foreign_dst', 'malformed']
+STATS = DROP_REASONS + ['promisc_tx', 'promisc_rx']
+REASONS = ['request', 'port_deleted', 'port_moved', 'netns_exit',
+           'feature_disabled', 'network_changed']
+
+
+class maclist(nla):
+    nla_map = (('PMODE_MACLIST_A_UNSPEC', 'none'),
+               ('PMODE_MACLIST_A_MAC', 'l2addr'))
+
+
+class stats(nla):
+    nla_map = (('PMODE_STATS_A_UNSPEC', 'none'),
+               ('PMODE_STATS_A_PAD', 'none')) + tuple(
+                   ('PMODE_STATS_A_' + s.upper(), 'uint64') for s in STATS)
+
+
+class pmodemsg(genlmsg):
+    prefix = 'PMODE_A_'
+    nla_map = (('PMODE_A_UNSPEC', 'none'),
+               ('PMODE_A_PAD', 'none'),
+               ('PMODE_A_IFINDEX', 'uint32'),
+               ('PMODE_A_IFNAME', 'asciiz'),
+               ('PMODE_A_VM', 'asciiz'),
+               ('PMODE_A_MAC', 'l2addr'),
+               ('PMODE_A_NETWORK', 'uint32'),
+               ('PMODE_A_MASTER', 'uint32'),
+               ('PMODE_A_OWNER', 'uint32'),
+               ('PMODE_A_PROMISC', 'uint8'),
+               ('PMODE_A_AS_UID', 'uint32'),
+               ('PMODE_A_ALLOWED', 'maclist'),
+               ('PMODE_A_ALLOW_ADD', 'l2addr'),
+               ('PMODE_A_ALLOW_DEL', 'l2addr'),
+               ('PMODE_A_LEARNED', 'maclist'),
+               ('PMODE_A_STATS', 'stats'),
+               ('PMODE_A_FEATURE', 'uint8'),
+               ('PMODE_A_UID', 'uint32'),
+               ('PMODE_A_REASON', 'uint32'),
+               ('PMODE_A_DROP_REASON', 'uint32'),
+               ('PMODE_A_OFFENDING_MAC', 'l2addr'),
+               ('PMODE_A_SUPPRESSED', 'uint32'))
+    maclist = maclist
+    stats = stats
+
+
+ATTR = {name[len('PMODE_A_'):]: i for i, (name, _) in enumerate(pmodemsg.nla_map)}
+
+
+class PmodeError(OSError):
+    """A request the kernel refused: errno and the kernel's message."""
+
+    def __init__(self, code, message=None):
+        super().__init__(code, message or os.strerror(code))
+        self.message = message
+
+
+@dataclass
+class Adapter:
+    ifindex: int
+    ifname: str
+    vm: str
+    mac: str
+    promisc: bool
+    network: Optional[int] = None   # explicit network id, if set
+    master: Optional[int] = None    # ifindex of the port's master, if any
+    owner: Optional[int] = None     # owner uid, if set
+    allowed: List[str] = field(default_factory=list)
+    learned: List[str] = field(default_factory=list)
+    stats: Dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Event:
+    """A message of the notify group. kind is 'adapter-new', 'adapter-set',
+    'adapter-del', 'violation', 'feature', 'grant-new' or 'grant-del'."""
+    kind: str
+    adapter: Optional[Adapter] = None   # adapter-* events
+    reason: Optional[str] = None        # adapter-*: one of REASONS
+    ifindex: Optional[int] = None       # violation
+    ifname: Optional[str] = None
+    vm: Optional[str] = None
+    drop_reason: Optional[str] = None   # violation: one of DROP_REASONS
+    offending_mac: Optional[str] = None  # violation (not for malformed)
+    suppressed: int = 0                 # violations held back before this one
+    feature: Optional[bool] = None      # feature
+    uid: Optional[int] = None           # grant-*
+
+
+def _macs(msg, name):
+    n = msg.get_attr(name)
+    return [m for m in n.get_attrs('PMODE_MACLIST_A_MAC')] if n else []
+
+
+def _adapter(msg):
+    st = msg.get_attr('PMODE_A_STATS')
+    return Adapter(
+        ifindex=msg.get_attr('PMODE_A_IFINDEX'),
+        ifname=msg.get_attr('PMODE_A_IFNAME'),
+        vm=msg.get_attr('PMODE_A_VM'),
+        mac=msg.get_attr('PMODE_A_MAC'),
+        promisc=bool(msg.get_attr('PMODE_A_PROMISC')),
+        network=msg.get_attr('PMODE_A_NETWORK'),
+        master=msg.get_attr('PMODE_A_MASTER'),
+        owner=msg.get_attr('PMODE_A_OWNER'),
+        allowed=_macs(msg, 'PMODE_A_ALLOWED'),
+        learned=_macs(msg, 'PMODE_A_LEARNED'),
+        stats={s: st.get_attr('PMODE_STATS_A_' + s.upper()) or 0
+               for s in STATS} if st else {})
+
+
+def _port(dev):
+    if isinstance(dev, int):
+        return [('PMODE_A_IFINDEX', dev)]
+    return [('PMODE_A_IFNAME', dev)]
+
+
+def _name(table, i):
+    return table[i] if i is not None and 0 <= i < len(table) else i
+
+
+class Pmode:
+    """A connection to the family. Requests act in the network namespace of
+    the process, with its credentials."""
+
+    def __init__(self):
+        self.sock = self._socket()
+
+    @staticmethod
+    def _socket():
+        s = GenericNetlinkSocket(ext_ack=True, strict_check=True)
+        try:
+            s.bind(FAMILY, pmodemsg)
+        except NetlinkError as e:
+            s.close()
+            if e.code == errno.ENOENT:
+                raise PmodeError(errno.ENOENT, 'the pmode module is not '
+                                 'loaded; load it with "modprobe pmode"')
+            raise PmodeError(e.code, getattr(e, 'extra', None) or str(e))
+        return s
+
+    def close(self):
+        self.sock.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def _request(self, cmd, attrs=(), dump=False):
+        msg = pmodemsg()
+        msg['cmd'] = CMD[cmd]
+        msg['version'] = VERSION
+        msg['attrs'] = [list(a) for a in attrs]
+        flags = NLM_F_REQUEST | (NLM_F_DUMP if dump else NLM_F_ACK)
+        for _ in range(5):
+            try:
+                replies = self.sock.nlm_request(msg, msg_type=self.sock.prid,
+                                                msg_flags=flags)
+            except NetlinkError as e:
+                text = e.args[1] if len(e.args) > 1 else None
+                raise PmodeError(e.code, text) from None
+            replies = [r for r in replies if r['header']['type'] == self.sock.prid]
+            # A dump the kernel flags as torn (the set changed): take it again.
+            if not any(r['header']['flags'] & NLM_F_DUMP_INTR for r in replies):
+                return replies
+        raise PmodeError(errno.EAGAIN, 'the adapter set kept changing during the dump')
+
+    # Adapters
+
+    def adapter_add(self, dev: Union[str, int], vm: str, mac: str = None,
+                    network: int = None, owner: int = None) -> Adapter:
+        """Register an adapter on port @dev (name or ifindex) for VM @vm.
+        mac defaults to the veth peer's; network to the port's master."""
+        attrs = _port(dev) + [('PMODE_A_VM', vm)]
+        if mac is not None:
+            attrs.append(('PMODE_A_MAC', mac))
+        if network is not None:
+            attrs.append(('PMODE_A_NETWORK', network))
+        if owner is not None:
+            attrs.append(('PMODE_A_OWNER', owner))
+        self._request('ADAPTER_NEW', attrs)
+        return self.adapter_get(dev)
+
+    def adapter_del(self, dev: Union[str, int]):
+        self._request('ADAPTER_DEL', _port(dev))
+
+    def adapter_set(self, dev: Union[str, int], promisc: bool = None,
+                    as_uid: int = None, mac: str = None, allow_add: str = None,
+                    allow_del: str = None) -> Adapter:
+        """Change an adapter; all of it or nothing."""
+        attrs = _port(dev)
+        if promisc is not None:
+            attrs.append(('PMODE_A_PROMISC', int(bool(promisc))))
+        if as_uid is not None:
+            attrs.append(('PMODE_A_AS_UID', as_uid))
+        if mac is not None:
+            attrs.append(('PMODE_A_MAC', mac))
+        if allow_add is not None:
+            attrs.append(('PMODE_A_ALLOW_ADD', allow_add))
+        if allow_del is not None:
+            attrs.append(('PMODE_A_ALLOW_DEL', allow_del))
+        self._request('ADAPTER_SET', attrs)
+        return self.adapter_get(dev)
+
+    def adapter_get(self, dev: Union[str, int]) -> Adapter:
+        return _adapter(self._request('ADAPTER_GET', _port(dev))[0])
+
+    def adapters(self, dev: Union[str, int] = None, vm: str = None) -> List[Adapter]:
+        """Every adapter of this namespace, or those of a port or a VM."""
+        attrs = _port(dev) if dev is not None else []
+        if vm is not None:
+            attrs.append(('PMODE_A_VM', vm))
+        return [_adapter(m) for m in self._request('ADAPTER_GET', attrs, dump=True)]
+
+    # The host-wide gate and grants
+
+    def feature_get(self) -> bool:
+        return bool(self._request('FEATURE_GET')[0].get_attr('PMODE_A_FEATURE'))
+
+    def feature_set(self, enable: bool):
+        self._request('FEATURE_SET', [('PMODE_A_FEATURE', int(bool(enable)))])
+
+    def grant_add(self, uid: int):
+        self._request('GRANT_NEW', [('PMODE_A_UID', uid)])
+
+    def grant_del(self, uid: int):
+        self._request('GRANT_DEL', [('PMODE_A_UID', uid)])
+
+    def grants(self) -> List[int]:
+        return [m.get_attr('PMODE_A_UID')
+                for m in self._request('GRANT_GET', dump=True)]
+
+    # Events
+
+    def events(self, timeout: float = None) -> Iterator[Event]:
+        """Messages of the notify group, as they come, on a socket of their
+        own; stops after @timeout seconds without one (None: never). The
+        subscription is made by this call, so no event after it is missed."""
+        s = self._socket()
+        try:
+            s.add_membership(MCGRP)
+        except BaseException:
+            s.close()
+            raise
+        return self._events(s, timeout)
+
+    def _events(self, s, timeout):
+        try:
+            while True:
+                r, _, _ = select.select([s], [], [], timeout)
+                if not r:
+                    return
+                for m in s.get():
+                    if m['header']['type'] == s.prid:
+                        yield self._event(m)
+        finally:
+            s.close()
+
+    @staticmethod
+    def _event(m):
+        cmd = m['cmd']
+        if cmd == CMD['VIOLATION']:
+            return Event('violation', ifindex=m.get_attr('PMODE_A_IFINDEX'),
+                         ifname=m.get_attr('PMODE_A_IFNAME'),
+                         vm=m.get_attr('PMODE_A_VM'),
+                         drop_reason=_name(DROP_REASONS, m.get_attr('PMODE_A_DROP_REASON')),
+                         offending_mac=m.get_attr('PMODE_A_OFFENDING_MAC'),
+                         suppressed=m.get_attr('PMODE_A_SUPPRESSED') or 0)
+        if cmd == CMD['FEATURE_SET']:
+            return Event('feature', feature=bool(m.get_attr('PMODE_A_FEATURE')))
+        if cmd in (CMD['GRANT_NEW'], CMD['GRANT_DEL']):
+            return Event('grant-new' if cmd == CMD['GRANT_NEW'] else 'grant-del',
+                         uid=m.get_attr('PMODE_A_UID'))
+        kind = {CMD['ADAPTER_NEW']: 'adapter-new', CMD['ADAPTER_SET']: 'adapter-set',
+                CMD['ADAPTER_DEL']: 'adapter-del'}.get(cmd, f'cmd-{cmd}')
+        return Event(kind, adapter=_adapter(m),
+                     reason=_name(REASONS, m.get_attr('PMODE_A_REASON')))
