@@ -187,6 +187,7 @@ void pmode_adapter_set_promisc(struct pmode_adapter *ad, bool on)
 		list_add(&ad->promisc_node, &pmode_promisc_list);
 	else
 		list_del(&ad->promisc_node);
+	pmode_net_changed(ad->pn);
 }
 
 /* The feature gate was disabled: every flag goes off, each one reported. */
@@ -215,6 +216,7 @@ void pmode_adapter_publish(struct pmode_adapter *ad, struct pmode_cfg *cfg)
 
 	old = rcu_replace_pointer(ad->cfg, cfg, lockdep_rtnl_is_held());
 	kfree_rcu(old, rcu);
+	pmode_net_changed(ad->pn);
 }
 
 static void adapter_free(struct pmode_adapter *ad)
@@ -298,7 +300,7 @@ struct pmode_adapter *pmode_adapter_create(struct net_device *dev,
 	hash_add_rcu(pn->by_ifindex, &ad->index_node, dev->ifindex);
 	hash_add(pn->by_vm, &ad->vm_node, ad->vm_hash);
 	pn->count++;
-	pn->generation++;
+	pmode_net_changed(pn);
 	return ad;
 
 err_nomem:
@@ -330,7 +332,7 @@ void pmode_adapter_destroy(struct pmode_adapter *ad, enum pmode_reason why)
 	hash_del_rcu(&ad->index_node);
 	hash_del(&ad->vm_node);
 	pn->count--;
-	pn->generation++;
+	pmode_net_changed(pn);
 	pmode_hooks_unregister(ad);
 	netdev_put(ad->dev, &ad->dev_tracker);
 	call_rcu(&ad->rcu, adapter_free_rcu);

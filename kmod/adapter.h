@@ -102,9 +102,30 @@ struct pmode_net {
 	DECLARE_HASHTABLE(by_ifindex, PMODE_NET_HASH_BITS);
 	DECLARE_HASHTABLE(by_vm, PMODE_NET_HASH_BITS);
 	unsigned int count;
-	/* bumped on every change of the adapter set, for dump consistency */
+	/*
+	 * Bumped, after the change is visible, on every change a dump could
+	 * show: an adapter added or removed, its promisc flag, configuration
+	 * or master. Dumps read it after each adapter (see
+	 * pmode_net_generation()) and flag themselves NLM_F_DUMP_INTR when it
+	 * moved. Written under RTNL, read locklessly.
+	 */
 	unsigned int generation;
 };
+
+static inline void pmode_net_changed(struct pmode_net *pn)
+{
+	ASSERT_RTNL();
+	/* Pairs with the smp_rmb() in pmode_net_generation(). */
+	smp_wmb();
+	WRITE_ONCE(pn->generation, pn->generation + 1);
+}
+
+/* The generation, read after what the caller read of the adapters. */
+static inline unsigned int pmode_net_generation(const struct pmode_net *pn)
+{
+	smp_rmb();
+	return READ_ONCE(pn->generation);
+}
 
 struct pmode_adapter_params {
 	const char *vm;

@@ -615,8 +615,12 @@ static int pmode_adapter_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	if (attrs[PMODE_A_VM])
 		vm = nla_data(attrs[PMODE_A_VM]);
 
-	/* Never 0, which would tell netlink that nothing is being checked. */
-	cb->seq = READ_ONCE(pn->generation) | 1U << 31;
+	/*
+	 * Never 0, which would tell netlink that nothing is being checked.
+	 * Read again after each adapter: a change while it was written flags
+	 * the next message, or the final NLMSG_DONE.
+	 */
+	cb->seq = pmode_net_generation(pn) | 1U << 31;
 	for (; ctx->bucket < HASH_SIZE(pn->by_ifindex); ctx->bucket++) {
 		i = 0;
 		hlist_for_each_entry_rcu(ad, &pn->by_ifindex[ctx->bucket],
@@ -633,6 +637,7 @@ static int pmode_adapter_dump(struct sk_buff *skb, struct netlink_callback *cb)
 				ctx->skip = i - 1;
 				goto out;
 			}
+			cb->seq = pmode_net_generation(pn) | 1U << 31;
 		}
 		ctx->skip = 0;
 	}

@@ -60,6 +60,7 @@ static void change_upper(struct pmode_adapter *ad,
 	if (master == ad->master_ifindex)
 		return;
 	WRITE_ONCE(ad->master_ifindex, master);
+	pmode_net_changed(ad->pn);
 	/* A port being deleted leaves its bridge first: say only the deletion. */
 	if (ad->dev->reg_state != NETREG_REGISTERED)
 		return;

@@ -2,12 +2,18 @@
 /*
  * KUnit tests for pmode's adapter table on real, registered net devices:
  * creation and its refusals, one-per-VM-per-network, configuration
- * updates, and the adapter following its port's unregistration.
+ * updates, the adapter following its port's unregistration, and all of
+ * it at once from several kthreads while others run frames through the
+ * ports' hooks.
  */
 #include <kunit/test.h>
 #include <linux/etherdevice.h>
 #include <linux/if_arp.h>
+#include <linux/kthread.h>
 #include <linux/netdevice.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter_netdev.h>
+#include <linux/random.h>
 #include <linux/rtnetlink.h>
 
 #include "adapter.h"
@@ -197,11 +203,165 @@ static void pmode_adapter_follows_port(struct kunit *test)
 	rcu_barrier();
 }
 
+struct race {
+	struct adapter_fixture *fx;
+	atomic_t frames, drops, changes;
+};
+
+/* Frames through the ports' netdev ingress hooks, as they arrive. */
+static int race_judge(void *arg)
+{
+	static const u8 forged[ETH_ALEN] = { 0x02, 0, 0, 0, 0x0f, 0x0f };
+	struct race *r = arg;
+	unsigned int n = 0;
+
+	while (!kthread_should_stop()) {
+		struct net_device *dev = r->fx->dev[n % NDEVS];
+		const struct nf_hook_entries *e;
+		struct nf_hook_state state;
+		struct sk_buff *skb;
+		struct ethhdr *eth;
+		int ret;
+
+		skb = alloc_skb(NET_SKB_PAD + 60, GFP_KERNEL);
+		if (!skb)
+			continue;
+		skb_reserve(skb, NET_SKB_PAD);
+		eth = skb_put_zero(skb, 60);
+		eth_broadcast_addr(eth->h_dest);
+		ether_addr_copy(eth->h_source, n & 1 ? forged : mac_a);
+		eth->h_proto = htons(n & 2 ? ETH_P_ARP : ETH_P_IP);
+		skb->protocol = eth_type_trans(skb, dev);
+		nf_hook_state_init(&state, NF_NETDEV_INGRESS, NFPROTO_NETDEV, dev,
+				   NULL, NULL, dev_net(dev), NULL);
+		ret = 1;
+		local_bh_disable();
+		rcu_read_lock();
+		e = rcu_dereference(dev->nf_hooks_ingress);
+		if (e)
+			ret = nf_hook_slow(skb, &state, e, 0);
+		rcu_read_unlock();
+		local_bh_enable();
+		if (ret == 1)
+			kfree_skb(skb);
+		else
+			atomic_inc(&r->drops);
+		atomic_inc(&r->frames);
+		if (!(++n % 16))
+			cond_resched();
+	}
+	return 0;
+}
+
+/* Adapters added and removed, promisc toggled, MACs allowed and dropped. */
+static int race_change(void *arg)
+{
+	static const u8 extra[ETH_ALEN] = { 0x02, 0, 0, 0, 0x0e, 0x01 };
+	struct race *r = arg;
+
+	while (!kthread_should_stop()) {
+		struct net_device *dev = r->fx->dev[get_random_u32_below(NDEVS)];
+		struct pmode_adapter_params p = {
+			.vm = get_random_u32_below(2) ? "vm-r1" : "vm-r2",
+			.mac = mac_a, .has_network_id = true, .network_id = 1,
+			.owner = INVALID_UID,
+		};
+		struct pmode_network net;
+		struct pmode_adapter *ad;
+		struct pmode_cfg *cfg;
+
+		rtnl_lock();
+		ad = pmode_adapter_find(pmode_net(dev_net(dev)), dev);
+		switch (get_random_u32_below(4)) {
+		case 0:
+			if (!ad)
+				pmode_adapter_create(dev, &p, NULL);
+			else
+				pmode_adapter_destroy(ad, PMODE_REASON_REQUEST);
+			break;
+		case 1:
+		case 2:
+			if (!ad)
+				break;
+			pmode_adapter_network(ad, 0, &net);
+			if (ad->promisc)
+				pmode_adapter_set_promisc(ad, false);
+			else if (!pmode_adapter_check_promisc(ad, &net, NULL))
+				pmode_adapter_set_promisc(ad, true);
+			break;
+		case 3:
+			cfg = ad ? pmode_cfg_dup(ad) : NULL;
+			if (!cfg)
+				break;
+			if (cfg->n_allowed)
+				cfg->n_allowed = 0;
+			else
+				ether_addr_copy(cfg->allowed[cfg->n_allowed++], extra);
+			pmode_adapter_publish(ad, cfg);
+			break;
+		}
+		rtnl_unlock();
+		atomic_inc(&r->changes);
+		cond_resched();
+	}
+	return 0;
+}
+
+/* At most one promisc adapter per VM in network 1, read under RTNL. */
+static int promisc_count(struct adapter_fixture *fx, const char *vm)
+{
+	int i, n = 0;
+
+	for (i = 0; i < NDEVS; i++) {
+		struct pmode_adapter *ad = pmode_adapter_find(pmode_net(&init_net),
+							      fx->dev[i]);
+
+		n += ad && ad->promisc && !strcmp(ad->vm, vm);
+	}
+	return n;
+}
+
+static void pmode_adapter_races(struct kunit *test)
+{
+	struct adapter_fixture *fx = test->priv;
+	struct task_struct *t[4];
+	unsigned long end = jiffies + 2 * HZ;
+	struct race r = { .fx = fx };
+	int i, worst = 0;
+
+	for (i = 0; i < NDEVS; i++)
+		KUNIT_ASSERT_PTR_EQ(test, dev_net(fx->dev[i]), &init_net);
+	t[0] = kthread_run(race_judge, &r, "pmode-judge0");
+	t[1] = kthread_run(race_judge, &r, "pmode-judge1");
+	t[2] = kthread_run(race_change, &r, "pmode-change0");
+	t[3] = kthread_run(race_change, &r, "pmode-change1");
+	for (i = 0; i < ARRAY_SIZE(t); i++)
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t[i]));
+	while (time_before(jiffies, end)) {
+		rtnl_lock();
+		worst = max(worst, promisc_count(fx, "vm-r1"));
+		worst = max(worst, promisc_count(fx, "vm-r2"));
+		rtnl_unlock();
+		msleep(20);
+	}
+	for (i = 0; i < ARRAY_SIZE(t); i++)
+		kthread_stop(t[i]);
+	kunit_info(test, "%d frames (%d dropped), %d changes\n",
+		   atomic_read(&r.frames), atomic_read(&r.drops),
+		   atomic_read(&r.changes));
+	KUNIT_EXPECT_LE(test, worst, 1);
+	KUNIT_EXPECT_GT(test, atomic_read(&r.frames), 100);
+	KUNIT_EXPECT_GT(test, atomic_read(&r.changes), 100);
+	KUNIT_EXPECT_GT(test, atomic_read(&r.drops), 0);
+	rcu_barrier();
+}
+
 static struct kunit_case pmode_adapter_cases[] = {
 	KUNIT_CASE(pmode_adapter_create_refusals),
 	KUNIT_CASE(pmode_adapter_one_per_vm),
 	KUNIT_CASE(pmode_adapter_mac_change),
 	KUNIT_CASE(pmode_adapter_follows_port),
+	KUNIT_CASE(pmode_adapter_races),
 	{}
 };
 
