@@ -6,11 +6,20 @@
  * types, lengths, unknown and unsupported attributes, truncated headers),
  * the handlers' refusals and their messages, a request from a socket
  * without CAP_NET_ADMIN, and a full register/toggle/dump/remove session.
+ *
+ * Suite pmode_faults makes each allocation of a request's processing fail
+ * in turn (the task's fail-nth, with failslab told to fail sleeping
+ * allocations too), and checks that the request then either took effect
+ * whole or not at all, and that the error reached the client. Whether the
+ * failures leaked is for pmode_leak_kunit.c, which runs last.
  */
 #include <kunit/test.h>
 #include <linux/cred.h>
 #include <linux/etherdevice.h>
+#include <linux/delay.h>
 #include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mount.h>
 #include <linux/net.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
@@ -537,3 +546,287 @@ static struct kunit_suite pmode_netlink_suite = {
 };
 
 kunit_test_suite(pmode_netlink_suite);
+
+/* debugfs, mounted for the suite's own use: failslab and kmemleak knobs. */
+static struct vfsmount *dbg_mount(void)
+{
+	struct file_system_type *fs = get_fs_type("debugfs");
+	struct vfsmount *mnt;
+
+	if (!fs)
+		return ERR_PTR(-ENODEV);
+	mnt = kern_mount(fs);
+	put_filesystem(fs);
+	return mnt;
+}
+
+/*
+ * A debugfs value file's variable: the file's inode holds its address.
+ * (Kernel code cannot write to these files: they have no write_iter.)
+ */
+static void *dbg_var(struct kunit *test, const char *path)
+{
+	struct vfsmount *mnt = dbg_mount();
+	struct file *f;
+	void *var;
+
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(mnt), "no debugfs");
+	f = file_open_root_mnt(mnt, path, O_RDONLY, 0);
+	if (IS_ERR(f)) {
+		kern_unmount(mnt);
+		KUNIT_FAIL(test, "cannot open %s: %ld", path, PTR_ERR(f));
+		return NULL;
+	}
+	var = file_inode(f)->i_private;
+	fput(f);
+	kern_unmount(mnt);
+	return var;
+}
+
+static int faults_init(struct kunit *test)
+{
+	bool *ignore_gfp_wait = dbg_var(test, "failslab/ignore-gfp-wait");
+	unsigned long *verbose = dbg_var(test, "failslab/verbose");
+
+	/* Fail sleeping (GFP_KERNEL) allocations too, and quietly. */
+	if (!ignore_gfp_wait || !verbose)
+		return -ENOENT;
+	WRITE_ONCE(*ignore_gfp_wait, false);
+	WRITE_ONCE(*verbose, 0);
+	return nl_init(test);
+}
+
+static void faults_exit(struct kunit *test)
+{
+	bool *ignore_gfp_wait = dbg_var(test, "failslab/ignore-gfp-wait");
+
+	if (ignore_gfp_wait)
+		WRITE_ONCE(*ignore_gfp_wait, true);
+	nl_exit(test);
+}
+
+enum fault_op { F_NEW, F_ALLOW, F_GRANT, F_PROMISC, F_DEL, __F_MAX };
+
+static const char *const fault_names[__F_MAX] = {
+	"adapter new", "allow a MAC", "grant", "promisc on", "adapter del",
+};
+
+/* A request of @op, built before any allocation is made to fail. */
+static struct sk_buff *fault_build(struct kunit *test, struct nl_fixture *fx,
+				   int op)
+{
+	static const u8 extra[ETH_ALEN] = { 0x02, 0, 0, 0, 0x0c, 0x0e };
+	struct nl_client *c = &fx->c;
+	struct sk_buff *req;
+
+	switch (op) {
+	case F_NEW:
+		req = port_req(test, fx, PMODE_CMD_ADAPTER_NEW, NLM_F_ACK);
+		KUNIT_ASSERT_EQ(test, nla_put_string(req, PMODE_A_VM, "vm-f"), 0);
+		KUNIT_ASSERT_EQ(test, nla_put(req, PMODE_A_MAC, ETH_ALEN, nl_mac), 0);
+		break;
+	case F_ALLOW:
+		req = port_req(test, fx, PMODE_CMD_ADAPTER_SET, NLM_F_ACK);
+		KUNIT_ASSERT_EQ(test, nla_put(req, PMODE_A_ALLOW_ADD, ETH_ALEN, extra), 0);
+		break;
+	case F_GRANT:
+		req = req_new(test, c, PMODE_CMD_GRANT_NEW, NLM_F_ACK);
+		KUNIT_ASSERT_EQ(test, nla_put_u32(req, PMODE_A_UID, 0), 0);
+		break;
+	case F_PROMISC:
+		req = port_req(test, fx, PMODE_CMD_ADAPTER_SET, NLM_F_ACK);
+		KUNIT_ASSERT_EQ(test, nla_put_u8(req, PMODE_A_PROMISC, 1), 0);
+		break;
+	default:
+		req = port_req(test, fx, PMODE_CMD_ADAPTER_DEL, NLM_F_ACK);
+		break;
+	}
+	return req;
+}
+
+/* Send @req; the errno of its answer, or 1 if none came. */
+static int fault_send(struct nl_fixture *fx, struct sk_buff *req)
+{
+	struct nl_client *c = &fx->c;
+	struct nlmsghdr *nlh;
+	int err = 1, rem;
+
+	nlh = nlmsg_hdr(req);
+	nlh->nlmsg_len = req->len;
+	nlh->nlmsg_seq = ++c->seq;
+	rem = nl_send(c, req->data, req->len);
+	kfree_skb(req);
+	if (rem < 0)
+		return rem;		/* the request itself could not be built */
+	while (nl_recv(c) > 0) {
+		rem = c->len;
+		for (nlh = (struct nlmsghdr *)c->buf; nlmsg_ok(nlh, rem);
+		     nlh = nlmsg_next(nlh, &rem))
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				nl_read_ack(c, nlh);
+				err = c->err;
+			}
+	}
+	return err;
+}
+
+static int fault_request(struct kunit *test, struct nl_fixture *fx, int op)
+{
+	return fault_send(fx, fault_build(test, fx, op));
+}
+
+/* What a request of @op has changed, read under RTNL: true if applied. */
+static bool fault_applied(struct kunit *test, struct nl_fixture *fx, int op)
+{
+	struct pmode_adapter *ad;
+	bool applied = false;
+
+	rtnl_lock();
+	ad = pmode_adapter_find(pmode_net(&init_net), fx->dev);
+	switch (op) {
+	case F_NEW:
+		applied = ad;
+		/* An adapter is registered with its hooks, or not at all. */
+		KUNIT_EXPECT_EQ(test, !!rtnl_dereference(fx->dev->nf_hooks_ingress),
+				!!ad);
+		KUNIT_EXPECT_EQ(test, !!rtnl_dereference(fx->dev->nf_hooks_egress),
+				!!ad);
+		break;
+	case F_ALLOW:
+		applied = ad && pmode_cfg_rtnl(ad)->n_allowed == 1;
+		KUNIT_EXPECT_TRUE(test, ad && pmode_cfg_rtnl(ad)->n_allowed <= 1);
+		break;
+	case F_GRANT:
+		applied = pmode_grant_test(GLOBAL_ROOT_UID);
+		break;
+	case F_PROMISC:
+		applied = ad && ad->promisc;
+		break;
+	default:
+		applied = !ad;
+		KUNIT_EXPECT_EQ(test, !!rtnl_dereference(fx->dev->nf_hooks_ingress),
+				!!ad);
+		break;
+	}
+	rtnl_unlock();
+	return applied;
+}
+
+/* Put things back as they were before a request of @op. */
+static void fault_undo(struct kunit *test, struct nl_fixture *fx, int op)
+{
+	struct pmode_adapter *ad;
+	struct pmode_cfg *cfg;
+
+	rtnl_lock();
+	ad = pmode_adapter_find(pmode_net(&init_net), fx->dev);
+	switch (op) {
+	case F_NEW:
+		if (ad)
+			pmode_adapter_destroy(ad, PMODE_REASON_REQUEST);
+		break;
+	case F_ALLOW:
+		cfg = ad ? pmode_cfg_dup(ad) : NULL;
+		KUNIT_ASSERT_NOT_NULL(test, cfg);
+		cfg->n_allowed = 0;
+		pmode_adapter_publish(ad, cfg);
+		break;
+	case F_GRANT:
+		pmode_grant_del(GLOBAL_ROOT_UID);
+		break;
+	case F_PROMISC:
+		if (ad)
+			pmode_adapter_set_promisc(ad, false);
+		break;
+	default:
+		break;
+	}
+	rtnl_unlock();
+}
+
+/* For the adapter deletion to be tried, something to delete. */
+static void fault_prepare(struct kunit *test, struct nl_fixture *fx, int op)
+{
+	if (op == F_DEL)
+		KUNIT_ASSERT_EQ(test, fault_request(test, fx, F_NEW), 0);
+}
+
+static void pmode_faults_each_allocation(struct kunit *test)
+{
+	struct nl_fixture *fx = test->priv;
+	int op, nth, injected = 0;
+
+	nl_resolve(test, &fx->c);
+	/* The gate on: promisc then only needs the grant, set up below. */
+	rtnl_lock();
+	pmode_gate_set(true);
+	rtnl_unlock();
+	for (op = 0; op < __F_MAX; op++) {
+		/* The state each request starts from. */
+		if (op == F_ALLOW || op == F_PROMISC)
+			KUNIT_ASSERT_EQ(test, fault_request(test, fx, F_NEW), 0);
+		if (op == F_PROMISC)
+			KUNIT_ASSERT_EQ(test, fault_request(test, fx, F_GRANT), 0);
+		for (nth = 1; nth < 200; nth++) {
+			struct sk_buff *req;
+			unsigned int left;
+			bool applied;
+			int err;
+
+			fault_prepare(test, fx, op);
+			req = fault_build(test, fx, op);
+			WRITE_ONCE(current->fail_nth, nth);
+			err = fault_send(fx, req);
+			left = READ_ONCE(current->fail_nth);
+			WRITE_ONCE(current->fail_nth, 0);
+			applied = fault_applied(test, fx, op);
+			if (left) {
+				/* Fewer than nth allocations: it ran clean. */
+				KUNIT_EXPECT_EQ_MSG(test, err, 0, "%s: %s",
+						    fault_names[op], fx->c.msg);
+				KUNIT_EXPECT_TRUE(test, applied);
+				if (applied)
+					fault_undo(test, fx, op);
+				break;
+			}
+			injected++;
+			/*
+			 * A failure is either absorbed (a notification not
+			 * sent, the answer lost) or refused whole. Refused
+			 * and applied at once is the bug looked for.
+			 */
+			KUNIT_EXPECT_FALSE_MSG(test, err < 0 && applied,
+					       "%s, allocation %d failed: error %d but applied",
+					       fault_names[op], nth, err);
+			KUNIT_EXPECT_FALSE_MSG(test, !err && !applied,
+					       "%s, allocation %d failed: success but not applied",
+					       fault_names[op], nth);
+			if (applied)
+				fault_undo(test, fx, op);
+			else if (op == F_DEL)
+				fault_undo(test, fx, F_NEW);
+		}
+		KUNIT_EXPECT_LT_MSG(test, nth, 200, "%s never ran clean", fault_names[op]);
+		if (op == F_ALLOW || op == F_PROMISC)
+			fault_undo(test, fx, F_NEW);
+		if (op == F_PROMISC)
+			fault_undo(test, fx, F_GRANT);
+		kunit_info(test, "%s: %d allocations, each failed once\n",
+			   fault_names[op], nth - 1);
+	}
+	KUNIT_EXPECT_GT(test, injected, 5);
+}
+
+static struct kunit_case pmode_faults_cases[] = {
+	KUNIT_CASE(pmode_faults_each_allocation),
+	{}
+};
+
+static struct kunit_suite pmode_faults_suite = {
+	.name = "pmode_faults",
+	.init = faults_init,
+	.exit = faults_exit,
+	.test_cases = pmode_faults_cases,
+};
+
+kunit_test_suite(pmode_faults_suite);
