@@ -123,6 +123,7 @@ static inline void pmode_net_changed(struct pmode_net *pn)
 /* The generation, read after what the caller read of the adapters. */
 static inline unsigned int pmode_net_generation(const struct pmode_net *pn)
 {
+	/* Pairs with the smp_wmb() in pmode_net_changed(). */
 	smp_rmb();
 	return READ_ONCE(pn->generation);
 }
