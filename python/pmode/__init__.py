@@ -197,15 +197,24 @@ class Pmode:
         msg['attrs'] = [list(a) for a in attrs]
         flags = NLM_F_REQUEST | (NLM_F_DUMP if dump else NLM_F_ACK)
         for _ in range(5):
+            torn = []
+
+            # Sees every message, NLMSG_DONE included, which may carry the
+            # flag when the last change came after the last adapter.
+            def watch(m):
+                if m['header']['flags'] & NLM_F_DUMP_INTR:
+                    torn.append(m)
+
             try:
-                replies = self.sock.nlm_request(msg, msg_type=self.sock.prid,
-                                                msg_flags=flags)
+                replies = list(self.sock.nlm_request(
+                    msg, msg_type=self.sock.prid, msg_flags=flags,
+                    terminate=watch))
             except NetlinkError as e:
                 text = e.args[1] if len(e.args) > 1 else None
                 raise PmodeError(e.code, text) from None
             replies = [r for r in replies if r['header']['type'] == self.sock.prid]
-            # A dump the kernel flags as torn (the set changed): take it again.
-            if not any(r['header']['flags'] & NLM_F_DUMP_INTR for r in replies):
+            # A dump the kernel flags as torn (something changed): again.
+            if not torn:
                 return replies
         raise PmodeError(errno.EAGAIN, 'the adapter set kept changing during the dump')
 
