@@ -10,6 +10,8 @@
 #   tests/vm/run.sh --script FILE       boot and run FILE instead, print its output
 #   PMODE_VM_TESTS='1*'                 only the test files matching a glob
 #   PMODE_QEMU_EXTRA='-icount ...'      more QEMU options
+#   PMODE_VM_SMP=1                      vCPUs (default 2)
+#   PMODE_VM_9P_CACHE=loose             cache the host's files in the guest
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -53,12 +55,13 @@ chmod 777 "$out"
 append="console=ttyS0 quiet panic=-1 pmode.top=$top"
 [ -n "$script" ] && append+=" pmode.script=$script"
 [ -n "${PMODE_VM_TESTS:-}" ] && append+=" pmode.tests=$PMODE_VM_TESTS"
+[ -n "${PMODE_VM_9P_CACHE:-}" ] && append+=" pmode.cache=$PMODE_VM_9P_CACHE"
 
 # Single-threaded TCG: with multi-threaded TCG a kernel static key patched
 # under traffic has livelocked vCPUs at the patched site.
 # shellcheck disable=SC2086
 timeout "${PMODE_VM_TIMEOUT:-1500}" qemu-system-x86_64 \
-	-accel tcg,thread=single -m 2G -smp 2 -nographic -no-reboot \
+	-accel tcg,thread=single -m ${PMODE_VM_MEM:-2G} -smp ${PMODE_VM_SMP:-2} -nographic -no-reboot \
 	-kernel "$kernel" -initrd "$initrd" -append "$append" \
 	-virtfs local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap \
 	-virtfs local,path="$out",mount_tag=out,security_model=none \
