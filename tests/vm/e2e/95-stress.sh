@@ -1,0 +1,160 @@
+#!/bin/bash
+# Stress: processes adding, removing and toggling adapters while ports are
+# moved between bridges and namespaces, deleted and recreated, namespaces
+# are created and destroyed, and frames flow; the one-promisc-adapter-per-
+# VM-per-network rule is checked from dumps throughout. Then the module is
+# unloaded and loaded again PMODE_STRESS_CYCLES times (default 100) under
+# traffic. The harness fails the file on any kernel report.
+. "$PMODE_TOP/tests/vm/lib.sh"
+secs=${PMODE_STRESS_SECS:-30}
+cycles=${PMODE_STRESS_CYCLES:-100}
+load_pmode
+run pmodectl feature enable
+run pmodectl user grant 0
+mkbridge br0
+mkbridge br1
+ports=()
+for i in 0 1 2 3 4 5; do
+	veth_vm s$i "02:00:00:00:0a:0$i" $([ $((i % 2)) -eq 0 ] && echo br0 || echo br1)
+	ports+=("h-s$i")
+done
+stop=$(mktemp)
+rm -f "$stop"
+running() { [ ! -e "$stop" ]; }
+# flood VM STOPFILE: genuine, forged, multicast-source and ARP frames, until
+# STOPFILE exists.
+flood() {
+	in_vm "$1" /usr/bin/python3 -c "
+import os, socket, sys, time
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW); s.bind(('eth0', 0))
+me = open('/sys/class/net/eth0/address').read().strip().replace(':', '')
+fs = [bytes.fromhex('02000000000a' + me) + b'\x88\xb5' + b'x' * 50,
+      bytes.fromhex('02000000000a020000000099') + b'\x88\xb5' + b'x' * 50,
+      bytes.fromhex('ffffffffffff01005e000001') + b'\x88\xb5' + b'x' * 50,
+      bytes.fromhex('ffffffffffff' + me + '0806' + '000108000604000202000000009901010101'
+                    + '000000000000' + '02020202') + b'\0' * 18]
+n = 0
+while n % 512 or not os.path.exists(sys.argv[1]):
+    try:
+        s.send(fs[n % 4])
+    except OSError:
+        time.sleep(0.01)     # eth0 down while its peer moves
+    n += 1
+    if n % 64 == 0:
+        time.sleep(0.01)     # leave the emulated CPU to the control path
+" "$2" 2>/dev/null
+}
+
+ops=$(mktemp -d)
+worker() {	# NAME: count what it did in $ops/NAME
+	local name=$1 n=0
+	shift
+	while running; do "$@" >/dev/null 2>&1; n=$((n + 1)); done
+	echo "$n" >"$ops/$name"
+}
+pick() { echo "${ports[RANDOM % ${#ports[@]}]}"; }
+op_add() { "$PMODECTL" adapter add dev "$(pick)" vm "vm-$((RANDOM % 3))"; }
+op_del() { "$PMODECTL" adapter del dev "$(pick)"; }
+op_toggle() { "$PMODECTL" adapter set dev "$(pick)" promisc $([ $((RANDOM % 2)) -eq 0 ] && echo on || echo off); }
+op_move() { ip link set "$(pick)" master "br$((RANDOM % 2))"; }
+op_nomaster() { ip link set "$(pick)" nomaster; }
+# A port leaves for a namespace of its own and comes back, or is deleted
+# and recreated.
+op_netns() {
+	local p i=$((RANDOM % 6)) ns=stress-$$-$RANDOM
+	p=h-s$i
+	ip netns add "$ns" && ip link set "$p" netns "$ns" &&
+		ip -n "$ns" link set "$p" netns 1
+	ip netns del "$ns"
+	ip link set "$p" up
+}
+op_recreate() {
+	local i=$((RANDOM % 6))
+	ip link del "h-s$i" && ip link add "h-s$i" type veth peer eth0 netns "s$i-$$" &&
+		ip -n "s$i-$$" link set eth0 address "02:00:00:00:0a:0$i" up &&
+		ip link set "h-s$i" master "br$((i % 2))" up
+}
+# A namespace with its own bridge, ports and adapters, destroyed whole.
+op_ns_churn() {
+	local ns=churn-$$-$RANDOM
+	ip netns add "$ns" || return
+	ip -n "$ns" link add b0 type bridge && ip -n "$ns" link add c0 type veth peer c1 &&
+		ip -n "$ns" link set c0 master b0 && ip -n "$ns" link set c0 up &&
+		ip netns exec "$ns" "$PMODECTL" adapter add dev c0 vm vm-0 &&
+		ip netns exec "$ns" "$PMODECTL" adapter set dev c0 promisc on
+	ip netns del "$ns"
+}
+violations=$(mktemp)
+# The invariant, from dumps taken by one process through the Python client
+# (which dumps again when the kernel flags a dump as torn): at most one
+# promisc adapter per VM and network.
+checker() {
+	PYTHONPATH=$top/python /usr/bin/python3 -c "
+import collections, os, sys
+from pmode import Pmode
+pm = Pmode()
+open(sys.argv[1] + '.ready', 'w').close()
+n = bad = 0
+while not os.path.exists(sys.argv[1]):
+    c = collections.Counter(
+        (a.vm, ('id', a.network) if a.network is not None else ('br', a.master))
+        for a in pm.adapters()
+        if a.promisc and (a.network is not None or a.master is not None))
+    for k, v in c.items():
+        if v > 1:
+            bad += 1
+            print(k, v, file=sys.stderr)
+    n += 1
+print(n, bad)
+" "$stop" >"$violations"
+}
+checker &
+# Python and pyroute2 start slowly in an emulated CPU: up to a minute.
+for i in $(seq 600); do [ -e "$stop.ready" ] && break; sleep 0.1; done
+for i in 0 2 3 5; do flood "s$i" "$stop" & done
+for w in add del toggle toggle move nomaster netns recreate ns_churn; do
+	worker "$w-$RANDOM" "op_$w" &
+done
+sleep "$secs"
+touch "$stop"
+wait
+total=0
+for f in "$ops"/*; do total=$((total + $(cat "$f"))); done
+echo "# stress: $total operations in $secs s: $(cd "$ops" && for f in *; do printf '%s=%s ' "${f%-*}" "$(cat "$f")"; done)"
+read -r checks bad <"$violations"
+expect_eq 0 "${bad:-none}" "stress: no dump ever showed two promisc adapters of one VM in one network"
+[ "${checks:-0}" -ge 20 ] && ok "stress: the invariant was checked on $checks dumps" ||
+	not_ok "stress: the invariant was checked on only ${checks:-0} dumps"
+# Emulated, the machine's load decides the rate; each kind must have run.
+idle=$(cd "$ops" && for f in *; do [ "$(cat "$f")" -gt 0 ] || echo "${f%-*}"; done)
+[ "$total" -ge 50 ] && [ -z "$idle" ] && ok "stress: $total operations ran concurrently, of every kind" ||
+	not_ok "stress: $total operations ran; none of: $idle"
+check "stress: the module is still loaded" grep -q '^pmode ' /proc/modules
+expect_match '^\[' "$("$PMODECTL" -j adapter show)" "stress: the family still answers"
+rm -rf "$ops" "$violations"
+
+# Unload and reload cycles under traffic.
+for i in 0 1 2 3; do
+	ip link set "h-s$i" master br0 2>/dev/null
+	ip link set "h-s$i" up 2>/dev/null
+done
+rm -f "$stop"
+for i in 0 1 2 3; do flood "s$i" "$stop" & done
+batch=$(mktemp)
+printf '%s\n' "feature enable" "user grant 0" \
+	"adapter add dev h-s0 vm vm-a" "adapter add dev h-s1 vm vm-b" \
+	"adapter add dev h-s2 vm vm-a" "adapter set dev h-s0 promisc on" >"$batch"
+done_cycles=0
+run rmmod pmode
+for ((c = 1; c <= cycles; c++)); do
+	insmod "$top/pmode.ko" || break
+	"$PMODECTL" -b "$batch" >/dev/null || break
+	rmmod pmode || break
+	done_cycles=$c
+done
+touch "$stop"
+wait
+expect_eq "$cycles" "$done_cycles" "stress: $cycles load, register, unload cycles under traffic"
+load_pmode
+expect_eq "[]" "$(json_get "a")" "stress: after them a load starts empty"
+rm -f "$batch" "$stop" "$stop.ready"
