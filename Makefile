@@ -9,6 +9,7 @@
 #   make W=1 C=1              with extra warnings and sparse
 #   make check                install test dependencies, run every test tier
 #   make demo                 boot a VM and show what pmode does
+#   make bench                the benchmark (tests/bench/run.sh), results in build/bench
 
 # The running kernel's headers by default. Where they are not installed (a
 # build container), the newest kernel that has them.
@@ -79,5 +80,8 @@ check:
 demo:
 	tests/demo.sh
 
+bench:
+	tests/bench/run.sh
+
 .PHONY: all module tools clean install uninstall dkms-install dkms-uninstall \
-	style check demo
+	style check demo bench

@@ -27,7 +27,7 @@ out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 
 mapfile -t files < <(git ls-files 'kmod/*.c' 'kmod/*.h' 'include/uapi/*.h' \
-			'tests/kunit/*.c' 'tests/kunit/*.h')
+			'tests/kunit/*.c' 'tests/kunit/*.h' 'tests/bench/kmod/*.c')
 perl "$cp_dir/scripts/checkpatch.pl" --strict --terse --no-tree \
 	--ignore FILE_PATH_CHANGES -f "${files[@]}" 2>&1 |
 	grep -E 'ERROR|WARNING|CHECK' >"$out"
@@ -43,6 +43,17 @@ rc=$?
 grep -E 'warning|error' "$out" | grep -v 'Skipping BTF' >"$out.w"
 result "$([ $rc -eq 0 ] && [ ! -s "$out.w" ] && echo 0 || echo 1)" \
 	"style: make W=1 C=1 (sparse) builds the module without a warning" "$out.w"
+rm -f "$out.w"
+
+# The benchmark's instruments module, to the same standard.
+mkdir -p "$build/bench"
+cp tests/bench/kmod/Kbuild tests/bench/kmod/*.c "$build/bench/"
+make -C "${KERNELDIR:-/lib/modules/$(ls /lib/modules | sort -V | tail -n1)/build}" \
+	M="$build/bench" W=1 C=1 modules >"$out" 2>&1
+rc=$?
+grep -E 'warning|error' "$out" | grep -v 'Skipping BTF' >"$out.w"
+result "$([ $rc -eq 0 ] && [ ! -s "$out.w" ] && echo 0 || echo 1)" \
+	"style: make W=1 C=1 (sparse) builds tests/bench/kmod without a warning" "$out.w"
 rm -f "$out.w"
 
 [ "$fails" -eq 0 ]
