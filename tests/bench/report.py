@@ -155,7 +155,7 @@ def main():
     except ImportError:
         print('report.py: no matplotlib, no chart', file=sys.stderr)
         return
-    fig, ax = plt.subplots(figsize=(8, 5), dpi=110)
+    fig, ax = plt.subplots(figsize=(11, 5), dpi=110)
     for m in methods_of(st, 'pkt-ns'):
         pts = [(n, st[('pkt-ns', m, n)]) for n in ns if ('pkt-ns', m, n) in st]
         xs = [n for n, _ in pts]
@@ -169,7 +169,7 @@ def main():
     ax.set_ylabel('guest ns (instructions) per 64-byte frame')
     ax.set_title('Cost per frame, veth -> bridge -> veth (lower is better)')
     ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc='upper left', bbox_to_anchor=(1.01, 1))
     fig.tight_layout()
     fig.savefig(f'{out}/cost-per-packet.png')
 
