@@ -62,8 +62,9 @@ int pmode_mac_check(const u8 *mac, const struct nlattr *attr,
 {
 	if (is_multicast_ether_addr(mac)) {
 		PMODE_SET_ERR_MSG_FMT(extack, attr,
-				      "%pM is multicast; an adapter's MAC must be unicast",
-				      mac);
+				      "%pM is %s; an adapter's MAC must be unicast",
+				      mac, is_broadcast_ether_addr(mac) ?
+				      "broadcast" : "multicast");
 		return -EINVAL;
 	}
 	if (is_zero_ether_addr(mac)) {
