@@ -10,6 +10,7 @@
 #   make check                install test dependencies, run every test tier
 #   make demo                 boot a VM and show what pmode does
 #   make bench                the benchmark (tests/bench/run.sh), results in build/bench
+#   make check-debug          the VM suite on a KASAN/kmemleak/lockdep kernel (tests/debug)
 
 # The running kernel's headers by default. Where they are not installed (a
 # build container), the newest kernel that has them.
@@ -83,5 +84,8 @@ demo:
 bench:
 	tests/bench/run.sh
 
+check-debug:
+	tests/debug/run.sh
+
 .PHONY: all module tools clean install uninstall dkms-install dkms-uninstall \
-	style check demo bench
+	style check demo bench check-debug

@@ -12,6 +12,7 @@
 #   PMODE_QEMU_EXTRA='-icount ...'      more QEMU options
 #   PMODE_VM_SMP=1                      vCPUs (default 2)
 #   PMODE_VM_9P_CACHE=loose             cache the host's files in the guest
+#   PMODE_VM_KERNEL_TREE=DIR            boot DIR's bzImage, build against DIR
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -19,8 +20,18 @@ script=
 [ "${1:-}" = --script ] && script=$(realpath "$2")
 
 "$top/tests/deps.sh" build vm >&2 || exit 1
-kver=${KERNELRELEASE:-$(ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n1 | cut -d/ -f4)}
-kernel=/boot/vmlinuz-$kver
+# The stock Debian kernel, or a kernel tree of our own (tests/debug), which
+# has everything the VM needs built in.
+mods="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci netfs fscache 9pnet 9pnet_virtio 9p"
+if [ -n "${PMODE_VM_KERNEL_TREE:-}" ]; then
+	kernel=$PMODE_VM_KERNEL_TREE/arch/x86/boot/bzImage
+	kver=$(make -s -C "$PMODE_VM_KERNEL_TREE" kernelrelease)
+	export KERNELDIR=$PMODE_VM_KERNEL_TREE
+	mods=
+else
+	kver=${KERNELRELEASE:-$(ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n1 | cut -d/ -f4)}
+	kernel=/boot/vmlinuz-$kver
+fi
 [ -r "$kernel" ] || { echo "not ok - no kernel image $kernel"; exit 1; }
 
 make -s -C "$top" KERNELRELEASE="$kver" module >&2 || { echo "not ok - module builds"; exit 1; }
@@ -30,7 +41,6 @@ fi
 
 # The initramfs, cached by what goes into it.
 cache=${PMODE_CACHE:-/var/cache/pmode}
-mods="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci netfs fscache 9pnet 9pnet_virtio 9p"
 key=$( (echo "$kver $mods"; cat "$top/tests/vm/init" /bin/busybox) | sha256sum | cut -c1-16)
 initrd=$cache/vm-initrd-$key.gz
 if [ ! -s "$initrd" ]; then
@@ -60,7 +70,7 @@ append="console=ttyS0 quiet panic=-1 pmode.top=$top"
 # Single-threaded TCG: with multi-threaded TCG a kernel static key patched
 # under traffic has livelocked vCPUs at the patched site.
 # shellcheck disable=SC2086
-timeout "${PMODE_VM_TIMEOUT:-1500}" qemu-system-x86_64 \
+timeout "${PMODE_VM_TIMEOUT:-2400}" qemu-system-x86_64 \
 	-accel tcg,thread=single -m ${PMODE_VM_MEM:-2G} -smp ${PMODE_VM_SMP:-2} -nographic -no-reboot \
 	-kernel "$kernel" -initrd "$initrd" -append "$append" \
 	-virtfs local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap \
