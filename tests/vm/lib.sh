@@ -115,28 +115,31 @@ tap_vm() {
 in_vm() { local ns=$1-$$; shift; ip netns exec "$ns" "$@"; }
 
 # count_rx VM|tap:NAME MARKER SECONDS -- SENDER...: start counting frames with
-# MARKER at the receiver, run SENDER, print the count.
+# MARKER at the receiver, run SENDER, wait SECONDS more, print the count.
 count_rx() {
 	local rx=$1 marker=$2 secs=$3 f
 	shift 4
 	f=$(mktemp)
-	rm -f "$f.ready"
-	# The count starts once the receiver listens, however slow its start.
+	rm -f "$f.ready" "$f.stop"
+	# The count starts once the receiver listens and ends SECONDS after the
+	# sender has finished, however slowly either started on a loaded host.
 	if [[ $rx == tap:* ]]; then
-		"${PKT[@]}" recv "$rx" --marker "$marker" --timeout "$secs" \
-			--ready "$f.ready" >"$f" &
+		"${PKT[@]}" recv "$rx" --marker "$marker" --timeout 120 \
+			--ready "$f.ready" --until "$f.stop" >"$f" &
 	else
 		in_vm "$rx" "${PKT[@]}" recv eth0 --marker "$marker" \
-			--timeout "$secs" --ready "$f.ready" >"$f" &
+			--timeout 120 --ready "$f.ready" --until "$f.stop" >"$f" &
 	fi
 	local pid=$!
 	wait_for test -e "$f.ready"
 	rm -f "$f.ready"
 	echo "+ $*" >&2
 	"$@" >&2
+	sleep "$secs"
+	touch "$f.stop"
 	wait "$pid"
 	cat "$f"
-	rm -f "$f"
+	rm -f "$f" "$f.stop"
 }
 
 # send_from VM ARGS...: pkt.py send from VM's eth0.

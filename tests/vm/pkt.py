@@ -126,6 +126,8 @@ def main():
     ap.add_argument('--timeout', type=float, default=2)
     ap.add_argument('--expect', type=int, default=-1)
     ap.add_argument('--ready', default='', help='file created once listening')
+    ap.add_argument('--until', default='',
+                    help='stop, after taking what is queued, once this file exists')
     a = ap.parse_args()
     kind, p = open_port(a.port)
     if a.ready:
@@ -138,10 +140,20 @@ def main():
     n = 0
     end = time.monotonic() + a.timeout
     fd = p if kind == 'tap' else p.fileno()
+    stopping = False
     while time.monotonic() < end and n != a.expect:
-        r, _, _ = select.select([fd], [], [], max(0, end - time.monotonic()))
+        # With --until, the window closes when the caller says so (its
+        # sender has finished), however slowly the sender started.
+        if a.until and not stopping and os.path.exists(a.until):
+            stopping = True
+        wait = 0 if stopping else max(0, end - time.monotonic())
+        if a.until and not stopping:
+            wait = min(wait, 0.05)
+        r, _, _ = select.select([fd], [], [], wait)
         if not r:
-            break
+            if stopping or not a.until:
+                break
+            continue
         f = os.read(p, 65536) if kind == 'tap' else p.recv(65536)
         if matches(f, a):
             n += 1
