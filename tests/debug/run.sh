@@ -20,7 +20,8 @@ src=$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -n1)
 [ -n "$src" ] || { echo "not ok - check-debug: no linux-source tarball"; exit 1; }
 options=(
 	-e VIRTIO -e VIRTIO_PCI -e NET_9P -e NET_9P_VIRTIO -e 9P_FS -e 9P_FS_POSIX_ACL
-	-e VETH -e BRIDGE -e TUN -e DUMMY -e NET_NS -e USER_NS -e PACKET -e IPV6
+	-e VETH -e BRIDGE -e VLAN_8021Q -e BRIDGE_VLAN_FILTERING -e TUN -e DUMMY -e NET_NS -e USER_NS
+	-e PACKET -e IPV6
 	-e NETFILTER -e NETFILTER_INGRESS -e NETFILTER_EGRESS -e NF_TABLES
 	-e NF_TABLES_NETDEV -e NET_PKTGEN -e MODULES -e MODULE_UNLOAD
 	-e DEVTMPFS -e TMPFS
