@@ -36,24 +36,23 @@ result "$([ -s "$out" ] && echo 1 || echo 0)" \
 
 build=$(mktemp -d)
 trap 'rm -rf "$out" "$build"' EXIT
-cp -r Kbuild kmod include "$build/"
-make -C "${KERNELDIR:-/lib/modules/$(ls /lib/modules | sort -V | tail -n1)/build}" \
-	M="$build" W=1 C=1 modules >"$out" 2>&1
-rc=$?
-grep -E 'warning|error' "$out" | grep -v 'Skipping BTF' >"$out.w"
-result "$([ $rc -eq 0 ] && [ ! -s "$out.w" ] && echo 0 || echo 1)" \
-	"style: make W=1 C=1 (sparse) builds the module without a warning" "$out.w"
-rm -f "$out.w"
+kdir=${KERNELDIR:-/lib/modules/$(ls /lib/modules | sort -V | tail -n1)/build}
 
+# clean_build DIR WHAT: make W=1 C=1 in DIR, which must warn about nothing.
+clean_build() {
+	make -C "$kdir" M="$1" W=1 C=1 modules >"$out" 2>&1
+	local rc=$?
+	grep -E 'warning|error' "$out" | grep -v 'Skipping BTF' >"$out.w"
+	result "$([ $rc -eq 0 ] && [ ! -s "$out.w" ] && echo 0 || echo 1)" \
+		"style: make W=1 C=1 (sparse) builds $2 without a warning" "$out.w"
+	rm -f "$out.w"
+}
+
+cp -r Kbuild kmod include "$build/"
+clean_build "$build" "the module"
 # The benchmark's instruments module, to the same standard.
 mkdir -p "$build/bench"
 cp tests/bench/kmod/Kbuild tests/bench/kmod/*.c "$build/bench/"
-make -C "${KERNELDIR:-/lib/modules/$(ls /lib/modules | sort -V | tail -n1)/build}" \
-	M="$build/bench" W=1 C=1 modules >"$out" 2>&1
-rc=$?
-grep -E 'warning|error' "$out" | grep -v 'Skipping BTF' >"$out.w"
-result "$([ $rc -eq 0 ] && [ ! -s "$out.w" ] && echo 0 || echo 1)" \
-	"style: make W=1 C=1 (sparse) builds tests/bench/kmod without a warning" "$out.w"
-rm -f "$out.w"
+clean_build "$build/bench" "tests/bench/kmod"
 
 [ "$fails" -eq 0 ]
