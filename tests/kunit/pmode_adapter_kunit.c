@@ -17,16 +17,7 @@
 #include <linux/rtnetlink.h>
 
 #include "adapter.h"
-
-static netdev_tx_t test_xmit(struct sk_buff *skb, struct net_device *dev)
-{
-	kfree_skb(skb);
-	return NETDEV_TX_OK;
-}
-
-static const struct net_device_ops test_ops = {
-	.ndo_start_xmit = test_xmit,
-};
+#include "pmode_test_netdev.h"
 
 #define NDEVS 3
 
@@ -42,16 +33,10 @@ static int adapter_init(struct kunit *test)
 	if (!fx)
 		return -ENOMEM;
 	for (i = 0; i < NDEVS; i++) {
-		struct net_device *dev = alloc_etherdev(0);
+		struct net_device *dev = pmode_test_netdev_new();
 
-		if (!dev)
-			return -ENOMEM;
-		dev->netdev_ops = &test_ops;
-		eth_hw_addr_random(dev);
-		if (register_netdev(dev)) {
-			free_netdev(dev);
-			return -ENODEV;
-		}
+		if (IS_ERR(dev))
+			return PTR_ERR(dev);
 		fx->dev[i] = dev;
 	}
 	test->priv = fx;

@@ -29,6 +29,7 @@
 
 #include "adapter.h"
 #include "perm.h"
+#include "pmode_test_netdev.h"
 
 #define NL_BUF	8192
 
@@ -201,16 +202,6 @@ struct nl_fixture {
 	struct net_device *dev;
 };
 
-static netdev_tx_t nl_test_xmit(struct sk_buff *skb, struct net_device *dev)
-{
-	kfree_skb(skb);
-	return NETDEV_TX_OK;
-}
-
-static const struct net_device_ops nl_test_ops = {
-	.ndo_start_xmit = nl_test_xmit,
-};
-
 static int nl_init(struct kunit *test)
 {
 	struct nl_fixture *fx = kunit_kzalloc(test, sizeof(*fx), GFP_KERNEL);
@@ -223,16 +214,9 @@ static int nl_init(struct kunit *test)
 	err = nl_open(test, &fx->c);
 	if (err)
 		return err;
-	dev = alloc_netdev(0, "pmt%d", NET_NAME_ENUM, ether_setup);
-	if (!dev)
-		return -ENOMEM;
-	dev->netdev_ops = &nl_test_ops;
-	eth_hw_addr_random(dev);
-	err = register_netdev(dev);
-	if (err) {
-		free_netdev(dev);
-		return err;
-	}
+	dev = pmode_test_netdev_new();
+	if (IS_ERR(dev))
+		return PTR_ERR(dev);
 	fx->dev = dev;
 	return 0;
 }

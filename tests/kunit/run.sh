@@ -37,7 +37,7 @@ fi
 rm -rf "$tree/net/pmode"
 mkdir -p "$tree/net/pmode"
 ln -sf "$top"/kmod/*.c "$top"/kmod/*.h "$tree/net/pmode/"
-ln -sf "$top"/tests/kunit/*.c "$tree/net/pmode/"
+ln -sf "$top"/tests/kunit/*.c "$top"/tests/kunit/*.h "$tree/net/pmode/"
 ln -sf "$top/include/uapi/linux/pmode.h" "$tree/include/uapi/linux/pmode.h"
 cat >"$tree/net/pmode/Kconfig" <<'KCONFIG'
 config PMODE
