@@ -54,4 +54,5 @@ if [ ! -e "$tree/.pmode-built" ]; then
 fi
 # KASAN and lockdep slow the emulated guest down three to four times.
 PMODE_VM_KERNEL_TREE=$tree PMODE_VM_TIMEOUT=${PMODE_VM_TIMEOUT:-7200} \
+	PMODE_VM_FILE_TIMEOUT=${PMODE_VM_FILE_TIMEOUT:-2400} \
 	exec "$top/tests/vm/run.sh"

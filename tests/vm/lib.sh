@@ -54,6 +54,20 @@ expect_exit() {
 	fi
 }
 
+# tap_of DESCRIPTION CMD...: the TAP lines CMD prints, numbered afresh by
+# the harness. CMD exiting non-zero is a failure of its own, so that a
+# checker that crashes before printing its lines cannot pass.
+tap_of() {
+	local desc=$1 out rc
+	shift
+	echo "+ $*" >&2
+	out=$("$@")
+	rc=$?
+	sed -E 's/^(not )?ok [0-9]+/\1ok/' <<<"$out"
+	[ $rc -eq 0 ] && ok "$desc ran to its end" ||
+		not_ok "$desc ran to its end (exit status $rc; its log says why)"
+}
+
 # expect_eq WANT GOT DESCRIPTION
 expect_eq() {
 	if [ "$1" = "$2" ]; then ok "$3"; else not_ok "$3 (got '$2', wanted '$1')"; fi

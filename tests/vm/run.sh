@@ -13,6 +13,7 @@
 #   PMODE_VM_SMP=1                      vCPUs (default 2)
 #   PMODE_VM_9P_CACHE=loose             cache the host's files in the guest
 #   PMODE_VM_KERNEL_TREE=DIR            boot DIR's bzImage, build against DIR
+#   PMODE_VM_FILE_TIMEOUT=600           seconds one test file may take
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -66,6 +67,7 @@ append="console=ttyS0 quiet panic=-1 pmode.top=$top"
 [ -n "$script" ] && append+=" pmode.script=$script"
 [ -n "${PMODE_VM_TESTS:-}" ] && append+=" pmode.tests=$PMODE_VM_TESTS"
 [ -n "${PMODE_VM_9P_CACHE:-}" ] && append+=" pmode.cache=$PMODE_VM_9P_CACHE"
+[ -n "${PMODE_VM_FILE_TIMEOUT:-}" ] && append+=" pmode.file_timeout=$PMODE_VM_FILE_TIMEOUT"
 
 # Single-threaded TCG: with multi-threaded TCG a kernel static key patched
 # under traffic has livelocked vCPUs at the patched site.
