@@ -86,7 +86,7 @@ while IFS= read -r line; do
 	esac
 done < <(grep -E '^\s*(# Subtest:|(not )?ok [0-9])' "$log" | grep -vE '^        ')
 
-bad='WARNING:|BUG:|KASAN|possible circular locking|suspicious RCU|inconsistent lock state|DEBUG_LOCKS_WARN|sleeping function called'
+bad='WARNING:|BUG:|Oops|cut here|KASAN|possible circular locking|suspicious RCU|inconsistent lock state|lockdep is turned off|DEBUG_LOCKS_WARN|sleeping function called'
 if grep -Eq "$bad" "$log"; then
 	n=$((n + 1))
 	fails=$((fails + 1))
