@@ -56,6 +56,6 @@ fi
 # Caching the host files in the guest saves most of the time python takes
 # to start on this kernel.
 PMODE_VM_9P_CACHE=${PMODE_VM_9P_CACHE-loose} \
-	PMODE_VM_KERNEL_TREE=$tree PMODE_VM_TIMEOUT=${PMODE_VM_TIMEOUT:-7200} \
-	PMODE_VM_FILE_TIMEOUT=${PMODE_VM_FILE_TIMEOUT:-2400} \
+	PMODE_VM_KERNEL_TREE=$tree PMODE_VM_TIMEOUT=${PMODE_VM_TIMEOUT:-14400} \
+	PMODE_VM_FILE_TIMEOUT=${PMODE_VM_FILE_TIMEOUT:-7200} \
 	exec "$top/tests/vm/run.sh"

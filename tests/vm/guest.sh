@@ -64,7 +64,9 @@ for t in "$top"/tests/vm/e2e/*.sh; do
 	(cd /tmp && timeout "$file_timeout" bash "$t") >/tmp/$name.tap 2>"$out/$name.log"
 	rc=$?
 	cat /tmp/$name.tap >>"$results"
-	if [ $rc -ne 0 ] && ! grep -q '^not ok' /tmp/$name.tap; then
+	if [ $rc -eq 124 ]; then
+		echo "not ok - $name finished within $file_timeout s" >>"$results"
+	elif [ $rc -ne 0 ] && ! grep -q '^not ok' /tmp/$name.tap; then
 		echo "not ok - $name exited with status $rc" >>"$results"
 		tail -n 15 "$out/$name.log" | sed 's/^/# /' >>"$results"
 	fi
