@@ -100,6 +100,18 @@ mkbridge() {
 	links+=("$1")
 }
 
+# veth_ports BRIDGE...: ports veth0, veth1, ... (peers p0, p1, ...), the
+# Nth on the Nth BRIDGE, or on none for "-".
+veth_ports() {
+	local i=0 br
+	for br in "$@"; do
+		run ip link add veth$i type veth peer p$i
+		links+=(veth$i)
+		[ "$br" = - ] || run ip link set veth$i master "$br"
+		i=$((i + 1))
+	done
+}
+
 # veth_vm NAME MAC BRIDGE: a "VM" in netns NAME-$$, its eth0 with MAC, the
 # host end (printed) named h-NAME on BRIDGE (or none if BRIDGE is "-").
 veth_vm() {

@@ -4,13 +4,7 @@
 load_pmode
 mkbridge br0
 mkbridge br1
-for i in 0 1 2 3; do
-	run ip link add veth$i type veth peer p$i
-	links+=(veth$i)
-done
-run ip link set veth0 master br0
-run ip link set veth1 master br0
-run ip link set veth2 master br1
+veth_ports br0 br0 br1 -
 tap_of "fuzz root" /usr/bin/python3 "$top/tests/fuzz/nlfuzz.py" \
 	--count 100000 --seed 1
 tap_of "fuzz nobody" setpriv --reuid 65534 --regid 65534 --clear-groups \

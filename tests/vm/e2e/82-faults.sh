@@ -11,12 +11,6 @@ if [ ! -e /proc/thread-self/fail-nth ] || [ ! -d /sys/kernel/debug/failslab ]; t
 fi
 load_pmode
 mkbridge br0
-for i in 0 1 2 3; do
-	run ip link add veth$i type veth peer p$i
-	links+=(veth$i)
-done
-run ip link set veth0 master br0
-run ip link set veth1 master br0
-run ip link set veth2 master br0
+veth_ports br0 br0 br0 -
 tap_of "faults" /usr/bin/python3 "$top/tests/fuzz/faults.py"
 check "faults: the module unloads afterwards" rmmod pmode
