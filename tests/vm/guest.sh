@@ -53,6 +53,7 @@ leaks() {
 	     { b = b $0 "\n" } END { if (b ~ /pmode/) print b }' $kmemleak
 	echo clear >$kmemleak
 }
+shell_errors='^[^ ]+\.sh: line [0-9]+: .*(syntax error|command not found|unbound variable|bad substitution|ambiguous redirect|integer expression expected|too many arguments|unary operator expected|binary operator expected)'
 kernel_log() { dmesg | grep -v 'kmemleak: .* new suspected memory leaks'; }
 n=0
 for t in "$top"/tests/vm/e2e/*.sh; do
@@ -69,6 +70,14 @@ for t in "$top"/tests/vm/e2e/*.sh; do
 	elif [ $rc -ne 0 ] && ! grep -q '^not ok' /tmp/$name.tap; then
 		echo "not ok - $name exited with status $rc" >>"$results"
 		tail -n 15 "$out/$name.log" | sed 's/^/# /' >>"$results"
+	fi
+	# bash's own errors (a typo, a number read empty) go on with the next
+	# command: the file may have skipped the very check it reports.
+	if grep -Eq "$shell_errors" "$out/$name.log"; then
+		echo "not ok - $name: the shell reported no error in it" >>"$results"
+		grep -E "$shell_errors" "$out/$name.log" | head -5 | sed 's/^/# /' >>"$results"
+	else
+		echo "ok - $name: the shell reported no error in it" >>"$results"
 	fi
 	lost=$(leaks)
 	if [ -n "$lost" ]; then

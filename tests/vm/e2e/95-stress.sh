@@ -46,11 +46,17 @@ while n % 512 or not os.path.exists(sys.argv[1]):
 }
 
 ops=$(mktemp -d)
+# The count is written after every operation, since the churn below reads
+# it while the workers run.
 worker() {	# NAME: count what it did in $ops/NAME
 	local name=$1 n=0
 	shift
-	while running; do "$@" >/dev/null 2>&1; n=$((n + 1)); done
-	echo "$n" >"$ops/$name"
+	echo 0 >"$ops/$name"
+	while running; do
+		"$@" >/dev/null 2>&1
+		n=$((n + 1))
+		echo "$n" >"$ops/$name"
+	done
 }
 pick() { echo "${ports[RANDOM % ${#ports[@]}]}"; }
 op_add() { "$PMODECTL" adapter add dev "$(pick)" vm "vm-$((RANDOM % 3))"; }
@@ -117,10 +123,20 @@ for w in add del toggle toggle move nomaster netns recreate ns_churn; do
 done
 # At least $secs seconds, and on a slow kernel (KASAN, lockdep) until 50
 # operations of every kind have run, for up to ten times as long.
+# A file a worker is rewriting may read empty: that counts as 0.
+count_of() {
+	local n
+	n=$(cat "$1" 2>/dev/null)
+	echo "${n:-0}"
+}
 count_ops() {
 	total=0
-	for f in "$ops"/*; do total=$((total + $(cat "$f"))); done
-	idle=$(cd "$ops" && for f in *; do [ "$(cat "$f")" -gt 0 ] || echo "${f%-*}"; done)
+	idle=
+	for f in "$ops"/*; do
+		n=$(count_of "$f")
+		total=$((total + n))
+		[ "$n" -gt 0 ] || idle+="$(basename "${f%-*}") "
+	done
 }
 sleep "$secs"
 for ((t = secs; t < 10 * secs; t += 5)); do
