@@ -130,6 +130,7 @@ count_of() {
 	echo "${n:-0}"
 }
 count_ops() {
+	local f n
 	total=0
 	idle=
 	for f in "$ops"/*; do
