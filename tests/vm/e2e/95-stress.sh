@@ -121,24 +121,22 @@ for i in 0 2 3 5; do flood "s$i" "$stop" & done
 for w in add del toggle toggle move nomaster netns recreate ns_churn; do
 	worker "$w-$RANDOM" "op_$w" &
 done
-# At least $secs seconds, and on a slow kernel (KASAN, lockdep) until 50
-# operations of every kind have run, for up to ten times as long.
-# A file a worker is rewriting may read empty: that counts as 0.
-count_of() {
-	local n
-	n=$(cat "$1" 2>/dev/null)
-	echo "${n:-0}"
-}
+# count_ops: $total, the kinds that have not run yet ($idle) and a line of
+# counts by kind ($kinds). A file a worker is rewriting may read empty: 0.
 count_ops() {
-	local f n
-	total=0
-	idle=
+	local f n kind
+	total=0 idle= kinds=
 	for f in "$ops"/*; do
-		n=$(count_of "$f")
+		n=$(cat "$f" 2>/dev/null)
+		n=${n:-0}
+		kind=$(basename "${f%-*}")
 		total=$((total + n))
-		[ "$n" -gt 0 ] || idle+="$(basename "${f%-*}") "
+		kinds+="$kind=$n "
+		[ "$n" -gt 0 ] || idle+="$kind "
 	done
 }
+# At least $secs seconds, and on a slow kernel (KASAN, lockdep) until 50
+# operations of every kind have run, for up to ten times as long.
 sleep "$secs"
 for ((t = secs; t < 10 * secs; t += 5)); do
 	count_ops
@@ -149,7 +147,7 @@ secs=$t
 touch "$stop"
 wait
 count_ops
-echo "# stress: $total operations in $secs s: $(cd "$ops" && for f in *; do printf '%s=%s ' "${f%-*}" "$(cat "$f")"; done)"
+echo "# stress: $total operations in $secs s: $kinds"
 read -r checks bad <"$violations"
 expect_eq 0 "${bad:-none}" "stress: no dump ever showed two promisc adapters of one VM in one network"
 [ "${checks:-0}" -ge 20 ] && ok "stress: the invariant was checked on $checks dumps" ||
