@@ -331,8 +331,8 @@ static void notify_host(u8 cmd, int attr, u32 value)
 		return;
 	}
 	genlmsg_end(skb, hdr);
-	genlmsg_multicast_allns(&pmode_genl_family, skb, 0,
-				PMODE_MCGRP_NOTIFY_ID);
+	pmode_multicast_allns(&pmode_genl_family, skb, 0,
+			      PMODE_MCGRP_NOTIFY_ID);
 }
 
 static int pmode_adapter_new(struct sk_buff *skb, struct genl_info *info)
@@ -592,7 +592,7 @@ struct adapter_dump_ctx {
 static int pmode_adapter_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct adapter_dump_ctx *ctx = (struct adapter_dump_ctx *)cb->ctx;
-	struct nlattr **attrs = genl_dumpit_info(cb)->attrs;
+	struct nlattr **attrs = pmode_dump_attrs(cb);
 	struct pmode_net *pn = pmode_net(sock_net(skb->sk));
 	const char *vm = NULL;
 	struct pmode_adapter *ad;
