@@ -92,6 +92,21 @@ wait_for() {
 	return 1
 }
 
+# wait_ready FILE [REGEX]: wait until a process started in the background
+# says it is ready: FILE exists (and has a line matching REGEX). A Python
+# process (pyroute2, pkt.py) can take tens of seconds to start in the
+# emulated CPU of a loaded host, more on 6.12 than on 6.1: a wait for one
+# has to allow for minutes (here 5), where wait_for's 10 s only suit the
+# kernel acting on a request.
+wait_ready() {
+	local i
+	for i in $(seq 3000); do
+		[ -e "$1" ] && { [ -z "${2:-}" ] || grep -Eq -- "$2" "$1"; } && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # mkbridge NAME: a bridge that forwards tagged frames (no VLAN filtering) and
 # floods unknown unicast, with ageing short enough for tests.
 mkbridge() {
@@ -157,7 +172,7 @@ count_rx() {
 			--timeout 120 --ready "$f.ready" --until "$f.stop" >"$f" &
 	fi
 	local pid=$!
-	wait_for test -e "$f.ready"
+	wait_ready "$f.ready"
 	rm -f "$f.ready"
 	echo "+ $*" >&2
 	"$@" >&2

@@ -80,11 +80,15 @@ expect_eq "True" "$(py "print(pm.adapter_set('h-b', promisc=True, as_uid=1000).p
 expect_eq "['00:00:5e:00:01:07']" "$(py "print(pm.adapter_set('h-b', allow_add='00:00:5e:00:01:07').allowed)")" \
 	"python: allow_add"
 
-# Events, on their own socket, while things happen.
+# Events, on their own socket, while things happen. The listener stops at
+# the last event expected, not after a quiet spell: each step below starts
+# a Python process of its own, which on an emulated CPU can take longer
+# than any quiet spell one could choose (tens of seconds on a loaded host).
+# The timeout only bounds a run in which the event never comes.
 ev=$(mktemp)
-PYTHONPATH=$top/python /usr/bin/python3 -c "
+PYTHONPATH=$top/python timeout 600 /usr/bin/python3 -c "
 from pmode import Pmode
-events = Pmode().events(timeout=20)
+events = Pmode().events()
 open('$ev.ready', 'w').close()
 for e in events:
     if e.kind == 'violation':
@@ -97,7 +101,7 @@ for e in events:
             break
 " >"$ev" &
 evpid=$!
-wait_for test -e "$ev.ready"
+wait_ready "$ev.ready" || echo "the event listener did not start" >&2
 py "pm.adapter_set('h-a', promisc=False)"
 send_from a --src 02:00:00:00:08:99 --dst $B --count 1 --marker 1 >/dev/null
 py "pm.grant_del(1000)"
@@ -108,15 +112,19 @@ grant-del None 1000" "$(cat "$ev")" "python: events() yields set, violation and 
 rm -f "$ev" "$ev.ready"
 
 # The example agent: a VM that keeps sending from a multicast source loses
-# promisc.
+# promisc. The agent runs until it has acted (or for 600 s), for the same
+# reason as above.
 py "pm.adapter_set('h-a', promisc=True)"
 agent=$(mktemp)
-PYTHONPATH=$top/python /usr/bin/python3 "$top/python/examples/violation-agent.py" --limit 3 --timeout 10 >"$agent" 2>&1 &
+PYTHONPATH=$top/python timeout 600 /usr/bin/python3 "$top/python/examples/violation-agent.py" \
+	--limit 3 >"$agent" 2>&1 &
 apid=$!
-wait_for grep -q watching "$agent"
+wait_ready "$agent" watching || echo "the agent did not start" >&2
 send_from a --src 01:00:5e:00:00:01 --dst $B --count 4 --marker 2 >/dev/null
 sleep 1.2
 send_from a --src 01:00:5e:00:00:01 --dst $B --count 1 --marker 3 >/dev/null
+wait_ready "$agent" '^action:'
+kill $apid 2>/dev/null
 wait $apid
 cat "$agent" >&2
 expect_match "action: promisc off on h-a \(VM vm-a\)" "$(cat "$agent")" "python: the example agent acts on repeated violations"

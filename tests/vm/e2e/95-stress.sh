@@ -115,8 +115,8 @@ print(n, bad)
 " "$stop" >"$violations"
 }
 checker &
-# Python and pyroute2 start slowly in an emulated CPU: up to a minute.
-for i in $(seq 600); do [ -e "$stop.ready" ] && break; sleep 0.1; done
+# Python and pyroute2 start slowly in an emulated CPU: a minute or more.
+wait_ready "$stop.ready"
 for i in 0 2 3 5; do flood "s$i" "$stop" & done
 for w in add del toggle toggle move nomaster netns recreate ns_churn; do
 	worker "$w-$RANDOM" "op_$w" &
