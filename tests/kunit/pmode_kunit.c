@@ -34,6 +34,19 @@ enum payload_kind {
 	P_RS,		/* router solicitation, source lladdr option */
 	P_ND_ZERO,	/* NA whose option has length zero */
 	P_RUNT,		/* 10 bytes: not even an Ethernet header */
+	P_ARP_HRD6,	/* ARP reply, hardware type 6 (IEEE 802) */
+	P_ARP_HRD15,	/* ARP reply, hardware type 15 (frame relay) */
+	P_ARP_HLN8,	/* ARP reply naming 8-byte hardware addresses */
+	P_ARP_SNAP,	/* ARP reply in 802.3 with an RFC 1042 SNAP header */
+	P_NA_FRAG,	/* NA in a first fragment (offset 0, M set) */
+	P_NA_ATOMIC,	/* NA in an atomic fragment (offset 0, M clear) */
+	P_FRAG_LATER,	/* a later fragment, @lladdr in its payload */
+	P_NA_DSTOPT,	/* NA behind a destination options header */
+	P_NA_DEEP,	/* NA behind 17 destination options headers */
+	P_FRAG_TRUNC,	/* first fragment ending before its next header */
+	P_ECHO_FRAG,	/* echo request in a first fragment */
+	P_REDIRECT,	/* Redirect: own source lladdr, target lladdr @lladdr */
+	P_REDIRECT_SRC,	/* Redirect: source lladdr @lladdr */
 };
 
 struct frame_spec {
@@ -67,6 +80,68 @@ static void put_nd(struct sk_buff *skb, u8 type, u8 opt, u8 optlen,
 	skb_put_data(skb, &icmp, sizeof(icmp));
 	skb_put_data(skb, target, fixed);
 	skb_put_data(skb, o, sizeof(o));
+}
+
+/* Extension headers, the last one followed by ICMPv6. */
+static const u8 ext_frag_first[] = { IPPROTO_ICMPV6, 0, 0x00, 0x01, 0, 0, 0, 1 };
+static const u8 ext_frag_atomic[] = { IPPROTO_ICMPV6, 0, 0x00, 0x00, 0, 0, 0, 1 };
+static const u8 ext_frag_later[] = { IPPROTO_ICMPV6, 0, 0x00, 0x08, 0, 0, 0, 1 };
+static const u8 ext_frag_dstopt[] = { NEXTHDR_DEST, 0, 0x00, 0x01, 0, 0, 0, 1 };
+static const u8 ext_dstopt[] = { IPPROTO_ICMPV6, 0, 1, 4, 0, 0, 0, 0 };
+
+struct nd_opt {
+	u8 type;
+	const u8 *lladdr;
+};
+
+/*
+ * An ICMPv6 message of @type with its fixed part zeroed and link-layer
+ * options @opts, behind @nexts copies of the extension header @ext (whose
+ * protocol is @nh), or behind none.
+ */
+static void put_icmp6(struct sk_buff *skb, u8 nh, const u8 *ext,
+		      unsigned int nexts, u8 type, const struct nd_opt *opts,
+		      unsigned int nopts)
+{
+	struct ipv6hdr ip6 = { .version = 6, .hop_limit = 255 };
+	struct icmp6hdr icmp = { .icmp6_type = type };
+	u8 fixed[32] = { 0xfe, 0x80 };
+	int nfixed;
+	unsigned int i;
+
+	switch (type) {
+	case NDISC_REDIRECT:
+		nfixed = sizeof(struct rd_msg) - sizeof(icmp);
+		break;
+	case NDISC_ROUTER_ADVERTISEMENT:
+		nfixed = sizeof(struct ra_msg) - sizeof(icmp);
+		break;
+	case NDISC_NEIGHBOUR_SOLICITATION:
+	case NDISC_NEIGHBOUR_ADVERTISEMENT:
+		nfixed = sizeof(struct nd_msg) - sizeof(icmp);
+		break;
+	default:
+		nfixed = 0;
+	}
+	ip6.nexthdr = nexts ? nh : IPPROTO_ICMPV6;
+	ip6.payload_len = htons(nexts * 8 + sizeof(icmp) + nfixed + nopts * 8);
+	skb_put_data(skb, &ip6, sizeof(ip6));
+	for (i = 0; i < nexts; i++) {
+		u8 hdr[8];
+
+		memcpy(hdr, ext, sizeof(hdr));
+		if (i + 1 < nexts)	/* another copy follows */
+			hdr[0] = nh;
+		skb_put_data(skb, hdr, sizeof(hdr));
+	}
+	skb_put_data(skb, &icmp, sizeof(icmp));
+	skb_put_data(skb, fixed, nfixed);
+	for (i = 0; i < nopts; i++) {
+		u8 o[8] = { opts[i].type, 1 };
+
+		memcpy(o + 2, opts[i].lladdr, ETH_ALEN);
+		skb_put_data(skb, o, sizeof(o));
+	}
 }
 
 static struct sk_buff *build(struct kunit *test, const struct frame_spec *f)
@@ -122,6 +197,77 @@ static struct sk_buff *build(struct kunit *test, const struct frame_spec *f)
 		put_nd(skb, NDISC_NEIGHBOUR_ADVERTISEMENT, ND_OPT_TARGET_LL_ADDR,
 		       0, lladdr);
 		break;
+	case P_ARP_HRD6:
+	case P_ARP_HRD15:
+	case P_ARP_HLN8:
+	case P_ARP_SNAP:
+		if (f->kind == P_ARP_SNAP) {
+			static const u8 snap[] = { 0xaa, 0xaa, 0x03, 0, 0, 0,
+						   0x08, 0x06 };
+
+			put_be16(skb, 8 + sizeof(ah) + 20);	/* 802.3 length */
+			skb_put_data(skb, snap, sizeof(snap));
+		} else {
+			put_be16(skb, ETH_P_ARP);
+		}
+		if (f->kind == P_ARP_HRD6)
+			ah.ar_hrd = htons(ARPHRD_IEEE802);
+		if (f->kind == P_ARP_HRD15)
+			ah.ar_hrd = htons(15);
+		if (f->kind == P_ARP_HLN8)
+			ah.ar_hln = 8;
+		skb_put_data(skb, &ah, sizeof(ah));
+		skb_put_data(skb, lladdr, ETH_ALEN);
+		skb_put_data(skb, zeros, 14);
+		break;
+	case P_NA_FRAG:
+	case P_NA_ATOMIC:
+	case P_NA_DSTOPT:
+	case P_NA_DEEP: {
+		struct nd_opt tll = { ND_OPT_TARGET_LL_ADDR, lladdr };
+		const u8 *ext = f->kind == P_NA_FRAG ? ext_frag_first :
+				f->kind == P_NA_ATOMIC ? ext_frag_atomic : ext_dstopt;
+		u8 nh = f->kind == P_NA_FRAG || f->kind == P_NA_ATOMIC ?
+			NEXTHDR_FRAGMENT : NEXTHDR_DEST;
+
+		put_be16(skb, ETH_P_IPV6);
+		put_icmp6(skb, nh, ext, f->kind == P_NA_DEEP ? 17 : 1,
+			  NDISC_NEIGHBOUR_ADVERTISEMENT, &tll, 1);
+		break;
+	}
+	case P_FRAG_LATER: {
+		/* The payload of a later fragment: an option-like tail. */
+		struct nd_opt tll = { ND_OPT_TARGET_LL_ADDR, lladdr };
+
+		put_be16(skb, ETH_P_IPV6);
+		put_icmp6(skb, NEXTHDR_FRAGMENT, ext_frag_later, 1,
+			  ND_OPT_TARGET_LL_ADDR, &tll, 1);
+		break;
+	}
+	case P_FRAG_TRUNC:
+		put_be16(skb, ETH_P_IPV6);
+		put_icmp6(skb, NEXTHDR_FRAGMENT, ext_frag_dstopt, 1, 0, NULL, 0);
+		skb_trim(skb, skb->len - sizeof(struct icmp6hdr));
+		break;
+	case P_ECHO_FRAG:
+		put_be16(skb, ETH_P_IPV6);
+		put_icmp6(skb, NEXTHDR_FRAGMENT, ext_frag_first, 1,
+			  ICMPV6_ECHO_REQUEST, NULL, 0);
+		break;
+	case P_REDIRECT:
+	case P_REDIRECT_SRC: {
+		struct nd_opt opts[] = {
+			{ ND_OPT_SOURCE_LL_ADDR,
+			  f->kind == P_REDIRECT ? f->src : lladdr },
+			{ ND_OPT_TARGET_LL_ADDR,
+			  f->kind == P_REDIRECT ? lladdr : f->src },
+		};
+
+		put_be16(skb, ETH_P_IPV6);
+		put_icmp6(skb, 0, NULL, 0, NDISC_REDIRECT, opts,
+			  ARRAY_SIZE(opts));
+		break;
+	}
 	default:
 		put_be16(skb, ETH_P_IP);
 		skb_put_data(skb, zeros, sizeof(zeros));
@@ -197,6 +343,43 @@ static const struct tx_case tx_cases[] = {
 	  PMODE_PASS },
 	{ "forged ARP, egress layout", { bcast, own, forged, .kind = P_ARP,
 	  .egress = true }, false, PMODE_DROP_FORGED_ARP },
+	/* Linux's arp_process() learns from hardware type 6 too. */
+	{ "forged ARP sender, hardware type 6", { bcast, own, forged,
+	  .kind = P_ARP_HRD6 }, false, PMODE_DROP_FORGED_ARP },
+	{ "genuine ARP, hardware type 6", { bcast, own, .kind = P_ARP_HRD6 },
+	  false, PMODE_PASS },
+	{ "forged ARP sender, hardware type 15", { bcast, own, forged,
+	  .kind = P_ARP_HRD15 }, false, PMODE_DROP_FORGED_ARP },
+	{ "ARP with 8-byte hardware addresses", { bcast, own,
+	  .kind = P_ARP_HLN8 }, false, PMODE_DROP_MALFORMED },
+	{ "forged ARP sender, SNAP-encapsulated", { bcast, own, forged,
+	  .kind = P_ARP_SNAP }, false, PMODE_DROP_FORGED_ARP },
+	{ "genuine ARP, SNAP-encapsulated", { bcast, own, .kind = P_ARP_SNAP },
+	  false, PMODE_PASS },
+	/* RFC 6980: ND in a fragment is dropped, whatever it says. */
+	{ "forged NA in a first fragment", { bcast, own, forged,
+	  .kind = P_NA_FRAG }, false, PMODE_DROP_MALFORMED },
+	{ "genuine NA in a first fragment", { bcast, own, .kind = P_NA_FRAG },
+	  false, PMODE_DROP_MALFORMED },
+	{ "NA in an atomic fragment", { bcast, own, .kind = P_NA_ATOMIC },
+	  false, PMODE_DROP_MALFORMED },
+	{ "later fragment", { bcast, own, forged, .kind = P_FRAG_LATER },
+	  false, PMODE_PASS },
+	{ "first fragment short of its next header", { bcast, own,
+	  .kind = P_FRAG_TRUNC }, false, PMODE_DROP_MALFORMED },
+	{ "echo request in a first fragment", { bcast, own,
+	  .kind = P_ECHO_FRAG }, false, PMODE_PASS },
+	{ "forged NA behind destination options", { bcast, own, forged,
+	  .kind = P_NA_DSTOPT }, false, PMODE_DROP_FORGED_ND },
+	{ "genuine NA behind destination options", { bcast, own,
+	  .kind = P_NA_DSTOPT }, false, PMODE_PASS },
+	{ "NA behind 17 extension headers", { bcast, own, .kind = P_NA_DEEP },
+	  false, PMODE_DROP_MALFORMED },
+	/* A Redirect's target names the better next hop: another node. */
+	{ "Redirect naming another node's MAC", { bcast, own, forged,
+	  .kind = P_REDIRECT }, false, PMODE_PASS },
+	{ "Redirect with a forged source lladdr", { bcast, own, forged,
+	  .kind = P_REDIRECT_SRC }, false, PMODE_DROP_FORGED_ND },
 };
 
 static void tx_desc(const struct tx_case *c, char *desc)
