@@ -75,9 +75,9 @@ int pmode_mac_check(const u8 *mac, const struct nlattr *attr,
 	return 0;
 }
 
-static bool is_veth(const struct net_device *dev)
+static bool is_kind(const struct net_device *dev, const char *kind)
 {
-	return dev->rtnl_link_ops && !strcmp(dev->rtnl_link_ops->kind, "veth");
+	return dev->rtnl_link_ops && !strcmp(dev->rtnl_link_ops->kind, kind);
 }
 
 /* Can @dev be an adapter's port? */
@@ -86,7 +86,7 @@ static int port_check(struct net_device *dev, struct netlink_ext_ack *extack)
 	if (dev->type != ARPHRD_ETHER || dev->addr_len != ETH_ALEN ||
 	    (dev->flags & IFF_LOOPBACK)) {
 		PMODE_SET_ERR_MSG_FMT(extack, NULL,
-				      "%s is not an Ethernet device; register a tap or veth port",
+				      "%s is not an Ethernet device; register a tap, veth or macvtap",
 				      dev->name);
 		return -EOPNOTSUPP;
 	}
@@ -96,24 +96,38 @@ static int port_check(struct net_device *dev, struct netlink_ext_ack *extack)
 				      dev->name);
 		return -EOPNOTSUPP;
 	}
+	/* Every ipvlan of a lower device transmits from the lower's MAC. */
+	if (is_kind(dev, "ipvlan") || is_kind(dev, "ipvtap")) {
+		PMODE_SET_ERR_MSG_FMT(extack, NULL,
+				      "%s is an ipvlan: its VMs share one MAC; use tap, veth or macvtap",
+				      dev->name);
+		return -EOPNOTSUPP;
+	}
 	return 0;
 }
 
-/* The MAC of a veth port's peer: the VM's own. */
+/*
+ * The VM's own MAC when the request gives none: a veth port's peer's, or a
+ * macvlan/macvtap port's own (the VM sits above it and uses its address).
+ */
 static int peer_mac(struct net_device *dev, u8 *mac,
 		    struct netlink_ext_ack *extack)
 {
 	struct net_device *peer = NULL;
 
+	if (netif_is_macvlan(dev)) {
+		ether_addr_copy(mac, dev->dev_addr);
+		return pmode_mac_check(mac, NULL, extack);
+	}
 	rcu_read_lock();
-	if (is_veth(dev) && dev->netdev_ops->ndo_get_peer_dev)
+	if (is_kind(dev, "veth") && dev->netdev_ops->ndo_get_peer_dev)
 		peer = dev->netdev_ops->ndo_get_peer_dev(dev);
 	if (peer)
 		ether_addr_copy(mac, peer->dev_addr);
 	rcu_read_unlock();
 	if (!peer) {
 		PMODE_SET_ERR_MSG_FMT(extack, NULL,
-				      "%s is not a veth with a peer: give the VM's MAC with 'mac'",
+				      "%s: not a veth or macvlan, give the VM's MAC with 'mac'",
 				      dev->name);
 		return -EINVAL;
 	}
@@ -285,6 +299,7 @@ struct pmode_adapter *pmode_adapter_create(struct net_device *dev,
 	ad->dev = dev;
 	ad->pn = pn;
 	ad->owner = p->owner;
+	ad->vm_above = netif_is_macvlan(dev);
 	ad->has_network_id = p->has_network_id;
 	ad->network_id = p->network_id;
 	strscpy(ad->vm, p->vm, sizeof(ad->vm));

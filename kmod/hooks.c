@@ -6,6 +6,8 @@
  *   ingress: frames arriving at the port from the VM (what it transmits)
  *   egress:  frames leaving the port towards the VM (what it receives)
  *
+ * or the other way round on a port the VM sits above (macvlan, macvtap).
+ *
  * The hook's private pointer is the adapter, so a frame costs no lookup and
  * the cost does not depend on how many adapters exist. Devices without an
  * adapter carry no hook and pay nothing beyond the core's own check for one.
@@ -132,6 +134,11 @@ static unsigned int pmode_rx_hook(void *priv, struct sk_buff *skb,
 	return pmode_rx_judge(ad, cfg, skb);
 }
 
+/*
+ * For a port whose VM sits above it (macvlan, macvtap: what the VM sends is
+ * the port's transmit, what it receives arrives at the port), the two
+ * hooks trade places.
+ */
 int pmode_hooks_register(struct pmode_adapter *ad)
 {
 	struct nf_hook_ops *ops = ad->hook_ops;
@@ -141,12 +148,12 @@ int pmode_hooks_register(struct pmode_adapter *ad)
 		.priv = ad,
 		.dev = ad->dev,
 		.pf = NFPROTO_NETDEV,
-		.hooknum = NF_NETDEV_INGRESS,
+		.hooknum = ad->vm_above ? NF_NETDEV_EGRESS : NF_NETDEV_INGRESS,
 		.priority = PMODE_HOOK_PRIORITY,
 	};
 	ops[1] = ops[0];
 	ops[1].hook = pmode_rx_hook;
-	ops[1].hooknum = NF_NETDEV_EGRESS;
+	ops[1].hooknum = ad->vm_above ? NF_NETDEV_INGRESS : NF_NETDEV_EGRESS;
 	return nf_register_net_hooks(dev_net(ad->dev), ops,
 				     ARRAY_SIZE(ad->hook_ops));
 }
