@@ -15,14 +15,45 @@
 #include <linux/jhash.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
+#include <linux/workqueue.h>
 #include <net/net_namespace.h>
 #include <net/rtnetlink.h>
 #include <net/netns/generic.h>
 
 static unsigned int pmode_net_id __read_mostly;
 
-/* Adapters with promisc on, in every namespace, so the gate can turn them off. */
+/*
+ * Adapters with promisc on, in every namespace, so the gate can turn them
+ * off and their learned MACs can be swept. RTNL.
+ */
 static LIST_HEAD(pmode_promisc_list);
+
+/*
+ * Learned MACs expire on their own: while any adapter has promisc on, its
+ * table is swept a few times per ageing period, whatever its VM does, so
+ * nothing stale is kept long, and jiffies wrapping on a 32-bit host cannot
+ * make a long-forgotten MAC look fresh again. Promisc off flushes a table.
+ */
+static void learn_gc(struct work_struct *work);
+static DECLARE_DELAYED_WORK(pmode_learn_gc_work, learn_gc);
+
+static unsigned long learn_gc_interval(void)
+{
+	return clamp_t(unsigned long, pmode_learn_ageing() / 4, HZ, 60 * HZ);
+}
+
+static void learn_gc(struct work_struct *work)
+{
+	struct pmode_adapter *ad;
+
+	rtnl_lock();
+	list_for_each_entry(ad, &pmode_promisc_list, promisc_node)
+		pmode_learn_expire(&ad->learn);
+	if (!list_empty(&pmode_promisc_list))
+		queue_delayed_work(system_power_efficient_wq,
+				   &pmode_learn_gc_work, learn_gc_interval());
+	rtnl_unlock();
+}
 
 struct pmode_net *pmode_net(const struct net *net)
 {
@@ -198,10 +229,15 @@ void pmode_adapter_set_promisc(struct pmode_adapter *ad, bool on)
 	/* What was learned under an earlier promisc period is stale. */
 	pmode_learn_flush(&ad->learn);
 	WRITE_ONCE(ad->promisc, on);
-	if (on)
+	if (on) {
+		if (list_empty(&pmode_promisc_list))
+			queue_delayed_work(system_power_efficient_wq,
+					   &pmode_learn_gc_work,
+					   learn_gc_interval());
 		list_add(&ad->promisc_node, &pmode_promisc_list);
-	else
+	} else {
 		list_del(&ad->promisc_node);
+	}
 	pmode_net_changed(ad->pn);
 }
 
@@ -425,4 +461,6 @@ int pmode_net_init(void)
 void pmode_net_uninit(void)
 {
 	unregister_pernet_subsys(&pmode_net_ops);
+	/* No adapter is left to keep the sweep going. */
+	cancel_delayed_work_sync(&pmode_learn_gc_work);
 }

@@ -493,6 +493,8 @@ static int count_one(const u8 *mac, void *arg)
 
 static void pmode_learn_bounds(struct kunit *test)
 {
+	static const u8 third[ETH_ALEN] = { 0x02, 0x01, 0, 0, 0, 3 };
+	static const u8 fourth[ETH_ALEN] = { 0x02, 0x01, 0, 0, 0, 4 };
 	struct pmode_learn *learn = kunit_kzalloc(test, sizeof(*learn), GFP_KERNEL);
 	u8 mac[ETH_ALEN] = { 0x02, 0x01, 0, 0, 0, 0 };
 	struct pmode_learn_entry *e;
@@ -529,7 +531,30 @@ static void pmode_learn_bounds(struct kunit *test)
 	WRITE_ONCE(e->seen, jiffies - pmode_learn_ageing() - 1);
 	KUNIT_EXPECT_FALSE(test, pmode_learn_lookup(learn, mac));
 	rcu_read_unlock();
+	/*
+	 * A full table was swept a moment ago, by the refusal above: a new
+	 * MAC does not make it sweep again within the second...
+	 */
 	mac[3] = 1;
+	local_bh_disable();
+	KUNIT_EXPECT_EQ(test, pmode_learn_note(learn, mac), -ENOSPC);
+	local_bh_enable();
+	/* ...but the periodic sweep removes the expired entry... */
+	pmode_learn_expire(learn);
+	KUNIT_EXPECT_EQ(test, learn->count, (unsigned int)PMODE_MAX_LEARNED - 1);
+	KUNIT_EXPECT_NULL(test, entry_of(learn, third));
+	/* ...and makes room. */
+	local_bh_disable();
+	KUNIT_EXPECT_EQ(test, pmode_learn_note(learn, mac), 0);
+	local_bh_enable();
+	KUNIT_EXPECT_EQ(test, learn->count, (unsigned int)PMODE_MAX_LEARNED);
+
+	/* A second later, a full table sweeps once on insertion. */
+	mac[3] = 2;
+	e = entry_of(learn, fourth);
+	KUNIT_ASSERT_NOT_NULL(test, e);
+	WRITE_ONCE(e->seen, jiffies - pmode_learn_ageing() - 1);
+	learn->swept = jiffies - HZ;
 	local_bh_disable();
 	KUNIT_EXPECT_EQ(test, pmode_learn_note(learn, mac), 0);
 	local_bh_enable();
