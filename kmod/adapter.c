@@ -345,8 +345,19 @@ struct pmode_adapter *pmode_adapter_create(struct net_device *dev,
 
 	err = pmode_hooks_register(ad);
 	if (err) {
-		NL_SET_ERR_MSG(extack, "could not attach to the port's hooks");
-		goto err;
+		if (err == -E2BIG)
+			PMODE_SET_ERR_MSG_FMT(extack, NULL,
+					      "%s: no netfilter hook slot left; remove some netdev chains",
+					      dev->name);
+		else
+			NL_SET_ERR_MSG(extack,
+				       "could not attach to the port's hooks");
+		/*
+		 * A hook registered before another failed was live: a frame
+		 * may still be using the adapter on another CPU.
+		 */
+		call_rcu(&ad->rcu, adapter_free_rcu);
+		return ERR_PTR(err);
 	}
 	netdev_hold(dev, &ad->dev_tracker, GFP_KERNEL);
 	hash_add_rcu(pn->by_ifindex, &ad->index_node, dev->ifindex);
