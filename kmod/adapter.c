@@ -254,10 +254,14 @@ void pmode_adapter_all_promisc_off(void)
 	}
 }
 
+/*
+ * Allocations a request causes are charged to the requester's memory
+ * cgroup: the owner of a user and network namespace may make them.
+ */
 struct pmode_cfg *pmode_cfg_dup(const struct pmode_adapter *ad)
 {
 	return kmemdup(pmode_cfg_rtnl(ad), sizeof(struct pmode_cfg),
-		       GFP_KERNEL);
+		       GFP_KERNEL_ACCOUNT);
 }
 
 /* Publish @cfg for the data path; the old one goes after a grace period. */
@@ -299,7 +303,7 @@ struct pmode_adapter *pmode_adapter_create(struct net_device *dev,
 	struct net_device *master;
 	struct pmode_adapter *ad;
 	struct pmode_cfg *cfg;
-	int err;
+	int cpu, err;
 
 	ASSERT_RTNL();
 	err = port_check(dev, extack);
@@ -313,13 +317,15 @@ struct pmode_adapter *pmode_adapter_create(struct net_device *dev,
 		return ERR_PTR(-EEXIST);
 	}
 
-	ad = kzalloc(sizeof(*ad), GFP_KERNEL);
-	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL);
+	ad = kzalloc(sizeof(*ad), GFP_KERNEL_ACCOUNT);
+	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL_ACCOUNT);
 	if (!ad || !cfg)
 		goto err_nomem;
-	ad->stats = netdev_alloc_pcpu_stats(struct pmode_pcpu_stats);
+	ad->stats = alloc_percpu_gfp(struct pmode_pcpu_stats, GFP_KERNEL_ACCOUNT);
 	if (!ad->stats)
 		goto err_nomem;
+	for_each_possible_cpu(cpu)
+		u64_stats_init(&per_cpu_ptr(ad->stats, cpu)->syncp);
 
 	if (p->mac) {
 		ether_addr_copy(cfg->mac, p->mac);

@@ -74,7 +74,7 @@ static noinline unsigned int pmode_tx_judge(struct pmode_adapter *ad,
 {
 	bool promisc = READ_ONCE(ad->promisc);
 	const u8 *offender;
-	u8 buf[ETH_ALEN];
+	u8 buf[ETH_ALEN] __aligned(2);
 	int verdict;
 
 	verdict = pmode_judge_tx(skb, cfg, promisc, &offender, buf);
