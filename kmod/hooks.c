@@ -59,12 +59,15 @@ static void violation(struct pmode_adapter *ad, int reason, const u8 *mac)
 				  atomic_xchg(&ad->violations_suppressed, 0));
 	if (!READ_ONCE(log_violations))
 		return;
+	/* VM ids are printable, checked at registration; escaped anyway. */
 	if (mac)
-		net_info_ratelimited("%s: VM %s: %s %pM dropped\n", ad->dev->name,
-				     ad->vm, reason_names[reason], mac);
+		net_info_ratelimited("%s: VM %*pE: %s %pM dropped\n",
+				     ad->dev->name, (int)strlen(ad->vm), ad->vm,
+				     reason_names[reason], mac);
 	else
-		net_info_ratelimited("%s: VM %s: %s dropped\n", ad->dev->name,
-				     ad->vm, reason_names[reason]);
+		net_info_ratelimited("%s: VM %*pE: %s dropped\n",
+				     ad->dev->name, (int)strlen(ad->vm), ad->vm,
+				     reason_names[reason]);
 }
 
 /* Frames the inline checks did not pass: judged in full. */

@@ -119,7 +119,8 @@ class Fuzzer:
         self.nl = nl
         self.rng = rng
         self.ports = ports
-        self.vms = ['vm-a', 'vm-b', 'x' * 63, 'x' * 64, '']
+        self.vms = ['vm-a', 'vm-b', 'x' * 63, 'x' * 64, '', 'vm\n1', 'vm\x7f',
+                    'vm "\u00e9" #1']
         self.privileged = privileged
         self.counts = dict(sent=0, accepted=0, refused=0, predicted=0,
                            checkpoints=0)
@@ -410,6 +411,8 @@ class Model:
                 return -E.EPERM
             vm = cstr(a[A_VM])
             if not vm or len(vm) > 63:
+                return -E.EINVAL
+            if any(c < 0x20 or c == 0x7f for c in vm):
                 return -E.EINVAL
             if A_MAC in a and not unicast(a[A_MAC]):
                 return -E.EINVAL
