@@ -515,6 +515,14 @@ static int pmode_adapter_set(struct sk_buff *skb, struct genl_info *info)
 		if (err)
 			return err;
 	}
+	if (attrs[PMODE_A_PROMISC]) {
+		promisc = nla_get_u8(attrs[PMODE_A_PROMISC]);
+		req.on = promisc;
+		/* While the feature is off, refuse before contending for RTNL. */
+		if (promisc && !pmode_gate_enabled())
+			return pmode_perm_promisc(&req, pmode_grant_test,
+						  info->extack);
+	}
 	if (attrs[PMODE_A_AS_UID]) {
 		if (!attrs[PMODE_A_PROMISC]) {
 			NL_SET_ERR_MSG_ATTR(info->extack, attrs[PMODE_A_AS_UID],
@@ -534,7 +542,6 @@ static int pmode_adapter_set(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	if (attrs[PMODE_A_PROMISC]) {
-		promisc = nla_get_u8(attrs[PMODE_A_PROMISC]);
 		req.gate = pmode_gate_enabled();
 		req.owner = ad->owner;
 		req.ifname = ad->dev->name;

@@ -429,6 +429,9 @@ class Model:
                 return -E.EINVAL
             if macs and not self.admin:
                 return -E.EPERM
+            # Turning promisc on with the feature off: refused first.
+            if A_PROMISC in a and a[A_PROMISC][0] and not self.gate:
+                return -E.EPERM
             if A_AS_UID in a and A_PROMISC not in a:
                 return -E.EINVAL
         if name not in self.master:
@@ -440,13 +443,13 @@ class Model:
         ad = self.adapters[name]
         if A_PROMISC in a:
             acting = u32(a[A_AS_UID]) if A_AS_UID in a else self.uid
-            if not self.gate:
-                return -E.EPERM
+            on = a[A_PROMISC][0]
             if A_AS_UID in a and not self.admin and acting != self.uid:
                 return -E.EPERM
             if not self.admin and ad['owner'] != self.uid:
                 return -E.EACCES
-            if acting not in self.grants:
+            # Off needs only the right to change the adapter.
+            if on and acting not in self.grants:
                 return -E.EACCES
             net = self.network(name, ad)
             if a[A_PROMISC][0] and net and any(

@@ -582,6 +582,7 @@ struct perm_case {
 	uid_t as;
 	int owner;		/* -1: none */
 	int want;
+	bool off;		/* turning promisc off */
 };
 
 static const struct perm_case perm_cases[] = {
@@ -597,6 +598,16 @@ static const struct perm_case perm_cases[] = {
 	{ "admin acting for granted", true, true, 0, true, 1000, -1, 0 },
 	{ "admin acting for ungranted", true, true, 0, true, 2000, 1000, -EACCES },
 	{ "granted admin, any adapter", true, true, 1000, false, 0, 2000, 0 },
+	/* Off only takes away: no gate, no grant, only the adapter's right. */
+	{ "off, gate off, ungranted owner", false, false, 2000, false, 0, 2000,
+	  0, true },
+	{ "off, gate off, admin", false, true, 0, false, 0, -1, 0, true },
+	{ "off, not the owner", true, false, 2000, false, 0, 1000, -EACCES,
+	  true },
+	{ "off, adapter without owner", false, false, 2000, false, 0, -1,
+	  -EACCES, true },
+	{ "off, user acting for another", false, false, 2000, true, 1000, 2000,
+	  -EPERM, true },
 };
 
 static void perm_desc(const struct perm_case *c, char *desc)
@@ -611,6 +622,7 @@ static void pmode_perm_decision(struct kunit *test)
 	const struct perm_case *c = test->param_value;
 	struct netlink_ext_ack extack = {};
 	struct pmode_perm_request req = {
+		.on = !c->off,
 		.gate = c->gate,
 		.admin = c->admin,
 		.caller = KUIDT_INIT(c->caller),
