@@ -13,8 +13,8 @@
  *
  * Linux 6.2 added NL_SET_ERR_MSG_FMT, which formats into a buffer inside the
  * extack. Before it, an extack message must outlive the request handler, so
- * pmode_compat_err_fmt() formats into one of a ring of static buffers; see
- * compat.c for why that is safe.
+ * pmode_compat_err_fmt() formats into a buffer of the request's own; see
+ * compat.c.
  */
 #ifdef NL_SET_ERR_MSG_FMT
 #define PMODE_SET_ERR_MSG_FMT(extack, attr, fmt, ...) do {		\
