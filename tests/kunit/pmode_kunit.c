@@ -10,6 +10,7 @@
 #include <linux/if_vlan.h>
 #include <linux/ipv6.h>
 #include <linux/skbuff.h>
+#include <net/ipv6.h>
 #include <net/ndisc.h>
 
 #include "adapter.h"
