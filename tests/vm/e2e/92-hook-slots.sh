@@ -27,7 +27,9 @@ check "hook slots: 1024 egress chains fill h-hs's egress hooks" nft -f "$nft_fil
 # A listener makes each violation build a notification from the adapter.
 "$PMODECTL" monitor >/dev/null &
 mon_pid=$!
-in_vm hs "${PKT[@]}" send eth0 --src $F --dst 02:00:00:00:0e:02 --count 100000000 &
+# Not through in_vm, a function: $! must be the sender itself.
+ip netns exec "hs-$$" "${PKT[@]}" send eth0 --src $F --dst 02:00:00:00:0e:02 \
+	--count 100000000 --marker 77 &
 flood_pid=$!
 refused=0 message=0
 for i in $(seq "$tries"); do
