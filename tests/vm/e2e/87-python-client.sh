@@ -84,7 +84,9 @@ expect_eq "['00:00:5e:00:01:07']" "$(py "print(pm.adapter_set('h-b', allow_add='
 ev=$(mktemp)
 PYTHONPATH=$top/python /usr/bin/python3 -c "
 from pmode import Pmode
-events = Pmode().events(timeout=20)
+# Each py call below starts a Python and pyroute2, which on a loaded
+# host under TCG can take longer than any short silence allows.
+events = Pmode().events(timeout=180)
 open('$ev.ready', 'w').close()
 for e in events:
     if e.kind == 'violation':
