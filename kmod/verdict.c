@@ -119,17 +119,18 @@ static int nd_options_offset(u8 type)
 }
 
 /*
- * Walk the extension headers of the IPv6 packet whose header is at @off, up
- * to its upper-layer header: set *@nexthdr and *@off to it, and
- * *@fragment if a fragment header (first or atomic) was crossed.
+ * Walk the extension headers of the IPv6 packet whose payload starts at
+ * @off and ends at @end (its payload length says where: what follows is
+ * padding, or a lie), up to its upper-layer header: set *@nexthdr and *@off
+ * to it, and *@fragment if a fragment header (first or atomic) was crossed.
  *
  * Return: %PMODE_PASS, or %PMODE_DROP_MALFORMED for a truncated or absurd
  * chain. A later fragment (nonzero offset) is given *@nexthdr
  * %NEXTHDR_NONE: it carries no header to judge, and its datagram cannot be
  * reassembled without the first fragment, which is judged.
  */
-static int ipv6_upper(const struct sk_buff *skb, u8 *nexthdr, int *off,
-		      bool *fragment)
+static int ipv6_upper(const struct sk_buff *skb, int end, u8 *nexthdr,
+		      int *off, bool *fragment)
 {
 	unsigned int depth;
 
@@ -148,7 +149,7 @@ static int ipv6_upper(const struct sk_buff *skb, u8 *nexthdr, int *off,
 		default:
 			return PMODE_PASS;
 		}
-		if (depth == PMODE_MAX_IPV6_EXTHDRS)
+		if (depth == PMODE_MAX_IPV6_EXTHDRS || *off + 8 > end)
 			return PMODE_DROP_MALFORMED;
 		h = skb_header_pointer(skb, *off, sizeof(_h), _h);
 		if (!h)
@@ -199,10 +200,12 @@ static int judge_ipv6(const struct sk_buff *skb, int off,
 	nexthdr = ip6->nexthdr;
 	off += sizeof(*ip6);
 	if (nexthdr != IPPROTO_ICMPV6) {
-		verdict = ipv6_upper(skb, &nexthdr, &off, &fragment);
+		verdict = ipv6_upper(skb, end, &nexthdr, &off, &fragment);
 		if (verdict != PMODE_PASS || nexthdr != IPPROTO_ICMPV6)
 			return verdict;
 	}
+	if (off + (int)sizeof(_icmp) > end)
+		return PMODE_DROP_MALFORMED;
 	icmp = skb_header_pointer(skb, off, sizeof(_icmp), &_icmp);
 	if (!icmp)
 		return PMODE_DROP_MALFORMED;

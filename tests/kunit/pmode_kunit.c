@@ -46,6 +46,12 @@ enum payload_kind {
 	P_NA_DEEP,	/* NA behind 17 destination options headers */
 	P_FRAG_TRUNC,	/* first fragment ending before its next header */
 	P_ECHO_FRAG,	/* echo request in a first fragment */
+	/*
+	 * A first fragment whose payload length ends before the echo request
+	 * that follows: padding to a receiver, whose ICMPv6 header comes from
+	 * the next fragment.
+	 */
+	P_FRAG_PADDED,
 	P_REDIRECT,	/* Redirect: own source lladdr, target lladdr @lladdr */
 	P_REDIRECT_SRC,	/* Redirect: source lladdr @lladdr */
 };
@@ -251,10 +257,17 @@ static struct sk_buff *build(struct kunit *test, const struct frame_spec *f)
 		skb_trim(skb, skb->len - sizeof(struct icmp6hdr));
 		break;
 	case P_ECHO_FRAG:
+	case P_FRAG_PADDED: {
+		struct ipv6hdr *ip6;
+
 		put_be16(skb, ETH_P_IPV6);
+		ip6 = (struct ipv6hdr *)skb_tail_pointer(skb);
 		put_icmp6(skb, NEXTHDR_FRAGMENT, ext_frag_first, 1,
 			  ICMPV6_ECHO_REQUEST, NULL, 0);
+		if (f->kind == P_FRAG_PADDED)
+			ip6->payload_len = htons(sizeof(struct frag_hdr));
 		break;
+	}
 	case P_REDIRECT:
 	case P_REDIRECT_SRC: {
 		struct nd_opt opts[] = {
@@ -370,6 +383,8 @@ static const struct tx_case tx_cases[] = {
 	  .kind = P_FRAG_TRUNC }, false, PMODE_DROP_MALFORMED },
 	{ "echo request in a first fragment", { bcast, own,
 	  .kind = P_ECHO_FRAG }, false, PMODE_PASS },
+	{ "first fragment ending before what looks like an echo request",
+	  { bcast, own, .kind = P_FRAG_PADDED }, false, PMODE_DROP_MALFORMED },
 	{ "forged NA behind destination options", { bcast, own, forged,
 	  .kind = P_NA_DSTOPT }, false, PMODE_DROP_FORGED_ND },
 	{ "genuine NA behind destination options", { bcast, own,
