@@ -1066,13 +1066,13 @@ ROLE_DESC = {
 def run(a):
     t_start = time.monotonic()
     meta, units = load(a.file)
-    if a.max_frames:
-        n, keep = 0, []
+    if a.max_frames:	# the first units of every batch, as many frames in all
+        share = a.max_frames // (1 + max(x.batch for x in units))
+        n, keep = {}, []
         for x in units:
-            if n >= a.max_frames:
-                break
-            keep.append(x)
-            n += len(x.frames)
+            if n.get(x.batch, 0) < share:
+                keep.append(x)
+                n[x.batch] = n.get(x.batch, 0) + len(x.frames)
         units = keep
     by_id = {x.id: x for x in units}
     names_cls = [c['name'] for c in meta['classes']]

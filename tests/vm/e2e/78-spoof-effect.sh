@@ -46,9 +46,10 @@
 # arrive, in both runs. After a failure, one unit of each guilty class is
 # sent alone and printed in hex.
 #
-# Size: PMODE_SPOOF_FRAMES frames (3000 by default: make check), seed
-# PMODE_SPOOF_SEED (1), both read by tests/vm/run.sh on the host; the
-# control run sends the first 5000 of them at most. A long run:
+# Size: PMODE_SPOOF_FRAMES frames (3000 by default: make check, about two
+# minutes here), seed PMODE_SPOOF_SEED (1), both read by tests/vm/run.sh on
+# the host; the control run sends 5000 of them at most, the first units of
+# every class. A long run (100,000 frames, under three minutes here):
 #   PMODE_SPOOF_FRAMES=100000 PMODE_VM_FILE_TIMEOUT=3600 \
 #	PMODE_VM_TESTS='78-*' tests/vm/run.sh
 . "$PMODE_TOP/tests/vm/lib.sh"
