@@ -13,14 +13,13 @@
  * entries.
  */
 #include "learn.h"
+#include "compat.h"
 
 #include <linux/etherdevice.h>
 #include <linux/hash.h>
 #include <linux/jiffies.h>
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
-
-#include <asm/unaligned.h>
 
 static unsigned int learn_ageing_secs = 300;
 module_param(learn_ageing_secs, uint, 0644);

@@ -628,7 +628,7 @@ struct adapter_dump_ctx {
 static int pmode_adapter_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct adapter_dump_ctx *ctx = (struct adapter_dump_ctx *)cb->ctx;
-	struct nlattr **attrs = genl_dumpit_info(cb)->attrs;
+	struct nlattr **attrs = pmode_dump_attrs(cb);
 	struct pmode_net *pn = pmode_net(sock_net(skb->sk));
 	const char *vm = NULL;
 	struct pmode_adapter *ad;

@@ -3,21 +3,27 @@
 #
 # Install what building and testing pmode needs on Debian 12, if missing.
 # Usage: tests/deps.sh [build|vm|api|bench|debug|kunit|dkms|all]...
+# Kernel headers, images and sources are those of each series in
+# PMODE_KERNELS (tests/kseries.sh).
 set -euo pipefail
+. "$(dirname "$0")/kseries.sh"
+
+# pkgs KIND: the KIND package (image, headers, source) of every series.
+pkgs() { local s; for s in $kseries_all; do kseries_pkg "$1" "$s"; done; }
 
 want=()
 for tier in "${@:-all}"; do
 	case $tier in
 	build) want+=(make gcc libc6-dev pkg-config libnl-3-dev libnl-genl-3-dev
-		      linux-headers-amd64 sparse) ;;
-	vm) want+=(linux-image-amd64 qemu-system-x86 busybox-static cpio
+		      $(pkgs headers) sparse) ;;
+	vm) want+=($(pkgs image) qemu-system-x86 busybox-static cpio xz-utils
 		   iproute2 tcpdump nftables kmod python3 python3-scapy
 		   python3-pyroute2 util-linux procps iputils-ping) ;;
 	dkms) want+=(dkms) ;;
 	api) want+=(python3 python3-yaml python3-pyroute2 gcc g++) ;;
 	bench) want+=(python3-matplotlib nftables iproute2) ;;
 	debug) want+=(libelf-dev libssl-dev bc flex bison) ;;
-	kunit) want+=(linux-source-6.1 python3 bc flex bison xz-utils rsync) ;;
+	kunit) want+=($(pkgs source) python3 bc flex bison xz-utils rsync) ;;
 	all) exec "$0" build vm api kunit dkms ;;
 	*) echo "deps.sh: unknown tier '$tier'" >&2; exit 2 ;;
 	esac

@@ -8,19 +8,28 @@
 # through. A tier that exits non-zero without reporting a failure counts as
 # one failure of its own, so a crashed harness can never pass.
 #
-#   style   checkpatch --strict and a W=1 C=1 (sparse) build of the module
-#   packaging  DKMS and 'make install' from a clean checkout, in scratch trees
+#   style   checkpatch --strict and a W=1 C=1 (sparse) build of the module,
+#           for each kernel
+#   packaging  DKMS for each kernel and 'make install' from a clean
+#           checkout, in scratch trees
 #   tools   pmodectl's unit tests, on the host
 #   api     the UAPI header, the YNL spec, the policies and the Python
 #           client agree; the header compiles alone in C and C++
-#   kunit   the module's KUnit suites, in UML
-#   vm      the end-to-end suite, in a QEMU VM on the stock Debian kernel
+#   kunit   the module's KUnit suites, in UML, on each kernel's source
+#   vm      the end-to-end suite, in a QEMU VM on each stock Debian kernel
 #
-# PMODE_TIERS="tools vm" limits the run to some tiers.
+# PMODE_TIERS="tools vm" limits the run to some tiers; PMODE_KERNELS="6.12"
+# to some kernels (default "6.1 6.12", see tests/kseries.sh). kunit and vm
+# run once per kernel, as tiers "kunit 6.1", "vm 6.12" and so on.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
+. tests/kseries.sh
+# Each tier finds each kernel of PMODE_KERNELS itself: one kernel's
+# KERNELDIR or KERNELRELEASE (the Makefile exports the former) must not
+# stand for all of them.
+unset KERNELDIR KERNELRELEASE
 tiers=${PMODE_TIERS:-style packaging tools api kunit vm}
 log_dir=${BUILD:-$top/build}/test-logs
 mkdir -p "$log_dir"
@@ -29,33 +38,37 @@ tests/deps.sh all || { echo "run-all: installing dependencies failed"; echo "0 p
 
 passed=0
 failed=0
-for tier in $tiers; do
-	case $tier in
-	style)	cmd=(tests/style.sh) ;;
-	packaging) cmd=(tests/packaging.sh) ;;
-	tools)	cmd=(make -s -C tools test) ;;
-	api)	cmd=(tests/api/run.sh) ;;
-	kunit)	cmd=(tests/kunit/run.sh) ;;
-	vm)	cmd=(tests/vm/run.sh) ;;
-	*)	echo "run-all: unknown tier '$tier'"; failed=$((failed + 1)); continue ;;
-	esac
-	echo "=== tier $tier: ${cmd[*]}"
-	start=$SECONDS
-	"${cmd[@]}" 2>&1 | tee "$log_dir/$tier.log"
+# run_tier NAME CMD...: run one tier, count its TAP lines.
+run_tier() {
+	local name=$1 log=$log_dir/${1// /-}.log start=$SECONDS rc p f
+	shift
+	echo "=== tier $name: $*"
+	"$@" 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
-	p=$(grep -c '^ok ' "$log_dir/$tier.log")
-	f=$(grep -c '^not ok ' "$log_dir/$tier.log")
+	p=$(grep -c '^ok ' "$log")
+	f=$(grep -c '^not ok ' "$log")
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-		echo "not ok - tier $tier exited with status $rc"
+		echo "not ok - tier $name exited with status $rc"
 		f=1
 	fi
 	if [ $((p + f)) -eq 0 ]; then
-		echo "not ok - tier $tier ran no test"
+		echo "not ok - tier $name ran no test"
 		f=1
 	fi
-	echo "=== tier $tier: $p passed, $f failed in $((SECONDS - start)) s"
+	echo "=== tier $name: $p passed, $f failed in $((SECONDS - start)) s"
 	passed=$((passed + p))
 	failed=$((failed + f))
+}
+for tier in $tiers; do
+	case $tier in
+	style)	run_tier style tests/style.sh ;;
+	packaging) run_tier packaging tests/packaging.sh ;;
+	tools)	run_tier tools make -s -C tools test ;;
+	api)	run_tier api tests/api/run.sh ;;
+	kunit)	for k in $kseries_all; do run_tier "kunit $k" tests/kunit/run.sh "$k"; done ;;
+	vm)	for k in $kseries_all; do PMODE_KERNEL=$k run_tier "vm $k" tests/vm/run.sh; done ;;
+	*)	echo "run-all: unknown tier '$tier'"; failed=$((failed + 1)) ;;
+	esac
 done
 
 echo "$passed passed, $failed failed"

@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The kernel-side code's hygiene, as TAP lines: checkpatch.pl --strict
-# (taken from Debian's linux-source) and a W=1 C=1 (sparse) build with no
+# The kernel-side code's hygiene, as TAP lines, for each kernel series of
+# PMODE_KERNELS: checkpatch.pl --strict (taken from the series' Debian
+# linux-source) and a W=1 C=1 (sparse) build against its headers with no
 # warning.
 set -uo pipefail
 
@@ -11,48 +12,67 @@ cd "$top"
 "$top/tests/deps.sh" build kunit >&2 || exit 1
 
 . "$top/tests/tap.sh"
+. "$top/tests/kseries.sh"
 
 cache=${PMODE_CACHE:-/var/cache/pmode}
-src=$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -n1)
-cp_dir=$cache/checkpatch-$(basename "$src" .tar.xz)
-if [ ! -x "$cp_dir/scripts/checkpatch.pl" ]; then
-	mkdir -p "$cp_dir"
-	top_dir=$(basename "$src" .tar.xz)
-	tar -xJf "$src" -C "$cp_dir" --strip-components=1 \
-		"$top_dir/scripts/checkpatch.pl" "$top_dir/scripts/spelling.txt" \
-		"$top_dir/scripts/const_structs.checkpatch"
-fi
-
 out=$(mktemp)
-trap 'rm -f "$out"' EXIT
-
-mapfile -t files < <(git ls-files 'kmod/*.c' 'kmod/*.h' 'include/uapi/*.h' \
-			'tests/kunit/*.c' 'tests/kunit/*.h' 'tests/bench/kmod/*.c')
-perl "$cp_dir/scripts/checkpatch.pl" --strict --terse --no-tree \
-	--ignore FILE_PATH_CHANGES -f "${files[@]}" 2>&1 |
-	grep -E 'ERROR|WARNING|CHECK' >"$out"
-result "$([ -s "$out" ] && echo 1 || echo 0)" \
-	"style: checkpatch.pl --strict on ${#files[@]} kernel-side files" "$out"
-
 build=$(mktemp -d)
 trap 'rm -rf "$out" "$build"' EXIT
-kdir=${KERNELDIR:-/lib/modules/$(ls /lib/modules | sort -V | tail -n1)/build}
 
-# clean_build DIR WHAT: make W=1 C=1 in DIR, which must warn about nothing.
+mapfile -t files < <(git ls-files 'kmod/*.c' 'kmod/*.h' 'include/uapi/*.h' \
+			'tests/kunit/*.c' 'tests/kunit/*.h' 'tests/bench/kmod/*.c' |
+			grep -vx kmod/compat.h)
+
+# checkpatch SERIES: checkpatch.pl --strict of SERIES's linux-source.
+checkpatch() {
+	local src cp_dir top_dir
+	src=$(kseries_source "$1")
+	cp_dir=$cache/checkpatch-$(basename "$src" .tar.xz)
+	if [ ! -x "$cp_dir/scripts/checkpatch.pl" ]; then
+		mkdir -p "$cp_dir"
+		top_dir=$(basename "$src" .tar.xz)
+		tar -xJf "$src" -C "$cp_dir" --strip-components=1 \
+			"$top_dir/scripts/checkpatch.pl" "$top_dir/scripts/spelling.txt" \
+			"$top_dir/scripts/const_structs.checkpatch"
+	fi
+	{
+		perl "$cp_dir/scripts/checkpatch.pl" --strict --terse --no-tree \
+			--ignore FILE_PATH_CHANGES -f "${files[@]}" 2>&1
+		# Version tests are what compat.h is for, and only it may have them.
+		perl "$cp_dir/scripts/checkpatch.pl" --strict --terse --no-tree \
+			--ignore FILE_PATH_CHANGES,LINUX_VERSION_CODE,CONSTANT_COMPARISON \
+			-f kmod/compat.h 2>&1
+	} | grep -E 'ERROR|WARNING|CHECK' >"$out"
+	result "$([ -s "$out" ] && echo 1 || echo 0)" \
+		"style $1: checkpatch.pl --strict on $((${#files[@]} + 1)) kernel-side files" "$out"
+}
+
+# clean_build SERIES DIR WHAT: make W=1 C=1 in DIR against SERIES's
+# headers, which must warn about nothing.
 clean_build() {
-	make -C "$kdir" M="$1" W=1 C=1 modules >"$out" 2>&1
-	local rc=$?
+	local kver rc
+	kver=$(kseries_release "$1")
+	if [ -z "$kver" ]; then
+		result 1 "style $1: make W=1 C=1 (sparse) builds $3: no $1 headers installed"
+		return
+	fi
+	make -C "/lib/modules/$kver/build" M="$2" W=1 C=1 modules >"$out" 2>&1
+	rc=$?
 	grep -E 'warning|error' "$out" | grep -v 'Skipping BTF' >"$out.w"
 	result "$([ $rc -eq 0 ] && [ ! -s "$out.w" ] && echo 0 || echo 1)" \
-		"style: make W=1 C=1 (sparse) builds $2 without a warning" "$out.w"
+		"style $1: make W=1 C=1 (sparse) builds $3 against $kver without a warning" "$out.w"
 	rm -f "$out.w"
 }
 
-cp -r Kbuild kmod include "$build/"
-clean_build "$build" "the module"
-# The benchmark's instruments module, to the same standard.
-mkdir -p "$build/bench"
-cp tests/bench/kmod/Kbuild tests/bench/kmod/*.c "$build/bench/"
-clean_build "$build/bench" "tests/bench/kmod"
+for series in $kseries_all; do
+	checkpatch "$series"
+	rm -rf "${build:?}"/*
+	cp -r Kbuild kmod include "$build/"
+	clean_build "$series" "$build" "the module"
+	# The benchmark's instruments module, to the same standard.
+	mkdir -p "$build/bench"
+	cp tests/bench/kmod/Kbuild tests/bench/kmod/*.c "$build/bench/"
+	clean_build "$series" "$build/bench" "tests/bench/kmod"
+done
 
 [ "$fails" -eq 0 ]

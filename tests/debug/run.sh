@@ -10,14 +10,18 @@
 # lost (kmemleak), fails the run.
 #
 #   PMODE_VM_TESTS='9*'   as for the VM tier: only some test files
+#   PMODE_KERNEL=6.12     the source series (default 6.1; only 6.1 is proven)
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/kseries.sh"
+series=$(kseries_one)
+export PMODE_KERNELS=$series
 "$top/tests/deps.sh" build vm kunit >&2 || exit 1
 "$top/tests/deps.sh" debug >&2 || exit 1
 
 cache=${PMODE_CACHE:-/var/cache/pmode}
-src=$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -n1)
-[ -n "$src" ] || { echo "not ok - check-debug: no linux-source tarball"; exit 1; }
+src=$(kseries_source "$series")
+[ -r "$src" ] || { echo "not ok - check-debug: no linux-source tarball $src"; exit 1; }
 options=(
 	-e VIRTIO -e VIRTIO_PCI -e NET_9P -e NET_9P_VIRTIO -e 9P_FS -e 9P_FS_POSIX_ACL
 	-e VETH -e BRIDGE -e VLAN_8021Q -e BRIDGE_VLAN_FILTERING -e TUN -e DUMMY -e NET_NS -e USER_NS

@@ -2,30 +2,38 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The KUnit tier. Debian's kernel has KUnit off, so the suites run under
-# UML with the kernel's own kunit.py, on the tree of Debian's
-# linux-source-6.1. kunit.py builds code that lives in the tree: the
-# runner links the module's sources (kmod/*.c, unchanged) and the suites
-# (tests/kunit/*.c) into net/pmode/ of a scratch copy of the tree, cached
-# outside the repository and keyed by the tarball and the kunitconfig.
+# UML with the kernel's own kunit.py, on the tree of Debian's linux-source
+# of one kernel series:
+#
+#   tests/kunit/run.sh [SERIES]    6.1 or 6.12 (default: PMODE_KERNEL, or 6.1)
+#
+# kunit.py builds code that lives in the tree: the runner links the
+# module's sources (kmod/*.c, unchanged) and the suites (tests/kunit/*.c)
+# into net/pmode/ of a scratch copy of the tree, cached outside the
+# repository, one per series, keyed by the tarball and the kunitconfig.
 #
 # One TAP line per test case; a lockdep, KASAN or other kernel report in
 # the log is a failure of its own.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-"$top/tests/deps.sh" kunit >&2 || exit 1
-src=$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -n1)
-[ -n "$src" ] || { echo "not ok - kunit: no linux-source tarball"; exit 1; }
+. "$top/tests/kseries.sh"
+series=${1:-$(kseries_one)}
+PMODE_KERNELS=$series "$top/tests/deps.sh" kunit >&2 || exit 1
+src=$(kseries_source "$series")
+[ -r "$src" ] || { echo "not ok - kunit $series: no linux-source tarball $src"; exit 1; }
 cache=${PMODE_CACHE:-/var/cache/pmode}
-key=$( (stat -c '%s %Y' "$src"; cat "$top/tests/kunit/.kunitconfig") | sha256sum | cut -c1-12)
-tree=$cache/kunit-$key/linux
-build=$cache/kunit-$key/build
+key=$( (basename "$src"; stat -c '%s %Y' "$src"; cat "$top/tests/kunit/.kunitconfig") |
+	sha256sum | cut -c1-12)
+tree=$cache/kunit-$series-$key/linux
+build=$cache/kunit-$series-$key/build
 if [ ! -f "$tree/.pmode-ready" ]; then
-	echo "# kunit: unpacking $(basename "$src") into $tree" >&2
-	# Trees built for another tarball or kunitconfig are of no further use.
-	find "$cache" -maxdepth 1 -name 'kunit-*' ! -name "kunit-$key" \
+	echo "# kunit $series: unpacking $(basename "$src") into $tree" >&2
+	# Trees of this series built for another tarball or kunitconfig are
+	# of no further use; the other series' tree is.
+	find "$cache" -maxdepth 1 -name "kunit-$series-*" ! -name "kunit-$series-$key" \
 		-exec rm -rf {} + 2>/dev/null
-	rm -rf "$cache/kunit-$key"
+	rm -rf "$cache/kunit-$series-$key"
 	mkdir -p "$tree" "$build"
 	tar -xJf "$src" -C "$tree" --strip-components=1 || exit 1
 	echo 'source "net/pmode/Kconfig"' >>"$tree/net/Kconfig"
@@ -82,7 +90,7 @@ while IFS= read -r line; do
 		status=ok
 		[[ $line == "    not ok"* ]] && { status="not ok"; fails=$((fails + 1)); }
 		name=$(sed -E 's/^ +(not )?ok [0-9]+ (- )?//' <<<"$line")
-		echo "$status $n - kunit: $suite.$name" ;;
+		echo "$status $n - kunit $series: $suite.$name" ;;
 	esac
 done < <(grep -E '^\s*(# Subtest:|(not )?ok [0-9])' "$log" | grep -vE '^        ')
 
@@ -90,11 +98,11 @@ bad='WARNING:|BUG:|Oops|cut here|KASAN|possible circular locking|suspicious RCU|
 if grep -Eq "$bad" "$log"; then
 	n=$((n + 1))
 	fails=$((fails + 1))
-	echo "not ok $n - kunit: the kernel log has no lockdep/KASAN/warning report"
+	echo "not ok $n - kunit $series: the kernel log has no lockdep/KASAN/warning report"
 	grep -E -A12 "$bad" "$log" | head -40 | sed 's/^/# /'
 else
 	n=$((n + 1))
-	echo "ok $n - kunit: the kernel log has no lockdep/KASAN/warning report"
+	echo "ok $n - kunit $series: the kernel log has no lockdep/KASAN/warning report"
 fi
 # kmemleak (asked to scan by the last suite, pmode_leaks) prints each
 # unreferenced object with the task that allocated it and, where the arch
@@ -108,18 +116,18 @@ leaks=$(awk -v re="$mine" '
 n=$((n + 1))
 if [ -n "$leaks" ]; then
 	fails=$((fails + 1))
-	echo "not ok $n - kunit: kmemleak finds nothing pmode allocated unreferenced"
+	echo "not ok $n - kunit $series: kmemleak finds nothing pmode allocated unreferenced"
 	printf '%b' "$leaks" | head -40 | sed 's/^/# /'
 elif ! grep -q 'pmode_leaks_scan: kmemleak scanned' "$log"; then
 	fails=$((fails + 1))
-	echo "not ok $n - kunit: kmemleak scanned (no scan on record)"
+	echo "not ok $n - kunit $series: kmemleak scanned (no scan on record)"
 else
-	echo "ok $n - kunit: kmemleak finds nothing pmode allocated unreferenced"
+	echo "ok $n - kunit $series: kmemleak finds nothing pmode allocated unreferenced"
 fi
 # What failed, from the log that is about to go.
 grep -E -B1 -A4 'EXPECTATION FAILED|ASSERTION FAILED' "$log" | head -60 | sed 's/^/# /'
 if [ "$n" -le 1 ] || { [ "$rc" -ne 0 ] && [ "$fails" -eq 0 ]; }; then
-	echo "not ok $((n + 1)) - kunit: kunit.py ran the suites (status $rc)"
+	echo "not ok $((n + 1)) - kunit $series: kunit.py ran the suites (status $rc)"
 	tail -n 40 "$log" | sed 's/^/# /'
 	exit 1
 fi

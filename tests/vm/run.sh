@@ -1,13 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The VM tier: boot Debian's stock kernel in QEMU with the freshly built
-# module and run the end-to-end suite (tests/vm/e2e/*.sh) inside it. The
-# guest sees the host's / read-only over 9p, so every tool of this machine
-# is there; a second 9p share brings the results back.
+# The VM tier: boot one of Debian's stock kernels in QEMU with the module
+# freshly built for it and run the end-to-end suite (tests/vm/e2e/*.sh)
+# inside it. The guest sees the host's / read-only over 9p, so every tool
+# of this machine is there; a second 9p share brings the results back.
 #
 #   tests/vm/run.sh                     the suite, as TAP lines
 #   tests/vm/run.sh --script FILE       boot and run FILE instead, print its output
+#   PMODE_KERNEL=6.12                   the kernel series (default 6.1;
+#                                       KERNELRELEASE= names a release)
 #   PMODE_VM_TESTS='1*'                 only the test files matching a glob
 #   PMODE_QEMU_EXTRA='-icount ...'      more QEMU options
 #   PMODE_VM_SMP=1                      vCPUs (default 2)
@@ -22,24 +24,38 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 script=
 [ "${1:-}" = --script ] && script=$(realpath "$2")
 
-"$top/tests/deps.sh" build vm >&2 || exit 1
+. "$top/tests/kseries.sh"
+series=$(kseries_one)
+PMODE_KERNELS=$series "$top/tests/deps.sh" build vm >&2 || exit 1
 # The stock Debian kernel, or a kernel tree of our own (tests/debug), which
 # has everything the VM needs built in.
-mods="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci netfs fscache 9pnet 9pnet_virtio 9p"
 if [ -n "${PMODE_VM_KERNEL_TREE:-}" ]; then
 	kernel=$PMODE_VM_KERNEL_TREE/arch/x86/boot/bzImage
 	kver=$(make -s -C "$PMODE_VM_KERNEL_TREE" kernelrelease)
-	export KERNELDIR=$PMODE_VM_KERNEL_TREE
+	series=$(kseries_of "$kver")
+	kdir=$PMODE_VM_KERNEL_TREE
 	mods=
 else
-	kver=${KERNELRELEASE:-$(ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n1 | cut -d/ -f4)}
+	kver=$(kseries_release "$series")
 	kernel=/boot/vmlinuz-$kver
+	kdir=/lib/modules/$kver/build
+	# The modules the initramfs loads to mount the host's / over 9p, with
+	# what they depend on, in load order. Which of them are built in, and
+	# what they need, changes between series (6.12: virtio is built in,
+	# fscache is part of netfs).
+	mods=
+	for m in virtio_pci 9pnet_virtio 9p; do
+		deps=$(modprobe -S "$kver" --show-depends "$m") ||
+			{ echo "not ok - vm $series: $kver has kernel module $m"; exit 1; }
+		mods+=" $(awk '$1 == "insmod" { print $2 }' <<<"$deps")"
+	done
+	mods=$(tr ' ' '\n' <<<"$mods" | awk 'NF && !seen[$0]++')
 fi
-[ -r "$kernel" ] || { echo "not ok - no kernel image $kernel"; exit 1; }
+[ -n "$kver" ] && [ -r "$kernel" ] || { echo "not ok - vm $series: no kernel image ${kernel:-for $series}"; exit 1; }
 
-make -s -C "$top" KERNELRELEASE="$kver" module >&2 || { echo "not ok - module builds"; exit 1; }
+make -s -C "$top" KERNELRELEASE="$kver" KERNELDIR="$kdir" module >&2 || { echo "not ok - vm $series: module builds"; exit 1; }
 if [ -f "$top/tools/Makefile" ]; then
-	make -s -C "$top" tools >&2 || { echo "not ok - pmodectl builds"; exit 1; }
+	make -s -C "$top" tools >&2 || { echo "not ok - vm $series: pmodectl builds"; exit 1; }
 fi
 # The frames of e2e/78-spoof-effect.sh, built here from a seed: scapy builds
 # about five a second under TCG. The guest reads them over 9p.
@@ -61,10 +77,15 @@ if [ ! -s "$initrd" ]; then
 	mkdir -p "$root"/{bin,lib/modules,proc,sys,dev,newroot,repo}
 	cp /bin/busybox "$root/bin/"
 	cp "$top/tests/vm/init" "$root/init"
-	for m in $mods; do
-		f=$(find "/lib/modules/$kver/kernel" -name "$m.ko" | head -n1)
-		[ -n "$f" ] || { echo "not ok - kernel module $m not found"; exit 1; }
-		cp "$f" "$root/lib/modules/"
+	# Uncompressed, as busybox's insmod may not read xz (6.12's are .ko.xz).
+	for f in $mods; do
+		m=$(basename "$f")
+		case $f in
+		*.ko.xz) xz -dc "$f" >"$root/lib/modules/${m%.xz}" ;;
+		*.ko.zst) zstd -qdc "$f" >"$root/lib/modules/${m%.zst}" ;;
+		*) cp "$f" "$root/lib/modules/" ;;
+		esac || { echo "not ok - vm $series: kernel module $f unpacks"; exit 1; }
+		echo "${m%.ko*}.ko" >>"$root/lib/modules/order"
 	done
 	(cd "$root" && find . | cpio -o -H newc 2>/dev/null | gzip) >"$initrd.tmp"
 	mv "$initrd.tmp" "$initrd"
@@ -109,18 +130,18 @@ while IFS= read -r line; do
 		status=${line%%ok *}ok
 		desc=$(sed -E 's/^(not )?ok [0-9]* ?-? ?//' <<<"$line")
 		[ "$status" = "not ok" ] && fails=$((fails + 1))
-		echo "$status $n - vm: $desc" ;;
+		echo "$status $n - vm $series: $desc" ;;
 	*) echo "$line" ;;
 	esac
 done <"$out/results.tap"
 if ! grep -q PMODE-VM-DONE "$out/done" 2>/dev/null; then
-	echo "not ok $((n + 1)) - vm: the VM finished the suite (qemu status $qemu_rc)"
+	echo "not ok $((n + 1)) - vm $series: the VM finished the suite (qemu status $qemu_rc)"
 	tail -n 40 "$out/console.log" | sed 's/^/# /'
 	exit 1
 fi
 mkdir -p "${BUILD:-$top/build}/test-logs"
 for f in "$out"/*.log; do
 	[ "$(basename "$f")" = console.log ] && continue
-	[ -s "$f" ] && cp "$f" "${BUILD:-$top/build}/test-logs/vm-$(basename "$f")" 2>/dev/null
+	[ -s "$f" ] && cp "$f" "${BUILD:-$top/build}/test-logs/vm-$series-$(basename "$f")" 2>/dev/null
 done
 [ "$fails" -eq 0 ] && [ "$n" -gt 0 ]
