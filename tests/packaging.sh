@@ -11,8 +11,9 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/tests/deps.sh" build dkms >&2 || exit 1
 
 . "$top/tests/tap.sh"
+. "$top/tests/kernel.sh"
 
-kver=${KERNELRELEASE:-$(ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n1 | cut -d/ -f4)}
+kver=$(pmode_kernel_release) || { result 1 "packaging: a kernel to build against (tests/kernel.sh)"; exit 1; }
 version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

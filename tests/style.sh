@@ -11,9 +11,10 @@ cd "$top"
 "$top/tests/deps.sh" build kunit >&2 || exit 1
 
 . "$top/tests/tap.sh"
+. "$top/tests/kernel.sh"
 
 cache=${PMODE_CACHE:-/var/cache/pmode}
-src=$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -n1)
+src=$(pmode_kernel_source) || { result 1 "style: checkpatch.pl from Debian's linux-source"; exit 1; }
 cp_dir=$cache/checkpatch-$(basename "$src" .tar.xz)
 if [ ! -x "$cp_dir/scripts/checkpatch.pl" ]; then
 	mkdir -p "$cp_dir"
@@ -36,7 +37,7 @@ result "$([ -s "$out" ] && echo 1 || echo 0)" \
 
 build=$(mktemp -d)
 trap 'rm -rf "$out" "$build"' EXIT
-kdir=${KERNELDIR:-/lib/modules/$(ls /lib/modules | sort -V | tail -n1)/build}
+kdir=$(pmode_kernel_dir) || { result 1 "style: a kernel to build against (tests/kernel.sh)"; exit 1; }
 
 # clean_build DIR WHAT: make W=1 C=1 in DIR, which must warn about nothing.
 clean_build() {

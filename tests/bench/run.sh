@@ -18,8 +18,11 @@ out=${BUILD:-$top/build}/bench
 mkdir -p "$out"
 "$top/tests/deps.sh" build vm bench >&2
 
-kver=${KERNELRELEASE:-$(ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n1 | cut -d/ -f4)}
-make -s -C "/lib/modules/$kver/build" M="$top/tests/bench/kmod" modules >&2
+. "$top/tests/kernel.sh"
+# Chosen (and told) once: tests/vm/run.sh takes the same.
+KERNELRELEASE=$(pmode_kernel_release)
+export KERNELRELEASE
+make -s -C "$(pmode_kernel_dir)" M="$top/tests/bench/kmod" modules >&2
 
 # The guest reads its settings from the repository (build/ is shared).
 mkdir -p "$top/build/bench"

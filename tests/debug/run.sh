@@ -16,8 +16,8 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 "$top/tests/deps.sh" debug >&2 || exit 1
 
 cache=${PMODE_CACHE:-/var/cache/pmode}
-src=$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -n1)
-[ -n "$src" ] || { echo "not ok - check-debug: no linux-source tarball"; exit 1; }
+. "$top/tests/kernel.sh"
+src=$(pmode_kernel_source) || { echo "not ok - check-debug: no linux-source tarball"; exit 1; }
 options=(
 	-e VIRTIO -e VIRTIO_PCI -e NET_9P -e NET_9P_VIRTIO -e 9P_FS -e 9P_FS_POSIX_ACL
 	-e VETH -e BRIDGE -e VLAN_8021Q -e BRIDGE_VLAN_FILTERING -e TUN -e DUMMY -e NET_NS -e USER_NS

@@ -14,8 +14,8 @@ set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 "$top/tests/deps.sh" kunit >&2 || exit 1
-src=$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -n1)
-[ -n "$src" ] || { echo "not ok - kunit: no linux-source tarball"; exit 1; }
+. "$top/tests/kernel.sh"
+src=$(pmode_kernel_source) || { echo "not ok - kunit: no linux-source tarball"; exit 1; }
 cache=${PMODE_CACHE:-/var/cache/pmode}
 key=$( (stat -c '%s %Y' "$src"; cat "$top/tests/kunit/.kunitconfig") | sha256sum | cut -c1-12)
 tree=$cache/kunit-$key/linux

@@ -21,18 +21,19 @@ script=
 [ "${1:-}" = --script ] && script=$(realpath "$2")
 
 "$top/tests/deps.sh" build vm >&2 || exit 1
+. "$top/tests/kernel.sh"
 # The stock Debian kernel, or a kernel tree of our own (tests/debug), which
 # has everything the VM needs built in.
 mods="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci netfs fscache 9pnet 9pnet_virtio 9p"
+kernel=
 if [ -n "${PMODE_VM_KERNEL_TREE:-}" ]; then
 	kernel=$PMODE_VM_KERNEL_TREE/arch/x86/boot/bzImage
-	kver=$(make -s -C "$PMODE_VM_KERNEL_TREE" kernelrelease)
 	export KERNELDIR=$PMODE_VM_KERNEL_TREE
+	unset KERNELRELEASE	# the tree says which
 	mods=
-else
-	kver=${KERNELRELEASE:-$(ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n1 | cut -d/ -f4)}
-	kernel=/boot/vmlinuz-$kver
 fi
+kver=$(pmode_kernel_release) || { echo "not ok - vm: a kernel to build against and boot (tests/kernel.sh)"; exit 1; }
+[ -n "$kernel" ] || kernel=/boot/vmlinuz-$kver
 [ -r "$kernel" ] || { echo "not ok - no kernel image $kernel"; exit 1; }
 
 make -s -C "$top" KERNELRELEASE="$kver" module >&2 || { echo "not ok - module builds"; exit 1; }
