@@ -53,4 +53,23 @@ for f in "lib/modules/$kver/updates/pmode.ko" usr/sbin/pmodectl \
 done
 result $rc "packaging: make install DESTDIR= installs module, tool, man page, boot units" "$log"
 
+# The kernel helper: the Makefile asks it only for targets that build
+# against a kernel, and hands no kernel path to the others' scripts.
+printf 'pmode-env:\n\t@env | grep -E "^KERNEL(DIR|RELEASE)=" || true\n' >"$tmp/env.mk"
+env -u KERNELRELEASE -u KERNELDIR make -s -C "$tmp/clone" -f Makefile -f "$tmp/env.mk" pmode-env >"$log" 2>&1
+result "$([ ! -s "$log" ] && echo 0 || echo 1)" \
+	"packaging: make check, demo, bench ... get no kernel from the Makefile" "$log"
+{ out=$(KERNELRELEASE=9.9.9-x "$top/tests/kernel.sh" release 2>&1)
+  echo "release: $out"; [ "$out" = 9.9.9-x ]; } >"$log" 2>&1
+rc=$?
+KERNELRELEASE=9.9.9-x "$top/tests/kernel.sh" dir >>"$log" 2>&1 && rc=1
+grep -q 'install linux-headers-9.9.9-x$' "$log" || rc=1
+result $rc "packaging: tests/kernel.sh takes KERNELRELEASE= as it is, and names the headers it lacks" "$log"
+{ "$top/tests/kernel.sh" release 6.99 && echo "6.99 found"; } >"$log" 2>&1
+grep -q 'install linux-headers-6.99-amd64 ' "$log" && ! grep -q found "$log"
+rc=$?
+[ "$("$top/tests/kernel.sh" package 6.12)" = linux-headers-6.12-amd64 ] || rc=1
+[ "$("$top/tests/kernel.sh" package 6.1)" = linux-headers-amd64 ] || rc=1
+result $rc "packaging: tests/kernel.sh selects by series, naming its headers package" "$log"
+
 [ "$fails" -eq 0 ]
