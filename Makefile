@@ -67,17 +67,34 @@ uninstall:
 	rm -f $(DESTDIR)$(MODULESLOADDIR)/pmode.conf \
 		$(DESTDIR)$(UNITDIR)/pmode-restore.service
 
+# The sources go to $(DESTDIR)/usr/src/pmode-VERSION. With a DESTDIR (a
+# package being staged) that is all: dkms add/build/install are for the
+# machine the package is installed on. A previous copy is replaced only if
+# make dkms-install made it (it carries $(dkms_stamp)).
+dkms_src = $(DESTDIR)/usr/src/pmode-$(DKMS_VERSION)
+dkms_stamp = .pmode-make-dkms-install
 dkms-install:
-	rm -rf /usr/src/pmode-$(DKMS_VERSION)
-	mkdir -p /usr/src/pmode-$(DKMS_VERSION)
-	cp -r Kbuild Makefile dkms.conf kmod include /usr/src/pmode-$(DKMS_VERSION)/
-	dkms add -m pmode -v $(DKMS_VERSION)
+	@[ -n "$(DKMS_VERSION)" ] || { echo "no PACKAGE_VERSION in dkms.conf" >&2; exit 1; }
+	@if [ -e "$(dkms_src)" ] && [ ! -e "$(dkms_src)/$(dkms_stamp)" ]; then \
+		echo "$(dkms_src) exists and is not a copy make dkms-install made: leaving it alone." >&2; \
+		echo "Remove it (or make dkms-uninstall a copy of ours) first." >&2; exit 1; fi
+	rm -rf "$(dkms_src)"
+	mkdir -p "$(dkms_src)"
+	cp -r Kbuild Makefile dkms.conf kmod include "$(dkms_src)/"
+	touch "$(dkms_src)/$(dkms_stamp)"
+ifeq ($(DESTDIR),)
+	$(need_kernel)dkms add -m pmode -v $(DKMS_VERSION)
 	dkms build -m pmode -v $(DKMS_VERSION) -k $(KERNELRELEASE)
 	dkms install -m pmode -v $(DKMS_VERSION) -k $(KERNELRELEASE)
+endif
 
 dkms-uninstall:
+ifeq ($(DESTDIR),)
 	dkms remove -m pmode -v $(DKMS_VERSION) --all || true
-	rm -rf /usr/src/pmode-$(DKMS_VERSION)
+endif
+	@if [ -e "$(dkms_src)" ] && [ ! -e "$(dkms_src)/$(dkms_stamp)" ]; then \
+		echo "$(dkms_src) is not a copy make dkms-install made: leaving it alone." >&2; \
+	else rm -rf "$(dkms_src)"; fi
 
 # checkpatch --strict over the kernel-side sources, sparse and W=1.
 style:

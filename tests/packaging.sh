@@ -53,6 +53,20 @@ for f in "lib/modules/$kver/updates/pmode.ko" usr/sbin/pmodectl \
 done
 result $rc "packaging: make install DESTDIR= installs module, tool, man page, boot units" "$log"
 
+# dkms-install with a DESTDIR stages the sources there and registers nothing;
+# it replaces a copy it made, and nothing else.
+dk=$tmp/dkroot/usr/src/pmode-$version
+{ make -C "$tmp/clone" DESTDIR="$tmp/dkroot" dkms-install &&
+  make -C "$tmp/clone" DESTDIR="$tmp/dkroot" dkms-install &&
+  [ -f "$dk/dkms.conf" ] && [ -f "$dk/kmod/main.c" ]; } >"$log" 2>&1
+result $? "packaging: make dkms-install DESTDIR= stages the sources under DESTDIR, again over its own copy" "$log"
+mkdir -p "$tmp/other/usr/src/pmode-$version"
+touch "$tmp/other/usr/src/pmode-$version/theirs"
+make -C "$tmp/clone" DESTDIR="$tmp/other" dkms-install >"$log" 2>&1
+rc=$?
+result "$([ $rc -ne 0 ] && [ -e "$tmp/other/usr/src/pmode-$version/theirs" ] && echo 0 || echo 1)" \
+	"packaging: make dkms-install leaves a /usr/src/pmode-$version it did not make alone" "$log"
+
 # The kernel helper: the Makefile asks it only for targets that build
 # against a kernel, and hands no kernel path to the others' scripts.
 printf 'pmode-env:\n\t@env | grep -E "^KERNEL(DIR|RELEASE)=" || true\n' >"$tmp/env.mk"
