@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Install what building and testing pmode needs on Debian 12, if missing.
-# Usage: tests/deps.sh [build|vm|api|bench|debug|kunit|dkms|all]...
+# Usage: tests/deps.sh [build|vm|api|bench|debug|kunit|dkms|fresh|all]...
 set -euo pipefail
 
 want=()
@@ -14,6 +14,7 @@ for tier in "${@:-all}"; do
 		   iproute2 tcpdump nftables kmod python3 python3-scapy
 		   python3-pyroute2 util-linux procps iputils-ping) ;;
 	dkms) want+=(dkms) ;;
+	fresh) want+=(debootstrap) ;;
 	api) want+=(python3 python3-yaml python3-pyroute2 gcc g++) ;;
 	bench) want+=(python3-matplotlib nftables iproute2) ;;
 	debug) want+=(libelf-dev libssl-dev bc flex bison) ;;

@@ -15,13 +15,15 @@
 #           client agree; the header compiles alone in C and C++
 #   kunit   the module's KUnit suites, in UML
 #   vm      the end-to-end suite, in a QEMU VM on the stock Debian kernel
+#   fresh   make, and make check's style tier and one VM test, from a clone
+#           in a minimal Debian 12 root, as the README promises
 #
 # PMODE_TIERS="tools vm" limits the run to some tiers.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-tiers=${PMODE_TIERS:-style packaging tools api kunit vm}
+tiers=${PMODE_TIERS:-style packaging tools api kunit vm fresh}
 log_dir=${BUILD:-$top/build}/test-logs
 mkdir -p "$log_dir"
 
@@ -37,6 +39,7 @@ for tier in $tiers; do
 	api)	cmd=(tests/api/run.sh) ;;
 	kunit)	cmd=(tests/kunit/run.sh) ;;
 	vm)	cmd=(tests/vm/run.sh) ;;
+	fresh)	cmd=(tests/fresh.sh) ;;
 	*)	echo "run-all: unknown tier '$tier'"; failed=$((failed + 1)); continue ;;
 	esac
 	echo "=== tier $tier: ${cmd[*]}"
