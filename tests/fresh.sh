@@ -152,7 +152,7 @@ fi
 for tier in $tiers; do
 	line=$(grep -E "^=== tier $tier: [0-9]+ passed, [0-9]+ failed" "$log")
 	result "$([[ $line =~ \ ([1-9][0-9]*)\ passed,\ 0\ failed ]] && echo 0 || echo 1)" \
-		"fresh: make check's $tier tier passes${line:+ (${line#=== tier $tier: })}"
+		"fresh: make check's $tier tier passes${line:+ (${line#"=== tier $tier: "})}"
 done
 summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n1)
 result "$([ $rc -eq 0 ] && [[ $summary == *" 0 failed" ]] && echo 0 || echo 1)" \

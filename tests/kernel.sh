@@ -153,8 +153,9 @@ pmode_kernel_dir() {
 # stock one by default), for trees of our own: KUnit, the debug kernel.
 pmode_kernel_source() {
 	local series=${1:-$PMODE_KERNEL_STOCK_SERIES} f
-	f=$(ls /usr/src/linux-source-"$series".tar.* 2>/dev/null | head -n1 || true)
-	[ -n "$f" ] && { echo "$f"; return 0; }
+	for f in /usr/src/linux-source-"$series".tar.*; do
+		[ -e "$f" ] && { echo "$f"; return 0; }
+	done
 	_pmode_kernel_say "no /usr/src/linux-source-$series.tar.*: install $(pmode_kernel_package "$series" source)"
 	return 1
 }
