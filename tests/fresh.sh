@@ -3,7 +3,7 @@
 #
 # The fresh tier: the README's commands on a fresh Debian 12 machine, as TAP
 # lines. It makes a minimal Debian 12 root (debootstrap --variant=minbase
-# with git, make and ca-certificates, nothing else), clones the repository
+# with git, make and ca-certificates, nothing more), clones the repository
 # into it and, chrooted there, types what a new user would:
 #
 #   make            before anything is installed: fails, naming the package
@@ -17,12 +17,15 @@
 # files applied, so the tier tests the code at hand as the other tiers do;
 # a file not yet added to git is missing, as from any clone.
 #
-# The pristine root is cached as a tarball under $PMODE_CACHE, keyed by
-# what went into it, and rebuilt when missing. The packages the chroot's
-# apt downloads are kept in $PMODE_CACHE/fresh-apt (its archives directory),
-# so a warm run downloads nothing; they are still installed, by the
-# README's commands, on every run. Each command runs in a mount and PID
-# namespace of its own: its mounts and processes go when it ends.
+# The root's apt has the suites an installed Debian 12 has (bookworm,
+# -updates, -security), not debootstrap's one. The pristine root is cached
+# as a tarball under $PMODE_CACHE, keyed by what went into it, and rebuilt
+# when missing. The root's package cache is $PMODE_CACHE/fresh-apt, seeded
+# with hard links to what the host's apt has downloaded: a warm run
+# downloads nothing, and a cold one little beyond debootstrap's share. The
+# packages are still installed, by the README's commands, on every run.
+# Each command runs in a mount and PID namespace of its own: its mounts and
+# processes go when it ends.
 #
 #   PMODE_FRESH_TIERS="style vm"   the tiers make check runs in the root
 #   PMODE_FRESH_VM_TESTS='00-*'    and the VM test files
@@ -56,8 +59,13 @@ suite=bookworm
 variant=minbase
 include=git,make,ca-certificates
 mirror=http://deb.debian.org/debian
+# The suites an installed Debian 12 has (debootstrap gives only the first):
+# the root gets the kernel and the fixes a real machine gets.
+sources="deb $mirror $suite main
+deb $mirror $suite-updates main
+deb ${mirror}-security $suite-security main"
 key=$( (echo "$suite $variant $include $mirror $(dpkg --print-architecture)"
-	dpkg-query -W -f='${Version}' debootstrap) | sha256sum | cut -c1-12)
+	echo "$sources"; dpkg-query -W -f='${Version}' debootstrap) | sha256sum | cut -c1-12)
 tarball=$cache/fresh-root-$key.tar
 archives=$cache/fresh-apt
 logs=${BUILD:-$top/build}/test-logs
@@ -65,6 +73,10 @@ mkdir -p "$cache" "$archives" "$logs"
 # One run at a time: they share the package cache.
 exec 9>"$cache/fresh.lock"
 flock 9
+# What the host's apt has downloaded need not be downloaded again: linked
+# into the root's package cache (apt checks each file against its index,
+# and replaces rather than changes a file, so the host's copies are safe).
+cp -nl /var/cache/apt/archives/*.deb "$archives/" 2>/dev/null
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/pmode-fresh.XXXXXX")
 root=$work/root
@@ -94,8 +106,12 @@ if [ -s "$tarball" ]; then
 	result $? "fresh: a minimal Debian 12 root ($variant, $include), cached ($((SECONDS - start)) s)" "$log"
 else
 	echo "# fresh: debootstrap $variant $suite into $root" >&2
-	# (Without the packages it downloaded: installed, they are of no use.)
-	debootstrap --variant=$variant --include=$include $suite "$root" "$mirror" >"$log" 2>&1 &&
+	# The package lists go: the first apt-get update (tests/deps.sh's)
+	# fetches all three suites'.
+	debootstrap --variant=$variant --include=$include --cache-dir="$archives" \
+		$suite "$root" "$mirror" >"$log" 2>&1 &&
+		echo "$sources" >"$root/etc/apt/sources.list" &&
+		find "$root/var/lib/apt/lists" -maxdepth 1 -type f ! -name lock -delete &&
 		rm -f "$root"/var/cache/apt/archives/*.deb &&
 		tar -C "$root" --numeric-owner -cf "$tarball.tmp" . >>"$log" 2>&1 &&
 		mv "$tarball.tmp" "$tarball"
