@@ -12,13 +12,18 @@
 #   make bench                the benchmark (tests/bench/run.sh), results in build/bench
 #   make check-debug          the VM suite on a KASAN/kmemleak/lockdep kernel (tests/debug)
 
-# The running kernel's headers by default. Where they are not installed (a
-# build container), the newest kernel that has them.
-KERNELRELEASE ?= $(shell r=$$(uname -r); \
-	if [ -d /lib/modules/$$r/build ]; then echo $$r; \
-	else ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n1 | \
-	     cut -d/ -f4; fi)
-KERNELDIR ?= /lib/modules/$(KERNELRELEASE)/build
+# The kernel to build against: tests/kernel.sh picks it, and says which and
+# why, the first time a target that builds against a kernel needs it. The
+# others (check, demo, bench, check-debug, style, tools) never ask: their
+# scripts install the headers first and then ask the helper themselves.
+# KERNELRELEASE= or KERNELDIR=, on the command line or in the environment,
+# win; $(shell) does not see the command line's, so they are handed on.
+kernel_env := $(foreach v,KERNELRELEASE KERNELDIR,$(if $(filter command% environment% override,$(origin $v)),$v='$($v)'))
+kernel = $(eval kernel := $$(shell $(kernel_env) $(CURDIR)/tests/kernel.sh make))$(kernel)
+KERNELRELEASE ?= $(word 1,$(kernel))
+KERNELDIR ?= $(word 2,$(kernel))
+# In a recipe: stop there when there is no kernel (the helper said why).
+need_kernel = $(if $(KERNELDIR),,$(error no kernel to build against))
 DESTDIR ?=
 PREFIX ?= /usr
 SBINDIR ?= $(PREFIX)/sbin
@@ -28,22 +33,26 @@ UNITDIR ?= /usr/lib/systemd/system
 DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 BUILD ?= $(CURDIR)/build
 
-export KERNELDIR BUILD
+export BUILD
 
 all: module tools
 
 module:
-	$(MAKE) -C $(KERNELDIR) M=$(CURDIR) modules
+	$(need_kernel)$(MAKE) -C $(KERNELDIR) M=$(CURDIR) modules
 
 tools:
 	$(MAKE) -C tools
 
+# Without a kernel tree, kbuild's own clean cannot run: what it would remove.
 clean:
-	$(MAKE) -C $(KERNELDIR) M=$(CURDIR) clean || true
+	kdir=$$(tests/kernel.sh dir 2>/dev/null) && \
+		$(MAKE) -C "$$kdir" M=$(CURDIR) clean || \
+		rm -rf *.ko *.mod *.mod.c *.o .*.cmd modules.order Module.symvers \
+			.tmp_versions kmod/*.o kmod/.*.cmd kmod/*.d
 	$(MAKE) -C tools clean
 
 install: all
-	$(MAKE) -C $(KERNELDIR) M=$(CURDIR) \
+	$(need_kernel)$(MAKE) -C $(KERNELDIR) M=$(CURDIR) \
 		INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=updates modules_install
 	[ -n "$(DESTDIR)" ] || depmod -a $(KERNELRELEASE)
 	$(MAKE) -C tools install DESTDIR=$(DESTDIR) SBINDIR=$(SBINDIR) MANDIR=$(MANDIR)
@@ -58,17 +67,34 @@ uninstall:
 	rm -f $(DESTDIR)$(MODULESLOADDIR)/pmode.conf \
 		$(DESTDIR)$(UNITDIR)/pmode-restore.service
 
+# The sources go to $(DESTDIR)/usr/src/pmode-VERSION. With a DESTDIR (a
+# package being staged) that is all: dkms add/build/install are for the
+# machine the package is installed on. A previous copy is replaced only if
+# make dkms-install made it (it carries $(dkms_stamp)).
+dkms_src = $(DESTDIR)/usr/src/pmode-$(DKMS_VERSION)
+dkms_stamp = .pmode-make-dkms-install
 dkms-install:
-	rm -rf /usr/src/pmode-$(DKMS_VERSION)
-	mkdir -p /usr/src/pmode-$(DKMS_VERSION)
-	cp -r Kbuild Makefile dkms.conf kmod include /usr/src/pmode-$(DKMS_VERSION)/
-	dkms add -m pmode -v $(DKMS_VERSION)
+	@[ -n "$(DKMS_VERSION)" ] || { echo "no PACKAGE_VERSION in dkms.conf" >&2; exit 1; }
+	@if [ -e "$(dkms_src)" ] && [ ! -e "$(dkms_src)/$(dkms_stamp)" ]; then \
+		echo "$(dkms_src) exists and is not a copy make dkms-install made: leaving it alone." >&2; \
+		echo "Remove it (or make dkms-uninstall a copy of ours) first." >&2; exit 1; fi
+	rm -rf "$(dkms_src)"
+	mkdir -p "$(dkms_src)"
+	cp -r Kbuild Makefile dkms.conf kmod include "$(dkms_src)/"
+	touch "$(dkms_src)/$(dkms_stamp)"
+ifeq ($(DESTDIR),)
+	$(need_kernel)dkms add -m pmode -v $(DKMS_VERSION)
 	dkms build -m pmode -v $(DKMS_VERSION) -k $(KERNELRELEASE)
 	dkms install -m pmode -v $(DKMS_VERSION) -k $(KERNELRELEASE)
+endif
 
 dkms-uninstall:
+ifeq ($(DESTDIR),)
 	dkms remove -m pmode -v $(DKMS_VERSION) --all || true
-	rm -rf /usr/src/pmode-$(DKMS_VERSION)
+endif
+	@if [ -e "$(dkms_src)" ] && [ ! -e "$(dkms_src)/$(dkms_stamp)" ]; then \
+		echo "$(dkms_src) is not a copy make dkms-install made: leaving it alone." >&2; \
+	else rm -rf "$(dkms_src)"; fi
 
 # checkpatch --strict over the kernel-side sources, sparse and W=1.
 style:

@@ -15,14 +15,45 @@
 #include <linux/jhash.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
+#include <linux/workqueue.h>
 #include <net/net_namespace.h>
 #include <net/rtnetlink.h>
 #include <net/netns/generic.h>
 
 static unsigned int pmode_net_id __read_mostly;
 
-/* Adapters with promisc on, in every namespace, so the gate can turn them off. */
+/*
+ * Adapters with promisc on, in every namespace, so the gate can turn them
+ * off and their learned MACs can be swept. RTNL.
+ */
 static LIST_HEAD(pmode_promisc_list);
+
+/*
+ * Learned MACs expire on their own: while any adapter has promisc on, its
+ * table is swept a few times per ageing period, whatever its VM does, so
+ * nothing stale is kept long, and jiffies wrapping on a 32-bit host cannot
+ * make a long-forgotten MAC look fresh again. Promisc off flushes a table.
+ */
+static void learn_gc(struct work_struct *work);
+static DECLARE_DELAYED_WORK(pmode_learn_gc_work, learn_gc);
+
+static unsigned long learn_gc_interval(void)
+{
+	return clamp_t(unsigned long, pmode_learn_ageing() / 4, HZ, 60 * HZ);
+}
+
+static void learn_gc(struct work_struct *work)
+{
+	struct pmode_adapter *ad;
+
+	rtnl_lock();
+	list_for_each_entry(ad, &pmode_promisc_list, promisc_node)
+		pmode_learn_expire(&ad->learn);
+	if (!list_empty(&pmode_promisc_list))
+		queue_delayed_work(system_power_efficient_wq,
+				   &pmode_learn_gc_work, learn_gc_interval());
+	rtnl_unlock();
+}
 
 struct pmode_net *pmode_net(const struct net *net)
 {
@@ -75,9 +106,9 @@ int pmode_mac_check(const u8 *mac, const struct nlattr *attr,
 	return 0;
 }
 
-static bool is_veth(const struct net_device *dev)
+static bool is_kind(const struct net_device *dev, const char *kind)
 {
-	return dev->rtnl_link_ops && !strcmp(dev->rtnl_link_ops->kind, "veth");
+	return dev->rtnl_link_ops && !strcmp(dev->rtnl_link_ops->kind, kind);
 }
 
 /* Can @dev be an adapter's port? */
@@ -86,7 +117,7 @@ static int port_check(struct net_device *dev, struct netlink_ext_ack *extack)
 	if (dev->type != ARPHRD_ETHER || dev->addr_len != ETH_ALEN ||
 	    (dev->flags & IFF_LOOPBACK)) {
 		PMODE_SET_ERR_MSG_FMT(extack, NULL,
-				      "%s is not an Ethernet device; register a tap or veth port",
+				      "%s is not an Ethernet device; register a tap, veth or macvtap",
 				      dev->name);
 		return -EOPNOTSUPP;
 	}
@@ -96,24 +127,38 @@ static int port_check(struct net_device *dev, struct netlink_ext_ack *extack)
 				      dev->name);
 		return -EOPNOTSUPP;
 	}
+	/* Every ipvlan of a lower device transmits from the lower's MAC. */
+	if (is_kind(dev, "ipvlan") || is_kind(dev, "ipvtap")) {
+		PMODE_SET_ERR_MSG_FMT(extack, NULL,
+				      "%s is an ipvlan: its VMs share one MAC; use tap, veth or macvtap",
+				      dev->name);
+		return -EOPNOTSUPP;
+	}
 	return 0;
 }
 
-/* The MAC of a veth port's peer: the VM's own. */
+/*
+ * The VM's own MAC when the request gives none: a veth port's peer's, or a
+ * macvlan/macvtap port's own (the VM sits above it and uses its address).
+ */
 static int peer_mac(struct net_device *dev, u8 *mac,
 		    struct netlink_ext_ack *extack)
 {
 	struct net_device *peer = NULL;
 
+	if (netif_is_macvlan(dev)) {
+		ether_addr_copy(mac, dev->dev_addr);
+		return pmode_mac_check(mac, NULL, extack);
+	}
 	rcu_read_lock();
-	if (is_veth(dev) && dev->netdev_ops->ndo_get_peer_dev)
+	if (is_kind(dev, "veth") && dev->netdev_ops->ndo_get_peer_dev)
 		peer = dev->netdev_ops->ndo_get_peer_dev(dev);
 	if (peer)
 		ether_addr_copy(mac, peer->dev_addr);
 	rcu_read_unlock();
 	if (!peer) {
 		PMODE_SET_ERR_MSG_FMT(extack, NULL,
-				      "%s is not a veth with a peer: give the VM's MAC with 'mac'",
+				      "%s: not a veth or macvlan, give the VM's MAC with 'mac'",
 				      dev->name);
 		return -EINVAL;
 	}
@@ -184,10 +229,15 @@ void pmode_adapter_set_promisc(struct pmode_adapter *ad, bool on)
 	/* What was learned under an earlier promisc period is stale. */
 	pmode_learn_flush(&ad->learn);
 	WRITE_ONCE(ad->promisc, on);
-	if (on)
+	if (on) {
+		if (list_empty(&pmode_promisc_list))
+			queue_delayed_work(system_power_efficient_wq,
+					   &pmode_learn_gc_work,
+					   learn_gc_interval());
 		list_add(&ad->promisc_node, &pmode_promisc_list);
-	else
+	} else {
 		list_del(&ad->promisc_node);
+	}
 	pmode_net_changed(ad->pn);
 }
 
@@ -204,10 +254,14 @@ void pmode_adapter_all_promisc_off(void)
 	}
 }
 
+/*
+ * Allocations a request causes are charged to the requester's memory
+ * cgroup: the owner of a user and network namespace may make them.
+ */
 struct pmode_cfg *pmode_cfg_dup(const struct pmode_adapter *ad)
 {
 	return kmemdup(pmode_cfg_rtnl(ad), sizeof(struct pmode_cfg),
-		       GFP_KERNEL);
+		       GFP_KERNEL_ACCOUNT);
 }
 
 /* Publish @cfg for the data path; the old one goes after a grace period. */
@@ -249,7 +303,7 @@ struct pmode_adapter *pmode_adapter_create(struct net_device *dev,
 	struct net_device *master;
 	struct pmode_adapter *ad;
 	struct pmode_cfg *cfg;
-	int err;
+	int cpu, err;
 
 	ASSERT_RTNL();
 	err = port_check(dev, extack);
@@ -263,13 +317,15 @@ struct pmode_adapter *pmode_adapter_create(struct net_device *dev,
 		return ERR_PTR(-EEXIST);
 	}
 
-	ad = kzalloc(sizeof(*ad), GFP_KERNEL);
-	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL);
+	ad = kzalloc(sizeof(*ad), GFP_KERNEL_ACCOUNT);
+	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL_ACCOUNT);
 	if (!ad || !cfg)
 		goto err_nomem;
-	ad->stats = netdev_alloc_pcpu_stats(struct pmode_pcpu_stats);
+	ad->stats = alloc_percpu_gfp(struct pmode_pcpu_stats, GFP_KERNEL_ACCOUNT);
 	if (!ad->stats)
 		goto err_nomem;
+	for_each_possible_cpu(cpu)
+		u64_stats_init(&per_cpu_ptr(ad->stats, cpu)->syncp);
 
 	if (p->mac) {
 		ether_addr_copy(cfg->mac, p->mac);
@@ -285,6 +341,7 @@ struct pmode_adapter *pmode_adapter_create(struct net_device *dev,
 	ad->dev = dev;
 	ad->pn = pn;
 	ad->owner = p->owner;
+	ad->vm_above = netif_is_macvlan(dev);
 	ad->has_network_id = p->has_network_id;
 	ad->network_id = p->network_id;
 	strscpy(ad->vm, p->vm, sizeof(ad->vm));
@@ -294,8 +351,19 @@ struct pmode_adapter *pmode_adapter_create(struct net_device *dev,
 
 	err = pmode_hooks_register(ad);
 	if (err) {
-		NL_SET_ERR_MSG(extack, "could not attach to the port's hooks");
-		goto err;
+		if (err == -E2BIG)
+			PMODE_SET_ERR_MSG_FMT(extack, NULL,
+					      "%s: no netfilter hook slot left; remove some netdev chains",
+					      dev->name);
+		else
+			NL_SET_ERR_MSG(extack,
+				       "could not attach to the port's hooks");
+		/*
+		 * A hook registered before another failed was live: a frame
+		 * may still be using the adapter on another CPU.
+		 */
+		call_rcu(&ad->rcu, adapter_free_rcu);
+		return ERR_PTR(err);
 	}
 	netdev_hold(dev, &ad->dev_tracker, GFP_KERNEL);
 	hash_add_rcu(pn->by_ifindex, &ad->index_node, dev->ifindex);
@@ -410,4 +478,6 @@ int pmode_net_init(void)
 void pmode_net_uninit(void)
 {
 	unregister_pernet_subsys(&pmode_net_ops);
+	/* No adapter is left to keep the sweep going. */
+	cancel_delayed_work_sync(&pmode_learn_gc_work);
 }

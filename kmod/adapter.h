@@ -76,6 +76,7 @@ struct pmode_adapter {
 	struct net_device *dev;
 	struct pmode_net *pn;
 	kuid_t owner;			/* INVALID_UID when none */
+	bool vm_above;			/* macvlan/macvtap: see hooks.c */
 	bool has_network_id;
 	u32 network_id;
 	u32 vm_hash;

@@ -27,8 +27,8 @@
  *
  * Linux 6.2 added NL_SET_ERR_MSG_FMT, which formats into a buffer inside the
  * extack. Before it, an extack message must outlive the request handler, so
- * pmode_compat_err_fmt() formats into one of a ring of static buffers; see
- * compat.c for why that is safe.
+ * pmode_compat_err_fmt() formats into a buffer of the request's own; see
+ * compat.c.
  */
 #ifdef NL_SET_ERR_MSG_FMT
 #define PMODE_SET_ERR_MSG_FMT(extack, attr, fmt, ...) do {		\
@@ -60,34 +60,6 @@ static inline struct nlattr **pmode_dump_attrs(struct netlink_callback *cb)
 	return genl_info_dump(cb)->attrs;
 #else
 	return genl_dumpit_info(cb)->attrs;
-#endif
-}
-
-/*
- * pmode_multicast_allns - multicast @skb to @group of @family in every
- * network namespace.
- *
- * Commit 56440d7ec28d "genetlink: hold RCU in genlmsg_mcast()" (Linux
- * 6.12-rc5, in 6.1.y since 6.1.115) dropped the gfp_t argument of
- * genlmsg_multicast_allns(): it walks the namespaces with
- * for_each_net_rcu(), so it now takes the RCU read lock itself and clones
- * with GFP_ATOMIC. Before it, the caller holds RCU and must not let the
- * clones sleep. Kernels of 6.2 to 6.11 are outside the range pmode is
- * built for (dkms.conf); this test is exact for 6.1.y and 6.12.y.
- */
-static inline int pmode_multicast_allns(const struct genl_family *family,
-					struct sk_buff *skb, u32 portid,
-					unsigned int group)
-{
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 115)
-	int err;
-
-	rcu_read_lock();
-	err = genlmsg_multicast_allns(family, skb, portid, group, GFP_ATOMIC);
-	rcu_read_unlock();
-	return err;
-#else
-	return genlmsg_multicast_allns(family, skb, portid, group);
 #endif
 }
 

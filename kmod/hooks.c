@@ -6,6 +6,8 @@
  *   ingress: frames arriving at the port from the VM (what it transmits)
  *   egress:  frames leaving the port towards the VM (what it receives)
  *
+ * or the other way round on a port the VM sits above (macvlan, macvtap).
+ *
  * The hook's private pointer is the adapter, so a frame costs no lookup and
  * the cost does not depend on how many adapters exist. Devices without an
  * adapter carry no hook and pay nothing beyond the core's own check for one.
@@ -57,12 +59,15 @@ static void violation(struct pmode_adapter *ad, int reason, const u8 *mac)
 				  atomic_xchg(&ad->violations_suppressed, 0));
 	if (!READ_ONCE(log_violations))
 		return;
+	/* VM ids are printable, checked at registration; escaped anyway. */
 	if (mac)
-		net_info_ratelimited("%s: VM %s: %s %pM dropped\n", ad->dev->name,
-				     ad->vm, reason_names[reason], mac);
+		net_info_ratelimited("%s: VM %*pE: %s %pM dropped\n",
+				     ad->dev->name, (int)strlen(ad->vm), ad->vm,
+				     reason_names[reason], mac);
 	else
-		net_info_ratelimited("%s: VM %s: %s dropped\n", ad->dev->name,
-				     ad->vm, reason_names[reason]);
+		net_info_ratelimited("%s: VM %*pE: %s dropped\n",
+				     ad->dev->name, (int)strlen(ad->vm), ad->vm,
+				     reason_names[reason]);
 }
 
 /* Frames the inline checks did not pass: judged in full. */
@@ -72,7 +77,7 @@ static noinline unsigned int pmode_tx_judge(struct pmode_adapter *ad,
 {
 	bool promisc = READ_ONCE(ad->promisc);
 	const u8 *offender;
-	u8 buf[ETH_ALEN];
+	u8 buf[ETH_ALEN] __aligned(2);
 	int verdict;
 
 	verdict = pmode_judge_tx(skb, cfg, promisc, &offender, buf);
@@ -132,6 +137,11 @@ static unsigned int pmode_rx_hook(void *priv, struct sk_buff *skb,
 	return pmode_rx_judge(ad, cfg, skb);
 }
 
+/*
+ * For a port whose VM sits above it (macvlan, macvtap: what the VM sends is
+ * the port's transmit, what it receives arrives at the port), the two
+ * hooks trade places.
+ */
 int pmode_hooks_register(struct pmode_adapter *ad)
 {
 	struct nf_hook_ops *ops = ad->hook_ops;
@@ -141,12 +151,12 @@ int pmode_hooks_register(struct pmode_adapter *ad)
 		.priv = ad,
 		.dev = ad->dev,
 		.pf = NFPROTO_NETDEV,
-		.hooknum = NF_NETDEV_INGRESS,
+		.hooknum = ad->vm_above ? NF_NETDEV_EGRESS : NF_NETDEV_INGRESS,
 		.priority = PMODE_HOOK_PRIORITY,
 	};
 	ops[1] = ops[0];
 	ops[1].hook = pmode_rx_hook;
-	ops[1].hooknum = NF_NETDEV_EGRESS;
+	ops[1].hooknum = ad->vm_above ? NF_NETDEV_INGRESS : NF_NETDEV_EGRESS;
 	return nf_register_net_hooks(dev_net(ad->dev), ops,
 				     ARRAY_SIZE(ad->hook_ops));
 }

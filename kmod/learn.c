@@ -5,9 +5,12 @@
  * own is delivered only if the adapter has transmitted from it within the
  * ageing time.
  *
- * Expired entries are not swept by a timer: lookups ignore them, and an
- * insertion that finds the table full first removes what has expired. The
- * table never holds more than PMODE_MAX_LEARNED entries.
+ * Lookups ignore expired entries; pmode_learn_expire(), called a few times
+ * per ageing period while the adapter is promiscuous (adapter.c), removes
+ * them, and so does an insertion that finds the table full, at most once a
+ * second: a VM cycling through new MACs cannot make each of its frames
+ * sweep the table. The table never holds more than PMODE_MAX_LEARNED
+ * entries.
  */
 #include "learn.h"
 #include "compat.h"
@@ -45,6 +48,7 @@ void pmode_learn_init(struct pmode_learn *learn)
 {
 	spin_lock_init(&learn->lock);
 	learn->count = 0;
+	learn->swept = jiffies - HZ;
 	__hash_init(learn->buckets, ARRAY_SIZE(learn->buckets));
 }
 
@@ -89,6 +93,14 @@ static void expire(struct pmode_learn *learn, unsigned long now,
 				unlink_entry(learn, e);
 }
 
+/* Remove what has expired. Process context. */
+void pmode_learn_expire(struct pmode_learn *learn)
+{
+	spin_lock_bh(&learn->lock);
+	expire(learn, jiffies, pmode_learn_ageing());
+	spin_unlock_bh(&learn->lock);
+}
+
 /**
  * pmode_learn_note - remember that the adapter transmitted from @mac
  * @learn: the adapter's table
@@ -116,8 +128,11 @@ int pmode_learn_note(struct pmode_learn *learn, const u8 *mac)
 	spin_lock(&learn->lock);
 	if (find(learn, mac))		/* another CPU was first */
 		goto out;
-	if (learn->count >= PMODE_MAX_LEARNED)
+	if (learn->count >= PMODE_MAX_LEARNED &&
+	    time_after_eq(now, learn->swept + HZ)) {
 		expire(learn, now, pmode_learn_ageing());
+		learn->swept = now;
+	}
 	if (learn->count >= PMODE_MAX_LEARNED) {
 		err = -ENOSPC;
 		goto out;

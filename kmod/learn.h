@@ -32,6 +32,7 @@ struct pmode_learn_entry {
 struct pmode_learn {
 	spinlock_t lock;		/* see above */
 	unsigned int count;		/* under @lock */
+	unsigned long swept;		/* jiffies of the last sweep when full, @lock */
 	struct hlist_head buckets[1 << PMODE_LEARN_HASH_BITS];
 };
 
@@ -39,6 +40,7 @@ void pmode_learn_init(struct pmode_learn *learn);
 bool pmode_learn_lookup(struct pmode_learn *learn, const u8 *mac);
 int pmode_learn_note(struct pmode_learn *learn, const u8 *mac);
 void pmode_learn_flush(struct pmode_learn *learn);
+void pmode_learn_expire(struct pmode_learn *learn);
 void pmode_learn_free(struct pmode_learn *learn);
 int pmode_learn_walk(struct pmode_learn *learn,
 		     int (*fn)(const u8 *mac, void *arg), void *arg);

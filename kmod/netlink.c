@@ -313,7 +313,12 @@ void pmode_nl_notify_violation(struct pmode_adapter *ad, int reason,
 				PMODE_MCGRP_NOTIFY_ID, GFP_ATOMIC);
 }
 
-/* Gate and grants are host-wide: reported in every namespace. */
+/*
+ * Gate and grants are host-wide, and grants name uids of the initial user
+ * namespace: reported in the initial network namespace only, where the
+ * host's administrators listen. Elsewhere, FEATURE_GET and GRANT_GET tell
+ * what a reader may know.
+ */
 static void notify_host(u8 cmd, int attr, u32 value)
 {
 	struct sk_buff *skb;
@@ -331,8 +336,35 @@ static void notify_host(u8 cmd, int attr, u32 value)
 		return;
 	}
 	genlmsg_end(skb, hdr);
-	pmode_multicast_allns(&pmode_genl_family, skb, 0,
-			      PMODE_MCGRP_NOTIFY_ID);
+	genlmsg_multicast_netns(&pmode_genl_family, &init_net, skb, 0,
+				PMODE_MCGRP_NOTIFY_ID, GFP_KERNEL);
+}
+
+/*
+ * A VM id is shown in messages, events, the kernel log and saved batch
+ * files: 1 to PMODE_VM_ID_MAXLEN bytes, none of them a control character.
+ * Other bytes (UTF-8) are the orchestrator's business.
+ */
+static int vm_id_check(const char *vm, const struct nlattr *attr,
+		       struct netlink_ext_ack *extack)
+{
+	const char *c;
+
+	if (!*vm || strlen(vm) > PMODE_VM_ID_MAXLEN) {
+		PMODE_SET_ERR_MSG_FMT(extack, attr,
+				      "a VM id is 1 to %d bytes long",
+				      PMODE_VM_ID_MAXLEN);
+		return -EINVAL;
+	}
+	for (c = vm; *c; c++) {
+		if ((u8)*c < 0x20 || *c == 0x7f) {
+			PMODE_SET_ERR_MSG_FMT(extack, attr,
+					      "a VM id may not contain control characters (byte 0x%02x at %td)",
+					      (u8)*c, c - vm);
+			return -EINVAL;
+		}
+	}
+	return 0;
 }
 
 static int pmode_adapter_new(struct sk_buff *skb, struct genl_info *info)
@@ -351,12 +383,9 @@ static int pmode_adapter_new(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	p.vm = nla_data(attrs[PMODE_A_VM]);
-	if (!*p.vm || strlen(p.vm) > PMODE_VM_ID_MAXLEN) {
-		PMODE_SET_ERR_MSG_FMT(info->extack, attrs[PMODE_A_VM],
-				      "a VM id is 1 to %d bytes long",
-				      PMODE_VM_ID_MAXLEN);
-		return -EINVAL;
-	}
+	err = vm_id_check(p.vm, attrs[PMODE_A_VM], info->extack);
+	if (err)
+		return err;
 	if (attrs[PMODE_A_MAC]) {
 		p.mac = nla_data(attrs[PMODE_A_MAC]);
 		err = pmode_mac_check(p.mac, attrs[PMODE_A_MAC], info->extack);
@@ -486,6 +515,14 @@ static int pmode_adapter_set(struct sk_buff *skb, struct genl_info *info)
 		if (err)
 			return err;
 	}
+	if (attrs[PMODE_A_PROMISC]) {
+		promisc = nla_get_u8(attrs[PMODE_A_PROMISC]);
+		req.on = promisc;
+		/* While the feature is off, refuse before contending for RTNL. */
+		if (promisc && !pmode_gate_enabled())
+			return pmode_perm_promisc(&req, pmode_grant_test,
+						  info->extack);
+	}
 	if (attrs[PMODE_A_AS_UID]) {
 		if (!attrs[PMODE_A_PROMISC]) {
 			NL_SET_ERR_MSG_ATTR(info->extack, attrs[PMODE_A_AS_UID],
@@ -505,7 +542,6 @@ static int pmode_adapter_set(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	if (attrs[PMODE_A_PROMISC]) {
-		promisc = nla_get_u8(attrs[PMODE_A_PROMISC]);
 		req.gate = pmode_gate_enabled();
 		req.owner = ad->owner;
 		req.ifname = ad->dev->name;

@@ -2,8 +2,9 @@
 /*
  * The permission model of the seed document: promiscuous mode exists on a
  * host only once an administrator enables the feature, and then only users
- * an administrator granted it may turn it on or off. Nobody holds a grant by
- * default, root included.
+ * an administrator granted it may turn it on. Nobody holds a grant by
+ * default, root included. Turning it off needs only the right to change the
+ * adapter.
  */
 #include "perm.h"
 #include "compat.h"
@@ -88,7 +89,9 @@ static uid_t show_uid(kuid_t uid)
  *
  * The conditions are checked in the order a person would fix them: the
  * feature must exist on the host, the caller must be entitled to the
- * adapter, and the acting user must hold a grant.
+ * adapter, and the acting user must hold a grant. Turning promisc off only
+ * takes away what an adapter may do: anyone entitled to the adapter may,
+ * with the feature disabled or the grant revoked.
  *
  * Return: 0 if allowed; -EPERM or -EACCES with a message otherwise.
  */
@@ -98,7 +101,7 @@ int pmode_perm_promisc(const struct pmode_perm_request *req,
 {
 	kuid_t acting = req->has_as ? req->as : req->caller;
 
-	if (!req->gate) {
+	if (req->on && !req->gate) {
 		NL_SET_ERR_MSG(extack,
 			       "promiscuous mode is not enabled on this host; an administrator enables it with 'pmodectl feature enable'");
 		return -EPERM;
@@ -120,7 +123,7 @@ int pmode_perm_promisc(const struct pmode_perm_request *req,
 					      show_uid(req->caller));
 		return -EACCES;
 	}
-	if (!granted(acting)) {
+	if (req->on && !granted(acting)) {
 		PMODE_SET_ERR_MSG_FMT(extack, req->has_as ? req->as_attr : NULL,
 				      "uid %u lacks the promisc grant ('pmodectl user grant %u')",
 				      show_uid(acting), show_uid(acting));

@@ -11,6 +11,7 @@
 
 /* Everything the decision depends on, gathered by the caller. */
 struct pmode_perm_request {
+	bool on;		/* turning promisc on, not off */
 	bool gate;		/* the feature gate is enabled */
 	bool admin;		/* CAP_NET_ADMIN over the port's namespace */
 	kuid_t caller;		/* the requesting process's uid */

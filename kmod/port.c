@@ -25,6 +25,13 @@ static enum pmode_reason unregister_reason(const struct net_device *dev)
 	return PMODE_REASON_PORT_DELETED;
 }
 
+/* Is @dev still listed in its namespace? Not while it is deleted or moved. */
+static bool port_listed(struct net_device *dev)
+{
+	return dev->reg_state == NETREG_REGISTERED &&
+	       __dev_get_by_index(dev_net(dev), dev->ifindex) == dev;
+}
+
 /* Refuse to link a promiscuous port where its VM already holds promisc. */
 static int pre_change_upper(struct pmode_adapter *ad,
 			    struct netdev_notifier_changeupper_info *info)
@@ -61,8 +68,11 @@ static void change_upper(struct pmode_adapter *ad,
 		return;
 	WRITE_ONCE(ad->master_ifindex, master);
 	pmode_net_changed(ad->pn);
-	/* A port being deleted leaves its bridge first: say only the deletion. */
-	if (ad->dev->reg_state != NETREG_REGISTERED)
+	/*
+	 * A port being deleted, or moved to another namespace, leaves its
+	 * bridge after it was unlisted: say only the removal that follows.
+	 */
+	if (!port_listed(ad->dev))
 		return;
 	pmode_adapter_network(ad, master, &network);
 	if (ad->promisc && pmode_adapter_promisc_holder(ad, &network))

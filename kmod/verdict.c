@@ -21,8 +21,9 @@
 #include <net/ipv6.h>
 #include <net/ndisc.h>
 
-/* Deeper stacks than this are not walked: such a frame is malformed. */
+/* Deeper stacks than these are not walked: such a frame is malformed. */
 #define PMODE_MAX_VLAN_DEPTH	8
+#define PMODE_MAX_IPV6_EXTHDRS	16
 
 static const struct ethhdr *frame_eth(const struct sk_buff *skb,
 				      struct ethhdr *buf)
@@ -55,10 +56,31 @@ static bool payload(const struct sk_buff *skb, const struct ethhdr *eth,
 		*proto = vh->h_vlan_encapsulated_proto;
 		*off += VLAN_HLEN;
 	}
+	/*
+	 * An 802.3 length and an RFC 1042 SNAP header carry an EtherType too;
+	 * Linux ignores ARP and IPv6 sent that way, but other stacks may not.
+	 */
+	if (ntohs(*proto) < ETH_P_802_3_MIN) {
+		static const u8 rfc1042[6] = { 0xaa, 0xaa, 0x03, 0, 0, 0 };
+		u8 _snap[8];
+		const u8 *snap;
+
+		snap = skb_header_pointer(skb, *off, sizeof(_snap), _snap);
+		if (snap && !memcmp(snap, rfc1042, sizeof(rfc1042))) {
+			*proto = htons((snap[6] << 8) | snap[7]);
+			*off += sizeof(_snap);
+		}
+	}
 	return true;
 }
 
-/* The sender hardware address of an Ethernet/IPv4 ARP packet. */
+/*
+ * The sender hardware address of an ARP packet. Linux's arp_process()
+ * learns it from ARPHRD_ETHER and ARPHRD_IEEE802 packets alike, and other
+ * stacks may be laxer still: on an Ethernet every ARP packet names a
+ * six-byte sender address, whatever its hardware type says, and is judged.
+ * One that names an address of another length is malformed here.
+ */
 static int judge_arp(const struct sk_buff *skb, int off,
 		     const struct pmode_cfg *cfg, const u8 **offender, u8 *buf)
 {
@@ -67,11 +89,8 @@ static int judge_arp(const struct sk_buff *skb, int off,
 	const u8 *sha;
 
 	ah = skb_header_pointer(skb, off, sizeof(_ah), &_ah);
-	if (!ah)
+	if (!ah || ah->ar_hln != ETH_ALEN)
 		return PMODE_DROP_MALFORMED;
-	/* Only Ethernet ARP names an Ethernet address we could judge. */
-	if (ah->ar_hrd != htons(ARPHRD_ETHER) || ah->ar_hln != ETH_ALEN)
-		return PMODE_PASS;
 	sha = skb_header_pointer(skb, off + sizeof(*ah), ETH_ALEN, buf);
 	if (!sha)
 		return PMODE_DROP_MALFORMED;
@@ -99,17 +118,80 @@ static int nd_options_offset(u8 type)
 	}
 }
 
-/* The link-layer address options of an IPv6 neighbour discovery message. */
-static int judge_nd(const struct sk_buff *skb, int off,
-		    const struct pmode_cfg *cfg, const u8 **offender, u8 *buf)
+/*
+ * Walk the extension headers of the IPv6 packet whose payload starts at
+ * @off and ends at @end (its payload length says where: what follows is
+ * padding, or a lie), up to its upper-layer header: set *@nexthdr and *@off
+ * to it, and *@fragment if a fragment header (first or atomic) was crossed.
+ *
+ * Return: %PMODE_PASS, or %PMODE_DROP_MALFORMED for a truncated or absurd
+ * chain. A later fragment (nonzero offset) is given *@nexthdr
+ * %NEXTHDR_NONE: it carries no header to judge, and its datagram cannot be
+ * reassembled without the first fragment, which is judged.
+ */
+static int ipv6_upper(const struct sk_buff *skb, int end, u8 *nexthdr,
+		      int *off, bool *fragment)
+{
+	unsigned int depth;
+
+	for (depth = 0; ; depth++) {
+		u8 _h[4];
+		const u8 *h;
+		int len;
+
+		switch (*nexthdr) {
+		case NEXTHDR_HOP:
+		case NEXTHDR_ROUTING:
+		case NEXTHDR_DEST:
+		case NEXTHDR_FRAGMENT:
+		case NEXTHDR_AUTH:
+			break;
+		default:
+			return PMODE_PASS;
+		}
+		if (depth == PMODE_MAX_IPV6_EXTHDRS || *off + 8 > end)
+			return PMODE_DROP_MALFORMED;
+		h = skb_header_pointer(skb, *off, sizeof(_h), _h);
+		if (!h)
+			return PMODE_DROP_MALFORMED;
+		if (*nexthdr == NEXTHDR_FRAGMENT) {
+			if (((h[2] << 8) | h[3]) & IP6_OFFSET) {
+				*nexthdr = NEXTHDR_NONE;
+				return PMODE_PASS;
+			}
+			*fragment = true;
+			len = sizeof(struct frag_hdr);
+		} else if (*nexthdr == NEXTHDR_AUTH) {
+			len = ipv6_authlen((const struct ipv6_opt_hdr *)h);
+		} else {
+			len = ipv6_optlen((const struct ipv6_opt_hdr *)h);
+		}
+		*nexthdr = h[0];
+		*off += len;
+	}
+}
+
+/*
+ * The link-layer address options of an IPv6 neighbour discovery message:
+ * each must be the adapter's own, but for the target of a Redirect, which
+ * names the better next hop (RFC 4861, 8.1), legitimately another node.
+ *
+ * ND never travels in fragments (RFC 6980). Linux drops it in fragments
+ * unless suppress_frag_ndisc is 0; other systems reassemble it and learn
+ * from options no one judged. So ND in a fragment, atomic or first, is
+ * dropped here, as is a first fragment that stops short of its ICMPv6
+ * header (RFC 7112).
+ */
+static int judge_ipv6(const struct sk_buff *skb, int off,
+		      const struct pmode_cfg *cfg, const u8 **offender, u8 *buf)
 {
 	struct ipv6hdr _ip6;
 	const struct ipv6hdr *ip6;
 	struct icmp6hdr _icmp;
 	const struct icmp6hdr *icmp;
-	__be16 frag_off;
+	bool fragment = false;
 	u8 nexthdr;
-	int end, opt;
+	int end, opt, verdict;
 
 	ip6 = skb_header_pointer(skb, off, sizeof(_ip6), &_ip6);
 	if (!ip6)
@@ -118,19 +200,20 @@ static int judge_nd(const struct sk_buff *skb, int off,
 	nexthdr = ip6->nexthdr;
 	off += sizeof(*ip6);
 	if (nexthdr != IPPROTO_ICMPV6) {
-		if (!ipv6_ext_hdr(nexthdr))
-			return PMODE_PASS;
-		off = ipv6_skip_exthdr(skb, off, &nexthdr, &frag_off);
-		/* A later fragment carries no header to judge. */
-		if (off < 0 || nexthdr != IPPROTO_ICMPV6 || frag_off)
-			return PMODE_PASS;
+		verdict = ipv6_upper(skb, end, &nexthdr, &off, &fragment);
+		if (verdict != PMODE_PASS || nexthdr != IPPROTO_ICMPV6)
+			return verdict;
 	}
+	if (off + (int)sizeof(_icmp) > end)
+		return PMODE_DROP_MALFORMED;
 	icmp = skb_header_pointer(skb, off, sizeof(_icmp), &_icmp);
 	if (!icmp)
 		return PMODE_DROP_MALFORMED;
 	opt = nd_options_offset(icmp->icmp6_type);
 	if (opt < 0)
 		return PMODE_PASS;
+	if (fragment)
+		return PMODE_DROP_MALFORMED;
 
 	for (opt += off; opt + 2 <= end; ) {
 		u8 _o[2];
@@ -143,7 +226,8 @@ static int judge_nd(const struct sk_buff *skb, int off,
 		if (!o[1])	/* a zero length would never end */
 			return PMODE_DROP_MALFORMED;
 		if (o[0] == ND_OPT_SOURCE_LL_ADDR ||
-		    o[0] == ND_OPT_TARGET_LL_ADDR) {
+		    (o[0] == ND_OPT_TARGET_LL_ADDR &&
+		     icmp->icmp6_type != NDISC_REDIRECT)) {
 			if (opt + 2 + ETH_ALEN > end)
 				return PMODE_DROP_MALFORMED;
 			lladdr = skb_header_pointer(skb, opt + 2, ETH_ALEN, buf);
@@ -202,7 +286,7 @@ int pmode_judge_tx(const struct sk_buff *skb, const struct pmode_cfg *cfg,
 	if (proto == htons(ETH_P_ARP))
 		return judge_arp(skb, off, cfg, offender, buf);
 	if (proto == htons(ETH_P_IPV6))
-		return judge_nd(skb, off, cfg, offender, buf);
+		return judge_ipv6(skb, off, cfg, offender, buf);
 	return PMODE_PASS;
 }
 

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Install what building and testing pmode needs on Debian 12, if missing.
-# Usage: tests/deps.sh [build|vm|api|bench|debug|kunit|dkms|all]...
+# Usage: tests/deps.sh [build|vm|api|bench|debug|kunit|dkms|fresh|all]...
 # Kernel headers, images and sources are those of each series in
 # PMODE_KERNELS (tests/kseries.sh).
 set -euo pipefail
@@ -23,6 +23,7 @@ for tier in "${@:-all}"; do
 	api) want+=(python3 python3-yaml python3-pyroute2 gcc g++) ;;
 	bench) want+=(python3-matplotlib nftables iproute2) ;;
 	debug) want+=(libelf-dev libssl-dev bc flex bison) ;;
+	fresh) want+=(debootstrap) ;;
 	kunit) want+=($(pkgs source) python3 bc flex bison xz-utils rsync) ;;
 	all) exec "$0" build vm api kunit dkms ;;
 	*) echo "deps.sh: unknown tier '$tier'" >&2; exit 2 ;;

@@ -17,6 +17,8 @@
 #           client agree; the header compiles alone in C and C++
 #   kunit   the module's KUnit suites, in UML, on each kernel's source
 #   vm      the end-to-end suite, in a QEMU VM on each stock Debian kernel
+#   fresh   make, and make check's style tier and one VM test, from a clone
+#           in a minimal Debian 12 root, as the README promises
 #
 # PMODE_TIERS="tools vm" limits the run to some tiers; PMODE_KERNELS="6.12"
 # to some kernels (default "6.1 6.12", see tests/kseries.sh). kunit and vm
@@ -30,7 +32,7 @@ cd "$top"
 # KERNELDIR or KERNELRELEASE (the Makefile exports the former) must not
 # stand for all of them.
 unset KERNELDIR KERNELRELEASE
-tiers=${PMODE_TIERS:-style packaging tools api kunit vm}
+tiers=${PMODE_TIERS:-style packaging tools api kunit vm fresh}
 log_dir=${BUILD:-$top/build}/test-logs
 mkdir -p "$log_dir"
 
@@ -67,6 +69,7 @@ for tier in $tiers; do
 	api)	run_tier api tests/api/run.sh ;;
 	kunit)	for k in $kseries_all; do run_tier "kunit $k" tests/kunit/run.sh "$k"; done ;;
 	vm)	for k in $kseries_all; do PMODE_KERNEL=$k run_tier "vm $k" tests/vm/run.sh; done ;;
+	fresh)	run_tier fresh tests/fresh.sh ;;
 	*)	echo "run-all: unknown tier '$tier'"; failed=$((failed + 1)) ;;
 	esac
 done

@@ -28,7 +28,7 @@ static int do_grant(int argc, char **argv)
 {
 	return change(argc, argv, PMODE_CMD_GRANT_NEW, "grant");
 }
-COMMAND(user, "grant", "UID", "Allow user UID to change promiscuous mode.",
+COMMAND(user, "grant", "UID", "Allow user UID to turn promiscuous mode on.",
 	do_grant);
 
 static int do_revoke(int argc, char **argv)

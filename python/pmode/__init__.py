@@ -223,7 +223,8 @@ class Pmode:
     def adapter_add(self, dev: Union[str, int], vm: str, mac: str = None,
                     network: int = None, owner: int = None) -> Adapter:
         """Register an adapter on port @dev (name or ifindex) for VM @vm.
-        mac defaults to the veth peer's; network to the port's master."""
+        mac defaults to the veth peer's (a macvlan/macvtap: its own); network
+        to the port's master."""
         attrs = _port(dev) + [('PMODE_A_VM', vm)]
         if mac is not None:
             attrs.append(('PMODE_A_MAC', mac))

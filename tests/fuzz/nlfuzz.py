@@ -119,7 +119,8 @@ class Fuzzer:
         self.nl = nl
         self.rng = rng
         self.ports = ports
-        self.vms = ['vm-a', 'vm-b', 'x' * 63, 'x' * 64, '']
+        self.vms = ['vm-a', 'vm-b', 'x' * 63, 'x' * 64, '', 'vm\n1', 'vm\x7f',
+                    'vm "\u00e9" #1']
         self.privileged = privileged
         self.counts = dict(sent=0, accepted=0, refused=0, predicted=0,
                            checkpoints=0)
@@ -411,6 +412,8 @@ class Model:
             vm = cstr(a[A_VM])
             if not vm or len(vm) > 63:
                 return -E.EINVAL
+            if any(c < 0x20 or c == 0x7f for c in vm):
+                return -E.EINVAL
             if A_MAC in a and not unicast(a[A_MAC]):
                 return -E.EINVAL
             if name not in self.master:
@@ -426,6 +429,9 @@ class Model:
                 return -E.EINVAL
             if macs and not self.admin:
                 return -E.EPERM
+            # Turning promisc on with the feature off: refused first.
+            if A_PROMISC in a and a[A_PROMISC][0] and not self.gate:
+                return -E.EPERM
             if A_AS_UID in a and A_PROMISC not in a:
                 return -E.EINVAL
         if name not in self.master:
@@ -437,13 +443,13 @@ class Model:
         ad = self.adapters[name]
         if A_PROMISC in a:
             acting = u32(a[A_AS_UID]) if A_AS_UID in a else self.uid
-            if not self.gate:
-                return -E.EPERM
+            on = a[A_PROMISC][0]
             if A_AS_UID in a and not self.admin and acting != self.uid:
                 return -E.EPERM
             if not self.admin and ad['owner'] != self.uid:
                 return -E.EACCES
-            if acting not in self.grants:
+            # Off needs only the right to change the adapter.
+            if on and acting not in self.grants:
                 return -E.EACCES
             net = self.network(name, ad)
             if a[A_PROMISC][0] and net and any(

@@ -10,6 +10,7 @@
 #include <linux/if_vlan.h>
 #include <linux/ipv6.h>
 #include <linux/skbuff.h>
+#include <net/ipv6.h>
 #include <net/ndisc.h>
 
 #include "adapter.h"
@@ -34,6 +35,25 @@ enum payload_kind {
 	P_RS,		/* router solicitation, source lladdr option */
 	P_ND_ZERO,	/* NA whose option has length zero */
 	P_RUNT,		/* 10 bytes: not even an Ethernet header */
+	P_ARP_HRD6,	/* ARP reply, hardware type 6 (IEEE 802) */
+	P_ARP_HRD15,	/* ARP reply, hardware type 15 (frame relay) */
+	P_ARP_HLN8,	/* ARP reply naming 8-byte hardware addresses */
+	P_ARP_SNAP,	/* ARP reply in 802.3 with an RFC 1042 SNAP header */
+	P_NA_FRAG,	/* NA in a first fragment (offset 0, M set) */
+	P_NA_ATOMIC,	/* NA in an atomic fragment (offset 0, M clear) */
+	P_FRAG_LATER,	/* a later fragment, @lladdr in its payload */
+	P_NA_DSTOPT,	/* NA behind a destination options header */
+	P_NA_DEEP,	/* NA behind 17 destination options headers */
+	P_FRAG_TRUNC,	/* first fragment ending before its next header */
+	P_ECHO_FRAG,	/* echo request in a first fragment */
+	/*
+	 * A first fragment whose payload length ends before the echo request
+	 * that follows: padding to a receiver, whose ICMPv6 header comes from
+	 * the next fragment.
+	 */
+	P_FRAG_PADDED,
+	P_REDIRECT,	/* Redirect: own source lladdr, target lladdr @lladdr */
+	P_REDIRECT_SRC,	/* Redirect: source lladdr @lladdr */
 };
 
 struct frame_spec {
@@ -67,6 +87,68 @@ static void put_nd(struct sk_buff *skb, u8 type, u8 opt, u8 optlen,
 	skb_put_data(skb, &icmp, sizeof(icmp));
 	skb_put_data(skb, target, fixed);
 	skb_put_data(skb, o, sizeof(o));
+}
+
+/* Extension headers, the last one followed by ICMPv6. */
+static const u8 ext_frag_first[] = { IPPROTO_ICMPV6, 0, 0x00, 0x01, 0, 0, 0, 1 };
+static const u8 ext_frag_atomic[] = { IPPROTO_ICMPV6, 0, 0x00, 0x00, 0, 0, 0, 1 };
+static const u8 ext_frag_later[] = { IPPROTO_ICMPV6, 0, 0x00, 0x08, 0, 0, 0, 1 };
+static const u8 ext_frag_dstopt[] = { NEXTHDR_DEST, 0, 0x00, 0x01, 0, 0, 0, 1 };
+static const u8 ext_dstopt[] = { IPPROTO_ICMPV6, 0, 1, 4, 0, 0, 0, 0 };
+
+struct nd_opt {
+	u8 type;
+	const u8 *lladdr;
+};
+
+/*
+ * An ICMPv6 message of @type with its fixed part zeroed and link-layer
+ * options @opts, behind @nexts copies of the extension header @ext (whose
+ * protocol is @nh), or behind none.
+ */
+static void put_icmp6(struct sk_buff *skb, u8 nh, const u8 *ext,
+		      unsigned int nexts, u8 type, const struct nd_opt *opts,
+		      unsigned int nopts)
+{
+	struct ipv6hdr ip6 = { .version = 6, .hop_limit = 255 };
+	struct icmp6hdr icmp = { .icmp6_type = type };
+	u8 fixed[32] = { 0xfe, 0x80 };
+	int nfixed;
+	unsigned int i;
+
+	switch (type) {
+	case NDISC_REDIRECT:
+		nfixed = sizeof(struct rd_msg) - sizeof(icmp);
+		break;
+	case NDISC_ROUTER_ADVERTISEMENT:
+		nfixed = sizeof(struct ra_msg) - sizeof(icmp);
+		break;
+	case NDISC_NEIGHBOUR_SOLICITATION:
+	case NDISC_NEIGHBOUR_ADVERTISEMENT:
+		nfixed = sizeof(struct nd_msg) - sizeof(icmp);
+		break;
+	default:
+		nfixed = 0;
+	}
+	ip6.nexthdr = nexts ? nh : IPPROTO_ICMPV6;
+	ip6.payload_len = htons(nexts * 8 + sizeof(icmp) + nfixed + nopts * 8);
+	skb_put_data(skb, &ip6, sizeof(ip6));
+	for (i = 0; i < nexts; i++) {
+		u8 hdr[8];
+
+		memcpy(hdr, ext, sizeof(hdr));
+		if (i + 1 < nexts)	/* another copy follows */
+			hdr[0] = nh;
+		skb_put_data(skb, hdr, sizeof(hdr));
+	}
+	skb_put_data(skb, &icmp, sizeof(icmp));
+	skb_put_data(skb, fixed, nfixed);
+	for (i = 0; i < nopts; i++) {
+		u8 o[8] = { opts[i].type, 1 };
+
+		memcpy(o + 2, opts[i].lladdr, ETH_ALEN);
+		skb_put_data(skb, o, sizeof(o));
+	}
 }
 
 static struct sk_buff *build(struct kunit *test, const struct frame_spec *f)
@@ -122,6 +204,84 @@ static struct sk_buff *build(struct kunit *test, const struct frame_spec *f)
 		put_nd(skb, NDISC_NEIGHBOUR_ADVERTISEMENT, ND_OPT_TARGET_LL_ADDR,
 		       0, lladdr);
 		break;
+	case P_ARP_HRD6:
+	case P_ARP_HRD15:
+	case P_ARP_HLN8:
+	case P_ARP_SNAP:
+		if (f->kind == P_ARP_SNAP) {
+			static const u8 snap[] = { 0xaa, 0xaa, 0x03, 0, 0, 0,
+						   0x08, 0x06 };
+
+			put_be16(skb, 8 + sizeof(ah) + 20);	/* 802.3 length */
+			skb_put_data(skb, snap, sizeof(snap));
+		} else {
+			put_be16(skb, ETH_P_ARP);
+		}
+		if (f->kind == P_ARP_HRD6)
+			ah.ar_hrd = htons(ARPHRD_IEEE802);
+		if (f->kind == P_ARP_HRD15)
+			ah.ar_hrd = htons(15);
+		if (f->kind == P_ARP_HLN8)
+			ah.ar_hln = 8;
+		skb_put_data(skb, &ah, sizeof(ah));
+		skb_put_data(skb, lladdr, ETH_ALEN);
+		skb_put_data(skb, zeros, 14);
+		break;
+	case P_NA_FRAG:
+	case P_NA_ATOMIC:
+	case P_NA_DSTOPT:
+	case P_NA_DEEP: {
+		struct nd_opt tll = { ND_OPT_TARGET_LL_ADDR, lladdr };
+		const u8 *ext = f->kind == P_NA_FRAG ? ext_frag_first :
+				f->kind == P_NA_ATOMIC ? ext_frag_atomic : ext_dstopt;
+		u8 nh = f->kind == P_NA_FRAG || f->kind == P_NA_ATOMIC ?
+			NEXTHDR_FRAGMENT : NEXTHDR_DEST;
+
+		put_be16(skb, ETH_P_IPV6);
+		put_icmp6(skb, nh, ext, f->kind == P_NA_DEEP ? 17 : 1,
+			  NDISC_NEIGHBOUR_ADVERTISEMENT, &tll, 1);
+		break;
+	}
+	case P_FRAG_LATER: {
+		/* The payload of a later fragment: an option-like tail. */
+		struct nd_opt tll = { ND_OPT_TARGET_LL_ADDR, lladdr };
+
+		put_be16(skb, ETH_P_IPV6);
+		put_icmp6(skb, NEXTHDR_FRAGMENT, ext_frag_later, 1,
+			  ND_OPT_TARGET_LL_ADDR, &tll, 1);
+		break;
+	}
+	case P_FRAG_TRUNC:
+		put_be16(skb, ETH_P_IPV6);
+		put_icmp6(skb, NEXTHDR_FRAGMENT, ext_frag_dstopt, 1, 0, NULL, 0);
+		skb_trim(skb, skb->len - sizeof(struct icmp6hdr));
+		break;
+	case P_ECHO_FRAG:
+	case P_FRAG_PADDED: {
+		struct ipv6hdr *ip6;
+
+		put_be16(skb, ETH_P_IPV6);
+		ip6 = (struct ipv6hdr *)skb_tail_pointer(skb);
+		put_icmp6(skb, NEXTHDR_FRAGMENT, ext_frag_first, 1,
+			  ICMPV6_ECHO_REQUEST, NULL, 0);
+		if (f->kind == P_FRAG_PADDED)
+			ip6->payload_len = htons(sizeof(struct frag_hdr));
+		break;
+	}
+	case P_REDIRECT:
+	case P_REDIRECT_SRC: {
+		struct nd_opt opts[] = {
+			{ ND_OPT_SOURCE_LL_ADDR,
+			  f->kind == P_REDIRECT ? f->src : lladdr },
+			{ ND_OPT_TARGET_LL_ADDR,
+			  f->kind == P_REDIRECT ? lladdr : f->src },
+		};
+
+		put_be16(skb, ETH_P_IPV6);
+		put_icmp6(skb, 0, NULL, 0, NDISC_REDIRECT, opts,
+			  ARRAY_SIZE(opts));
+		break;
+	}
 	default:
 		put_be16(skb, ETH_P_IP);
 		skb_put_data(skb, zeros, sizeof(zeros));
@@ -197,6 +357,45 @@ static const struct tx_case tx_cases[] = {
 	  PMODE_PASS },
 	{ "forged ARP, egress layout", { bcast, own, forged, .kind = P_ARP,
 	  .egress = true }, false, PMODE_DROP_FORGED_ARP },
+	/* Linux's arp_process() learns from hardware type 6 too. */
+	{ "forged ARP sender, hardware type 6", { bcast, own, forged,
+	  .kind = P_ARP_HRD6 }, false, PMODE_DROP_FORGED_ARP },
+	{ "genuine ARP, hardware type 6", { bcast, own, .kind = P_ARP_HRD6 },
+	  false, PMODE_PASS },
+	{ "forged ARP sender, hardware type 15", { bcast, own, forged,
+	  .kind = P_ARP_HRD15 }, false, PMODE_DROP_FORGED_ARP },
+	{ "ARP with 8-byte hardware addresses", { bcast, own,
+	  .kind = P_ARP_HLN8 }, false, PMODE_DROP_MALFORMED },
+	{ "forged ARP sender, SNAP-encapsulated", { bcast, own, forged,
+	  .kind = P_ARP_SNAP }, false, PMODE_DROP_FORGED_ARP },
+	{ "genuine ARP, SNAP-encapsulated", { bcast, own, .kind = P_ARP_SNAP },
+	  false, PMODE_PASS },
+	/* RFC 6980: ND in a fragment is dropped, whatever it says. */
+	{ "forged NA in a first fragment", { bcast, own, forged,
+	  .kind = P_NA_FRAG }, false, PMODE_DROP_MALFORMED },
+	{ "genuine NA in a first fragment", { bcast, own, .kind = P_NA_FRAG },
+	  false, PMODE_DROP_MALFORMED },
+	{ "NA in an atomic fragment", { bcast, own, .kind = P_NA_ATOMIC },
+	  false, PMODE_DROP_MALFORMED },
+	{ "later fragment", { bcast, own, forged, .kind = P_FRAG_LATER },
+	  false, PMODE_PASS },
+	{ "first fragment short of its next header", { bcast, own,
+	  .kind = P_FRAG_TRUNC }, false, PMODE_DROP_MALFORMED },
+	{ "echo request in a first fragment", { bcast, own,
+	  .kind = P_ECHO_FRAG }, false, PMODE_PASS },
+	{ "first fragment ending before what looks like an echo request",
+	  { bcast, own, .kind = P_FRAG_PADDED }, false, PMODE_DROP_MALFORMED },
+	{ "forged NA behind destination options", { bcast, own, forged,
+	  .kind = P_NA_DSTOPT }, false, PMODE_DROP_FORGED_ND },
+	{ "genuine NA behind destination options", { bcast, own,
+	  .kind = P_NA_DSTOPT }, false, PMODE_PASS },
+	{ "NA behind 17 extension headers", { bcast, own, .kind = P_NA_DEEP },
+	  false, PMODE_DROP_MALFORMED },
+	/* A Redirect's target names the better next hop: another node. */
+	{ "Redirect naming another node's MAC", { bcast, own, forged,
+	  .kind = P_REDIRECT }, false, PMODE_PASS },
+	{ "Redirect with a forged source lladdr", { bcast, own, forged,
+	  .kind = P_REDIRECT_SRC }, false, PMODE_DROP_FORGED_ND },
 };
 
 static void tx_desc(const struct tx_case *c, char *desc)
@@ -310,6 +509,8 @@ static int count_one(const u8 *mac, void *arg)
 
 static void pmode_learn_bounds(struct kunit *test)
 {
+	static const u8 third[ETH_ALEN] = { 0x02, 0x01, 0, 0, 0, 3 };
+	static const u8 fourth[ETH_ALEN] = { 0x02, 0x01, 0, 0, 0, 4 };
 	struct pmode_learn *learn = kunit_kzalloc(test, sizeof(*learn), GFP_KERNEL);
 	u8 mac[ETH_ALEN] = { 0x02, 0x01, 0, 0, 0, 0 };
 	struct pmode_learn_entry *e;
@@ -346,7 +547,30 @@ static void pmode_learn_bounds(struct kunit *test)
 	WRITE_ONCE(e->seen, jiffies - pmode_learn_ageing() - 1);
 	KUNIT_EXPECT_FALSE(test, pmode_learn_lookup(learn, mac));
 	rcu_read_unlock();
+	/*
+	 * A full table was swept a moment ago, by the refusal above: a new
+	 * MAC does not make it sweep again within the second...
+	 */
 	mac[3] = 1;
+	local_bh_disable();
+	KUNIT_EXPECT_EQ(test, pmode_learn_note(learn, mac), -ENOSPC);
+	local_bh_enable();
+	/* ...but the periodic sweep removes the expired entry... */
+	pmode_learn_expire(learn);
+	KUNIT_EXPECT_EQ(test, learn->count, (unsigned int)PMODE_MAX_LEARNED - 1);
+	KUNIT_EXPECT_NULL(test, entry_of(learn, third));
+	/* ...and makes room. */
+	local_bh_disable();
+	KUNIT_EXPECT_EQ(test, pmode_learn_note(learn, mac), 0);
+	local_bh_enable();
+	KUNIT_EXPECT_EQ(test, learn->count, (unsigned int)PMODE_MAX_LEARNED);
+
+	/* A second later, a full table sweeps once on insertion. */
+	mac[3] = 2;
+	e = entry_of(learn, fourth);
+	KUNIT_ASSERT_NOT_NULL(test, e);
+	WRITE_ONCE(e->seen, jiffies - pmode_learn_ageing() - 1);
+	learn->swept = jiffies - HZ;
 	local_bh_disable();
 	KUNIT_EXPECT_EQ(test, pmode_learn_note(learn, mac), 0);
 	local_bh_enable();
@@ -374,6 +598,7 @@ struct perm_case {
 	uid_t as;
 	int owner;		/* -1: none */
 	int want;
+	bool off;		/* turning promisc off */
 };
 
 static const struct perm_case perm_cases[] = {
@@ -389,6 +614,16 @@ static const struct perm_case perm_cases[] = {
 	{ "admin acting for granted", true, true, 0, true, 1000, -1, 0 },
 	{ "admin acting for ungranted", true, true, 0, true, 2000, 1000, -EACCES },
 	{ "granted admin, any adapter", true, true, 1000, false, 0, 2000, 0 },
+	/* Off only takes away: no gate, no grant, only the adapter's right. */
+	{ "off, gate off, ungranted owner", false, false, 2000, false, 0, 2000,
+	  0, true },
+	{ "off, gate off, admin", false, true, 0, false, 0, -1, 0, true },
+	{ "off, not the owner", true, false, 2000, false, 0, 1000, -EACCES,
+	  true },
+	{ "off, adapter without owner", false, false, 2000, false, 0, -1,
+	  -EACCES, true },
+	{ "off, user acting for another", false, false, 2000, true, 1000, 2000,
+	  -EPERM, true },
 };
 
 static void perm_desc(const struct perm_case *c, char *desc)
@@ -403,6 +638,7 @@ static void pmode_perm_decision(struct kunit *test)
 	const struct perm_case *c = test->param_value;
 	struct netlink_ext_ack extack = {};
 	struct pmode_perm_request req = {
+		.on = !c->off,
 		.gate = c->gate,
 		.admin = c->admin,
 		.caller = KUIDT_INIT(c->caller),

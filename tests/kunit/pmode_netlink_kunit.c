@@ -241,7 +241,7 @@ static const u8 nl_mcast[ETH_ALEN] = { 0x01, 0, 0x5e, 0, 0, 0x01 };
 enum req_kind {
 	R_NO_VM, R_BOTH_PORTS, R_NO_PORT, R_VM_TOO_LONG, R_MAC_SHORT, R_MAC_MCAST,
 	R_UNKNOWN_ATTR, R_UNSUPPORTED_ATTR, R_VM_NOT_STRING, R_PROMISC_2,
-	R_NO_SUCH_DEV, R_FEATURE_MISSING,
+	R_NO_SUCH_DEV, R_FEATURE_MISSING, R_VM_NEWLINE, R_VM_DEL,
 };
 
 static const struct nl_bad_case {
@@ -267,6 +267,11 @@ static const struct nl_bad_case {
 	  -ENODEV, "nosuch0" },
 	{ "feature set without the flag", PMODE_CMD_FEATURE_SET, R_FEATURE_MISSING,
 	  -EINVAL, "enable" },
+	/* VM ids reach the kernel log and saved batch files. */
+	{ "new with a newline in the VM id", PMODE_CMD_ADAPTER_NEW, R_VM_NEWLINE,
+	  -EINVAL, "control characters (byte 0x0a at 3)" },
+	{ "new with DEL in the VM id", PMODE_CMD_ADAPTER_NEW, R_VM_DEL,
+	  -EINVAL, "byte 0x7f" },
 };
 
 static void bad_desc(const struct nl_bad_case *c, char *desc)
@@ -337,6 +342,12 @@ static void pmode_netlink_refusals(struct kunit *test)
 		err = nla_put_string(req, PMODE_A_IFNAME, "nosuch0");
 		break;
 	case R_FEATURE_MISSING:
+		break;
+	case R_VM_NEWLINE:
+	case R_VM_DEL:
+		err = nla_put_string(req, PMODE_A_IFNAME, name) ?:
+		      nla_put_string(req, PMODE_A_VM, bc->kind == R_VM_NEWLINE ?
+				     "web\npmode: forged line" : "web\x7f");
 		break;
 	}
 	KUNIT_ASSERT_EQ(test, err, 0);

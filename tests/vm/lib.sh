@@ -155,7 +155,7 @@ tap_vm() {
 # in_vm NAME CMD...: run CMD in VM NAME's namespace.
 in_vm() { local ns=$1-$$; shift; ip netns exec "$ns" "$@"; }
 
-# count_rx VM|tap:NAME MARKER SECONDS -- SENDER...: start counting frames with
+# count_rx VM|tap:NAME|macvtap:NAME MARKER SECONDS -- SENDER...: start counting frames with
 # MARKER at the receiver, run SENDER, wait SECONDS more, print the count.
 count_rx() {
 	local rx=$1 marker=$2 secs=$3 f
@@ -164,7 +164,7 @@ count_rx() {
 	rm -f "$f.ready" "$f.stop"
 	# The count starts once the receiver listens and ends SECONDS after the
 	# sender has finished, however slowly either started on a loaded host.
-	if [[ $rx == tap:* ]]; then
+	if [[ $rx == tap:* || $rx == macvtap:* ]]; then
 		"${PKT[@]}" recv "$rx" --marker "$marker" --timeout 120 \
 			--ready "$f.ready" --until "$f.stop" >"$f" &
 	else

@@ -2,13 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 """Send and count Ethernet frames for the end-to-end tests (stdlib only).
 
-  pkt.py send IFACE|tap:NAME --src MAC --dst MAC [--vlan TPID:VID,...]
+  pkt.py send IFACE|tap:NAME|macvtap:NAME --src MAC --dst MAC [--vlan TPID:VID,...]
          [--count N] [--marker M] [--kind raw|arp|na|ns]
   pkt.py recv IFACE|tap:NAME --marker M --timeout SECS [--expect N]
 
 'tap:NAME' opens the persistent tap NAME through /dev/net/tun, as QEMU
 does: frames written there are what the VM transmits, frames read there
-are what the host delivers to it. recv prints the number of frames that
+are what the host delivers to it; 'macvtap:NAME' opens a macvtap's
+/dev/tapN the same way. recv prints the number of frames that
 carry the marker (for arp/na/ns: the marker is in the sender/target IP).
 """
 import argparse
@@ -57,6 +58,15 @@ def open_port(name):
         fcntl.ioctl(fd, TUNSETIFF,
                     struct.pack('16sH', name[4:].encode(), IFF_TAP | IFF_NO_PI))
         wait_forwarding(name[4:])
+        return ('tap', fd)
+    if name.startswith('macvtap:'):
+        # /dev/tapIFINDEX, as libvirt hands it to QEMU; TUNSETIFF without
+        # IFF_VNET_HDR makes it carry plain frames.
+        dev = name[8:]
+        fd = os.open('/dev/tap' + read('/sys/class/net/%s/ifindex' % dev),
+                     os.O_RDWR)
+        fcntl.ioctl(fd, TUNSETIFF, struct.pack('16sH', b'', IFF_TAP | IFF_NO_PI))
+        wait_forwarding(dev)
         return ('tap', fd)
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
     s.bind((name, 0))

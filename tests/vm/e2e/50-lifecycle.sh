@@ -19,8 +19,16 @@ wait_for bash -c "! ip link show h-l2"
 expect_eq "['h-l3']" "$(names)" "lifecycle: the namespace's end took the adapter"
 run ip netns add other-$$
 netns+=(other-$$)
-check "lifecycle: move h-l3 to another namespace" ip link set h-l3 netns other-$$
+mon=$(mktemp)
+"$PMODECTL" monitor >"$mon" &
+mon_pid=$!
+sleep 0.5
+check "lifecycle: move h-l3 (a bridge port) to another namespace" ip link set h-l3 netns other-$$
 expect_eq "[]" "$(names)" "lifecycle: a port moved away loses its adapter"
+sleep 0.5
+kill $mon_pid
+expect_eq "adapter-del port-moved" "$(awk '{ for (i = 1; i < NF; i++) if ($i == "reason") r = $(i + 1); print $1, r }' "$mon")" \
+	"lifecycle: the move is reported once, as a removal"
 check "lifecycle: register it in the other namespace" pmodectl -n other-$$ adapter add dev h-l3 vm vm-l
 expect_eq "h-l3" "$("$PMODECTL" -n other-$$ -j adapter show | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["ifname"])')" \
 	"lifecycle: the other namespace sees its adapter"

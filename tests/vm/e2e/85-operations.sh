@@ -9,7 +9,17 @@ veth_vm m2 02:00:00:00:08:02 br0
 mon=$(mktemp)
 "$PMODECTL" -j monitor >"$mon" &
 mon_pid=$!
-sleep 0.5
+# Host-wide events (gate, grants: uids of the initial user namespace) stay
+# in the initial network namespace; a container sees its own adapters only.
+run ip netns add mon-$$
+netns+=(mon-$$)
+mon_ns=$(mktemp)
+"$PMODECTL" -n mon-$$ -j monitor >"$mon_ns" &
+mon_ns_pid=$!
+mon_us=$(mktemp)
+unshare --user --map-root-user --net "$PMODECTL" -j monitor >"$mon_us" &
+mon_us_pid=$!
+sleep 1
 run pmodectl adapter add dev h-m1 vm vm-m owner 1000
 run pmodectl feature enable
 run pmodectl user grant 1000
@@ -21,8 +31,11 @@ run pmodectl adapter allow dev h-m2 00:00:5e:00:01:02
 run pmodectl feature disable
 run pmodectl user revoke 1000
 run ip link del h-m1
+# The namespace's listener is live: it hears its own namespace's change.
+run ip -n mon-$$ link add mv0 type veth peer mv1
+run pmodectl -n mon-$$ adapter add dev mv0 vm vm-mon
 sleep 1
-kill $mon_pid
+kill $mon_pid $mon_ns_pid $mon_us_pid
 events=$(/usr/bin/python3 -c "
 import json, sys
 out = []
@@ -33,6 +46,9 @@ for line in open(sys.argv[1]):
 print(' '.join(out))" "$mon")
 expect_eq "adapter-new/request feature grant-new adapter-set/request adapter-new/request violation/forged-src adapter-set/request adapter-set/feature-disabled feature grant-del adapter-del/port-deleted" \
 	"$events" "operations: monitor reports each event, in order"
+expect_eq "adapter-new" "$(/usr/bin/python3 -c 'import json, sys; print(" ".join(json.loads(l)["event"] for l in open(sys.argv[1])))' "$mon_ns")" \
+	"operations: a monitor in another network namespace hears its own, nothing of the host's"
+expect_eq "" "$(cat "$mon_us")" "operations: ... nor one in a container's user and network namespaces"
 
 # save, reload the module, restore: the same configuration.
 run ip link add h-m1 type veth peer m1x

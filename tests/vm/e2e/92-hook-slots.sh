@@ -1,0 +1,51 @@
+#!/bin/bash
+# A port whose egress hook slots are full (1024 nftables netdev chains, which
+# the owner of a user and network namespace may create): registering an
+# adapter fails with a message, again and again, while the VM floods the
+# port with forged frames. The ingress hook, live for a moment each time,
+# may be running on another CPU when the registration is undone: the
+# adapter must outlive it. On the debug kernel (make check-debug, 2 vCPUs)
+# KASAN reports the adapter freed under the hook if it does not.
+. "$PMODE_TOP/tests/vm/lib.sh"
+load_pmode
+mkbridge br0
+veth_vm hs 02:00:00:00:0e:01 br0
+veth_vm hv 02:00:00:00:0e:02 br0
+F=02:00:00:00:0e:99
+tries=${PMODE_HOOK_SLOT_TRIES:-200}
+
+nft_file=$(mktemp)
+{
+	echo "table netdev pmode_fill {"
+	for i in $(seq 0 1023); do
+		echo "  chain c$i { type filter hook egress device \"h-hs\" priority $i; }"
+	done
+	echo "}"
+} >"$nft_file"
+check "hook slots: 1024 egress chains fill h-hs's egress hooks" nft -f "$nft_file"
+
+# A listener makes each violation build a notification from the adapter.
+"$PMODECTL" monitor >/dev/null &
+mon_pid=$!
+# Not through in_vm, a function: $! must be the sender itself.
+ip netns exec "hs-$$" "${PKT[@]}" send eth0 --src $F --dst 02:00:00:00:0e:02 \
+	--count 100000000 --marker 77 &
+flood_pid=$!
+refused=0 message=0
+for i in $(seq "$tries"); do
+	err=$("$PMODECTL" adapter add dev h-hs vm vm-hs 2>&1) && break
+	refused=$((refused + 1))
+	grep -q "no netfilter hook slot left" <<<"$err" && message=$((message + 1))
+done
+kill $flood_pid $mon_pid
+wait $flood_pid $mon_pid 2>/dev/null
+echo "# last refusal: $err" >&2
+expect_eq "$tries $tries" "$refused $message" \
+	"hook slots: each of $tries registrations under a forged flood is refused, saying why"
+expect_eq "[]" "$(json_get "[x['ifname'] for x in a]")" "hook slots: no adapter is left behind"
+got=$(count_rx hv 1 1.5 -- send_from hs --src $F --dst 02:00:00:00:0e:02 --count 3 --marker 1)
+expect_eq 3 "$got" "hook slots: no hook of pmode's is left on the port"
+run nft delete table netdev pmode_fill
+check "hook slots: with a slot free, the adapter registers" pmodectl adapter add dev h-hs vm vm-hs
+got=$(count_rx hv 2 1.5 -- send_from hs --src $F --dst 02:00:00:00:0e:02 --count 3 --marker 2)
+expect_eq 0 "$got" "hook slots: ... and drops forged frames"
