@@ -62,8 +62,11 @@ for t in "$top"/tests/vm/e2e/*.sh; do
 	echo "# --- $name" >>"$results"
 	# A fresh module for every file: no state leaks between them.
 	rmmod pmode 2>/dev/null
+	start=$SECONDS
 	(cd /tmp && timeout "$file_timeout" bash "$t") >/tmp/$name.tap 2>"$out/$name.log"
 	rc=$?
+	# What each file costs, for sizing the long ones to CI's budget.
+	echo "# $name: $((SECONDS - start)) s on $(uname -r)" >>"$results"
 	cat /tmp/$name.tap >>"$results"
 	if [ $rc -eq 124 ]; then
 		echo "not ok - $name finished within $file_timeout s" >>"$results"
