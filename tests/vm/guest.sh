@@ -7,17 +7,21 @@
 # powers the VM off.
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root LANG=C.UTF-8
-top= script= filter= file_timeout=600
+top= script= filter= skip= file_timeout=600
 for arg in $(cat /proc/cmdline); do
 	case $arg in
 	pmode.top=*) top=${arg#pmode.top=} ;;
 	pmode.script=*) script=${arg#pmode.script=} ;;
 	pmode.tests=*) filter=${arg#pmode.tests=} ;;
+	pmode.skip=*) skip=${arg#pmode.skip=} ;;
 	pmode.file_timeout=*) file_timeout=${arg#pmode.file_timeout=} ;;
 	esac
 done
 export PMODE_TOP=$top
 out=/tmp/out
+# The test files' knobs the host passed on (tests/vm/run.sh).
+# shellcheck disable=SC1091
+[ -r "$out/env" ] && . "$out/env"
 results=$out/results.tap
 : >"$results"
 mkdir -p /run/netns /var/run /var/tmp
@@ -59,6 +63,7 @@ n=0
 for t in "$top"/tests/vm/e2e/*.sh; do
 	name=$(basename "$t" .sh)
 	[ -n "$filter" ] && [[ $name != $filter ]] && continue
+	[ -n "$skip" ] && [[ $name == $skip ]] && continue
 	echo "# --- $name" >>"$results"
 	# A fresh module for every file: no state leaks between them.
 	rmmod pmode 2>/dev/null

@@ -11,13 +11,21 @@
 #   PMODE_KERNEL=6.12                   the kernel series (default 6.1;
 #                                       KERNELRELEASE= names a release)
 #   PMODE_VM_TESTS='1*'                 only the test files matching a glob
+#   PMODE_VM_SKIP='92-*'                and not those matching this one
 #   PMODE_QEMU_EXTRA='-icount ...'      more QEMU options
 #   PMODE_VM_SMP=1                      vCPUs (default 2)
-#   PMODE_VM_9P_CACHE=loose             cache the host's files in the guest
+#   PMODE_VM_TCG=multi                  multi-threaded TCG: the vCPUs run in
+#                                       parallel (default single, see below)
+#   PMODE_VM_9P_CACHE=                  the guest's 9p cache mode for the
+#                                       host's / (default loose; empty: none)
 #   PMODE_VM_KERNEL_TREE=DIR            boot DIR's bzImage, build against DIR
 #   PMODE_VM_FILE_TIMEOUT=600           seconds one test file may take
 #   PMODE_SPOOF_FRAMES=3000             frames 78-spoof-effect.sh sends
 #   PMODE_SPOOF_SEED=1                  the seed they are built from
+#   PMODE_STRESS_SECS, PMODE_STRESS_CYCLES, PMODE_HOOK_SLOT_TRIES, ...
+#                                       every PMODE_STRESS_*, PMODE_HOOK_*
+#                                       and PMODE_SPOOF_* variable reaches
+#                                       the test files in the guest
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -98,14 +106,26 @@ chmod 777 "$out"
 append="console=ttyS0 quiet panic=-1 pmode.top=$top"
 [ -n "$script" ] && append+=" pmode.script=$script"
 [ -n "${PMODE_VM_TESTS:-}" ] && append+=" pmode.tests=$PMODE_VM_TESTS"
-[ -n "${PMODE_VM_9P_CACHE:-}" ] && append+=" pmode.cache=$PMODE_VM_9P_CACHE"
+[ -n "${PMODE_VM_SKIP:-}" ] && append+=" pmode.skip=$PMODE_VM_SKIP"
+# The guest caches the host's files: nothing under / changes while the VM
+# runs (what the guest writes goes to the second share), and uncached, every
+# Python start reads its modules over 9p again. Measured on 6.1 in this
+# harness: importing pyroute2 takes 6 s cached and about 50 s uncached,
+# starting pkt.py 1 s and 7 to 12 s.
+cache_mode=${PMODE_VM_9P_CACHE-loose}
+[ -n "$cache_mode" ] && append+=" pmode.cache=$cache_mode"
 [ -n "${PMODE_VM_FILE_TIMEOUT:-}" ] && append+=" pmode.file_timeout=$PMODE_VM_FILE_TIMEOUT"
+# The test files' own knobs (sizes, tries), for guest.sh to export.
+compgen -v | grep -E '^PMODE_(STRESS|HOOK|SPOOF)_' | while read -r v; do
+	printf 'export %s=%q\n' "$v" "${!v}"
+done >"$out/env"
 
-# Single-threaded TCG: with multi-threaded TCG a kernel static key patched
-# under traffic has livelocked vCPUs at the patched site.
+# Single-threaded TCG by default: with multi-threaded TCG a kernel static
+# key patched under traffic has livelocked vCPUs at the patched site. A
+# file that patches none and needs real parallelism asks for multi.
 # shellcheck disable=SC2086
 timeout "${PMODE_VM_TIMEOUT:-2400}" qemu-system-x86_64 \
-	-accel tcg,thread=single -m ${PMODE_VM_MEM:-2G} -smp ${PMODE_VM_SMP:-2} -nographic -no-reboot \
+	-accel tcg,thread=${PMODE_VM_TCG:-single} -m ${PMODE_VM_MEM:-2G} -smp ${PMODE_VM_SMP:-2} -nographic -no-reboot \
 	-kernel "$kernel" -initrd "$initrd" -append "$append" \
 	-virtfs local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap \
 	-virtfs local,path="$out",mount_tag=out,security_model=none \
