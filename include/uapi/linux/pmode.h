@@ -71,7 +71,8 @@
  *                                       PMODE_A_OFFENDING_MAC,
  *                                       PMODE_A_SUPPRESSED (violations not
  *                                       reported since the previous event)
- * and, host-wide, in every namespace:
+ * and, host-wide, in the initial network namespace only (grants name uids
+ * of the initial user namespace):
  *   PMODE_CMD_FEATURE_SET               PMODE_A_FEATURE
  *   PMODE_CMD_GRANT_NEW, _DEL           PMODE_A_UID
  *
