@@ -495,11 +495,15 @@ static int do_show(int argc, char **argv)
 COMMAND(adapter, "show", "[dev IFNAME] [vm VMID]",
 	"List adapters (with -s, their drop counters).", do_show);
 
-/* save: the whole configuration as a batch file for 'pmodectl -b'. */
+/*
+ * save: the whole configuration as a batch file that 'pmodectl -b' reads
+ * back into the same state. Every string goes through put_word(), the
+ * quoting split_line() reads.
+ */
 struct saved {
 	bool feature;
-	uint32_t grants[4096];
-	int n_grants;
+	uint32_t *grants;
+	size_t n_grants, cap;
 	struct row *rows, **tail;
 };
 
@@ -516,8 +520,17 @@ static int save_grant(struct nlattr **a, uint8_t cmd, void *arg)
 	struct saved *s = arg;
 
 	(void)cmd;
-	if (a[PMODE_A_UID] && s->n_grants < 4096)
-		s->grants[s->n_grants++] = nla_get_u32(a[PMODE_A_UID]);
+	if (!a[PMODE_A_UID])
+		return 0;
+	if (s->n_grants == s->cap) {
+		uint32_t *g = realloc(s->grants, (s->cap * 2 + 64) * sizeof(*g));
+
+		if (!g)
+			return -1;
+		s->grants = g;
+		s->cap = s->cap * 2 + 64;
+	}
+	s->grants[s->n_grants++] = nla_get_u32(a[PMODE_A_UID]);
 	return 0;
 }
 
@@ -535,67 +548,141 @@ static int save_adapter(struct nlattr **a, uint8_t cmd, void *arg)
 	return 0;
 }
 
-static int do_save(int argc, char **argv)
+static bool is_allowed(const struct row *r, const uint8_t *mac)
 {
-	struct saved *s = calloc(1, sizeof(*s));
-	struct nl_msg *msg;
-	struct row *r;
+	int i;
+
+	for (i = 0; i < r->n_allowed; i++)
+		if (!memcmp(r->allowed_macs[i], mac, 6))
+			return true;
+	return false;
+}
+
+/* "adapter VERB dev IFNAME" with no end of line. */
+static int save_dev(const struct row *r, const char *verb)
+{
+	printf("adapter %s dev ", verb);
+	return put_word(r->ifname, stdout);
+}
+
+/*
+ * An adapter, its allowed MACs in their order. Its MAC may be one of them
+ * (set after it was allowed), which 'allow' would refuse: it is then
+ * registered with a spare MAC, set to its own after the allows.
+ */
+static int save_one(const struct row *r)
+{
+	uint8_t mac[6], spare[6] = { 0x02, 0, 0, 0, 0, 1 };
+	bool own_allowed;
 	char buf[18];
 	int i;
 
-	(void)argv;
-	if (argc)
-		return usage_error("usage: pmodectl save");
-	if (!s)
-		return EXIT_FAIL;
-	s->tail = &s->rows;
-	msg = pmode_msg(PMODE_CMD_FEATURE_GET, 0);
-	if (!msg || pmode_send(msg, save_feature, s))
-		return pmode_fail();
-	msg = pmode_msg(PMODE_CMD_GRANT_GET, NLM_F_DUMP);
-	if (!msg || pmode_send(msg, save_grant, s))
-		return pmode_fail();
-	msg = pmode_msg(PMODE_CMD_ADAPTER_GET, NLM_F_DUMP);
-	if (!msg || pmode_send(msg, save_adapter, s))
-		return pmode_fail();
+	if (parse_mac(r->mac, mac))
+		return -1;
+	own_allowed = is_allowed(r, mac);
+	while (is_allowed(r, spare))
+		spare[5]++;
+	format_mac(own_allowed ? spare : mac, buf);
+	if (save_dev(r, "add") || fputs(" vm ", stdout) < 0 || put_word(r->vm, stdout))
+		return -1;
+	printf(" mac %s", buf);
+	if (r->has_net_id)
+		printf(" network %u", r->net_id);
+	if (r->has_owner)
+		printf(" owner %u", r->owner_uid);
+	printf("\n");
+	for (i = 0; i < r->n_allowed; i++) {
+		format_mac(r->allowed_macs[i], buf);
+		if (save_dev(r, "allow"))
+			return -1;
+		printf(" %s\n", buf);
+	}
+	if (own_allowed) {
+		if (save_dev(r, "set"))
+			return -1;
+		printf(" mac %s\n", r->mac);
+	}
+	return 0;
+}
+
+/*
+ * Promisc last, once every adapter exists, acting for a granted user: the
+ * owner if it holds a grant, else the first grant. Grants revoked since
+ * promisc was turned on may leave none: then uid 0 holds one meanwhile.
+ */
+static int save_promisc(const struct saved *s)
+{
+	const struct row *r;
+	bool any = false;
+	uint32_t as;
+	size_t i;
+
+	for (r = s->rows; r; r = r->next)
+		any |= r->promisc;
+	if (any && !s->n_grants)
+		printf("user grant 0\n");
+	for (r = s->rows; r; r = r->next) {
+		if (!r->promisc)
+			continue;
+		as = s->n_grants ? s->grants[0] : 0;
+		for (i = 0; i < s->n_grants; i++)
+			if (r->has_owner && s->grants[i] == r->owner_uid)
+				as = r->owner_uid;
+		if (save_dev(r, "set"))
+			return -1;
+		printf(" promisc on as %u\n", as);
+	}
+	if (any && !s->n_grants)
+		printf("user revoke 0\n");
+	return 0;
+}
+
+static int save_print(const struct saved *s)
+{
+	const struct row *r;
+	size_t i;
 
 	printf("# pmode configuration; restore with 'pmodectl -b FILE'\n");
 	printf("feature %s\n", s->feature ? "enable" : "disable");
 	for (i = 0; i < s->n_grants; i++)
 		printf("user grant %u\n", s->grants[i]);
-	for (r = s->rows; r; r = r->next) {
-		printf("adapter add dev %s vm \"%s\" mac %s", r->ifname, r->vm, r->mac);
-		if (r->has_net_id)
-			printf(" network %u", r->net_id);
-		if (r->has_owner)
-			printf(" owner %u", r->owner_uid);
-		printf("\n");
-		for (i = 0; i < r->n_allowed; i++) {
-			format_mac(r->allowed_macs[i], buf);
-			printf("adapter allow dev %s %s\n", r->ifname, buf);
-		}
-	}
-	/*
-	 * Promisc last, once every adapter exists, acting for a granted user:
-	 * the owner if it holds a grant, else the first grant.
-	 */
-	for (r = s->rows; r; r = r->next) {
-		uint32_t as;
+	for (r = s->rows; r; r = r->next)
+		if (save_one(r))
+			return -1;
+	return save_promisc(s);
+}
 
-		if (!r->promisc || !s->n_grants)
-			continue;
-		as = s->grants[0];
-		for (i = 0; i < s->n_grants; i++)
-			if (r->has_owner && s->grants[i] == r->owner_uid)
-				as = r->owner_uid;
-		printf("adapter set dev %s promisc on as %u\n", r->ifname, as);
+static int do_save(int argc, char **argv)
+{
+	struct saved s = { .tail = &s.rows };
+	struct nl_msg *msg;
+	struct row *r;
+	int rc = EXIT_OK;
+
+	(void)argv;
+	if (argc)
+		return usage_error("usage: pmodectl save");
+	msg = pmode_msg(PMODE_CMD_FEATURE_GET, 0);
+	if (!msg || pmode_send(msg, save_feature, &s))
+		rc = pmode_fail();
+	msg = rc ? NULL : pmode_msg(PMODE_CMD_GRANT_GET, NLM_F_DUMP);
+	if (!rc && (!msg || pmode_send(msg, save_grant, &s)))
+		rc = pmode_fail();
+	msg = rc ? NULL : pmode_msg(PMODE_CMD_ADAPTER_GET, NLM_F_DUMP);
+	if (!rc && (!msg || pmode_send(msg, save_adapter, &s)))
+		rc = pmode_fail();
+	errno = 0;
+	if (!rc && (save_print(&s) || fflush(stdout))) {
+		fprintf(stderr, "pmodectl: cannot write the configuration: %s\n",
+			errno ? strerror(errno) : "a name holds a newline");
+		rc = EXIT_FAIL;
 	}
-	while ((r = s->rows)) {
-		s->rows = r->next;
+	while ((r = s.rows)) {
+		s.rows = r->next;
 		free(r);
 	}
-	free(s);
-	return EXIT_OK;
+	free(s.grants);
+	return rc;
 }
 COMMAND(save, "", "", "Print a batch file that recreates the configuration.",
 	do_save);

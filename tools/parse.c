@@ -98,8 +98,25 @@ bool matches(const char *arg, const char *word)
 }
 
 /*
- * Split a batch line into words in place: blanks separate, '#' starts a
- * comment, double or single quotes group, backslash escapes.
+ * The quoting of batch files, read by split_line() and written by
+ * put_word(): blanks separate words; outside quotes, '#' at the start of a
+ * word starts a comment and a backslash takes the next character as it is;
+ * in double quotes, a backslash takes the next character as it is; in
+ * single quotes, every character is itself. A newline ends the line.
+ */
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* May @c stand unquoted in a word put_word() writes? */
+static bool is_plain(unsigned char c)
+{
+	return c > ' ' && c < 0x7f && !strchr("\"'\\#", c);
+}
+
+/*
+ * Split a batch line into words in place, by the rules above.
  * Return: the number of words, or -1 for an unterminated quote or too many.
  */
 int split_line(char *line, char **argv, int max)
@@ -110,7 +127,7 @@ int split_line(char *line, char **argv, int max)
 	for (;;) {
 		char quote = 0;
 
-		while (*r == ' ' || *r == '\t' || *r == '\n' || *r == '\r')
+		while (is_blank(*r))
 			r++;
 		if (!*r || *r == '#')
 			break;
@@ -129,7 +146,7 @@ int split_line(char *line, char **argv, int max)
 				quote = *r;
 			} else if (*r == '\\' && r[1]) {
 				*w++ = *++r;
-			} else if (*r == ' ' || *r == '\t' || *r == '\n' || *r == '\r') {
+			} else if (is_blank(*r)) {
 				r++;
 				break;
 			} else {
@@ -141,4 +158,28 @@ int split_line(char *line, char **argv, int max)
 		*w++ = 0;
 	}
 	return argc;
+}
+
+/*
+ * Write @s as one word that split_line() reads back as @s: as it is if
+ * every byte is plain, else in double quotes with a backslash before each
+ * '"' and '\'. Return: 0, or -1 if @s holds a newline, which no word can.
+ */
+int put_word(const char *s, FILE *f)
+{
+	const char *c;
+
+	if (strchr(s, '\n'))
+		return -1;
+	for (c = s; is_plain(*c); c++)
+		;
+	if (*s && !*c)
+		return fputs(s, f) < 0 ? -1 : 0;
+	fputc('"', f);
+	for (c = s; *c; c++) {
+		if (*c == '"' || *c == '\\')
+			fputc('\\', f);
+		fputc(*c, f);
+	}
+	return fputc('"', f) < 0 ? -1 : 0;
 }

@@ -49,6 +49,7 @@ int parse_u32(const char *s, uint32_t *v);
 int parse_uid(const char *s, uint32_t *uid);
 int parse_onoff(const char *s, bool *on);
 int split_line(char *line, char **argv, int max);
+int put_word(const char *s, FILE *f);
 bool matches(const char *arg, const char *word);
 int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void format_mac(const uint8_t *mac, char *buf);

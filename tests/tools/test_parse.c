@@ -107,6 +107,42 @@ static void test_split(void)
 	}
 }
 
+/* put_word() writes what split_line() reads back, and only quotes if needed. */
+static void test_word(void)
+{
+	static const struct { const char *in, *out; } t[] = {
+		{ "vm-42", "vm-42" },
+		{ "3f2a-b0c1:x.y", "3f2a-b0c1:x.y" },
+		{ "a b", "\"a b\"" },
+		{ "say \"hi\"", "\"say \\\"hi\\\"\"" },
+		{ "back\\slash\\", "\"back\\\\slash\\\\\"" },
+		{ "#1", "\"#1\"" },
+		{ "a#1", "\"a#1\"" },
+		{ "it's", "\"it's\"" },
+		{ "\xc3\xa9t\xc3\xa9", "\"\xc3\xa9t\xc3\xa9\"" },
+		{ "", "\"\"" },
+		{ "tab\there", "\"tab\there\"" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		char *buf = NULL, *argv[4];
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+		int rc = put_word(t[i].in, f), argc;
+
+		fputs(" next\n", f);
+		fclose(f);
+		CHECK(!rc && !strncmp(buf, t[i].out, strlen(t[i].out)) &&
+		      buf[strlen(t[i].out)] == ' ', "put_word('%s') writes %s", t[i].in, t[i].out);
+		argc = split_line(buf, argv, 4);
+		CHECK(argc == 2 && !strcmp(argv[0], t[i].in) && !strcmp(argv[1], "next"),
+		      "split_line reads put_word('%s') back", t[i].in);
+		free(buf);
+	}
+	CHECK(put_word("new\nline", stdout) == -1, "put_word refuses a newline");
+}
+
 static void test_json(void)
 {
 	char *buf = NULL;
@@ -175,6 +211,7 @@ int main(void)
 	test_mac();
 	test_numbers();
 	test_split();
+	test_word();
 	test_json();
 	return failed ? 1 : 0;
 }
