@@ -58,11 +58,11 @@ static int put_dev(struct nl_msg *msg, const char *dev)
 
 static int put_mac(struct nl_msg *msg, int type, const char *s)
 {
-	uint8_t mac[6];
+	uint8_t mac[ETH_ALEN];
 
 	if (parse_mac(s, mac))
 		return usage_error("invalid MAC address '%s'", s);
-	return nla_put(msg, type, 6, mac) ? EXIT_FAIL : 0;
+	return nla_put(msg, type, ETH_ALEN, mac) ? EXIT_FAIL : 0;
 }
 
 static int put_uid(struct nl_msg *msg, int type, const char *s)
@@ -259,13 +259,13 @@ COMMAND(adapter, "disallow", "dev IFNAME LLADDR",
 
 /* One adapter, as show prints it. */
 struct row {
-	char ifname[IFNAMSIZ], vm[PMODE_VM_ID_MAXLEN + 1], mac[18];
-	char network[32], owner[16], allowed[PMODE_MAX_ALLOWED * 18 + 1];
+	char ifname[IFNAMSIZ], vm[PMODE_VM_ID_MAXLEN + 1], mac[MAC_BUFSIZE];
+	char network[32], owner[16], allowed[PMODE_MAX_ALLOWED * MAC_BUFSIZE + 1];
 	bool promisc;
 	uint64_t stats[PMODE_STATS_A_MAX + 1];
 	uint32_t ifindex, net_id, owner_uid, master;
 	bool has_net_id, has_owner;
-	uint8_t allowed_macs[PMODE_MAX_ALLOWED][6];
+	uint8_t allowed_macs[PMODE_MAX_ALLOWED][ETH_ALEN];
 	int n_allowed;
 	struct row *next;
 };
@@ -309,14 +309,14 @@ static void read_row(struct nlattr **a, struct row *r)
 		char *p = r->allowed;
 
 		nla_for_each_nested(nest, a[PMODE_A_ALLOWED], rem) {
-			if (nla_type(nest) != PMODE_MACLIST_A_MAC || nla_len(nest) < 6 ||
+			if (nla_type(nest) != PMODE_MACLIST_A_MAC || nla_len(nest) < ETH_ALEN ||
 			    r->n_allowed == PMODE_MAX_ALLOWED)
 				continue;
-			memcpy(r->allowed_macs[r->n_allowed++], nla_data(nest), 6);
+			memcpy(r->allowed_macs[r->n_allowed++], nla_data(nest), ETH_ALEN);
 			if (p != r->allowed)
 				*p++ = ',';
 			format_mac(nla_data(nest), p);
-			p += 17;
+			p += MAC_STRLEN;
 		}
 	}
 	if (a[PMODE_A_STATS])
@@ -331,7 +331,7 @@ int adapter_print_json(struct json *j, struct nlattr **a, bool stats)
 {
 	struct nlattr *nest;
 	struct row r;
-	char buf[18];
+	char buf[MAC_BUFSIZE];
 	int i, rem;
 
 	read_row(a, &r);
@@ -377,7 +377,7 @@ int adapter_print_json(struct json *j, struct nlattr **a, bool stats)
 	json_begin(j, '[');
 	if (a[PMODE_A_LEARNED])
 		nla_for_each_nested(nest, a[PMODE_A_LEARNED], rem) {
-			if (nla_type(nest) != PMODE_MACLIST_A_MAC || nla_len(nest) < 6)
+			if (nla_type(nest) != PMODE_MACLIST_A_MAC || nla_len(nest) < ETH_ALEN)
 				continue;
 			format_mac(nla_data(nest), buf);
 			json_str(j, buf);
@@ -424,25 +424,42 @@ static int show_one(struct nlattr **attrs, uint8_t cmd, void *arg)
 	return 0;
 }
 
+/* The columns of show, the last (ALLOWED) unpadded. */
+enum { COL_DEV, COL_VM, COL_MAC, COL_NETWORK, COL_OWNER, COL_PROMISC, COL_ALLOWED, NCOLS };
+
+static void print_line(const int *w, const char *const *col)
+{
+	int i;
+
+	for (i = 0; i < COL_ALLOWED; i++)
+		printf("%-*s  ", w[i], col[i]);
+	printf("%s\n", col[COL_ALLOWED]);
+}
+
 static void print_rows(struct row *rows)
 {
-	int w[6] = { 3, 2, 17, 7, 5, 7 };
+	static const char *const head[NCOLS] = {
+		"DEV", "VM", "MAC", "NETWORK", "OWNER", "PROMISC", "ALLOWED",
+	};
+	int w[NCOLS];
 	struct row *r;
 	int i;
 
+	for (i = 0; i < NCOLS; i++)
+		w[i] = strlen(head[i]);
+	w[COL_MAC] = MAC_STRLEN;
 	for (r = rows; r; r = r->next) {
-		const char *col[6] = { r->ifname, r->vm, r->mac, r->network, r->owner };
+		const char *col[NCOLS] = { r->ifname, r->vm, r->mac, r->network, r->owner };
 
-		for (i = 0; i < 5; i++)
+		for (i = 0; i < COL_PROMISC; i++)
 			if ((int)strlen(col[i]) > w[i])
 				w[i] = strlen(col[i]);
 	}
-	printf("%-*s  %-*s  %-*s  %-*s  %-*s  %-*s  %s\n", w[0], "DEV", w[1], "VM",
-	       w[2], "MAC", w[3], "NETWORK", w[4], "OWNER", w[5], "PROMISC", "ALLOWED");
+	print_line(w, head);
 	for (r = rows; r; r = r->next) {
-		printf("%-*s  %-*s  %-*s  %-*s  %-*s  %-*s  %s\n", w[0], r->ifname,
-		       w[1], r->vm, w[2], r->mac, w[3], r->network, w[4], r->owner,
-		       w[5], r->promisc ? "on" : "off", r->allowed);
+		print_line(w, (const char *[NCOLS]){ r->ifname, r->vm, r->mac, r->network,
+						     r->owner, r->promisc ? "on" : "off",
+						     r->allowed });
 		if (!opts.stats)
 			continue;
 		printf("    dropped:");
@@ -553,7 +570,7 @@ static bool is_allowed(const struct row *r, const uint8_t *mac)
 	int i;
 
 	for (i = 0; i < r->n_allowed; i++)
-		if (!memcmp(r->allowed_macs[i], mac, 6))
+		if (!memcmp(r->allowed_macs[i], mac, ETH_ALEN))
 			return true;
 	return false;
 }
@@ -572,16 +589,16 @@ static int save_dev(const struct row *r, const char *verb)
  */
 static int save_one(const struct row *r)
 {
-	uint8_t mac[6], spare[6] = { 0x02, 0, 0, 0, 0, 1 };
+	uint8_t mac[ETH_ALEN], spare[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 1 };
 	bool own_allowed;
-	char buf[18];
+	char buf[MAC_BUFSIZE];
 	int i;
 
 	if (parse_mac(r->mac, mac))
 		return -1;
 	own_allowed = is_allowed(r, mac);
 	while (is_allowed(r, spare))
-		spare[5]++;
+		spare[ETH_ALEN - 1]++;
 	format_mac(own_allowed ? spare : mac, buf);
 	if (save_dev(r, "add") || fputs(" vm ", stdout) < 0 || put_word(r->vm, stdout))
 		return -1;

@@ -25,16 +25,16 @@ int usage_error(const char *fmt, ...)
 }
 
 /* "aa:bb:cc:dd:ee:ff" (or with '-'); syntax only, the kernel judges the rest. */
-int parse_mac(const char *s, uint8_t mac[6])
+int parse_mac(const char *s, uint8_t mac[ETH_ALEN])
 {
 	unsigned int i;
 
-	for (i = 0; i < 6; i++) {
+	for (i = 0; i < ETH_ALEN; i++) {
 		if (!isxdigit((unsigned char)s[0]) || !isxdigit((unsigned char)s[1]))
 			return -1;
 		mac[i] = (uint8_t)strtoul((char[]){ s[0], s[1], 0 }, NULL, 16);
 		s += 2;
-		if (i < 5) {
+		if (i < ETH_ALEN - 1) {
 			if (*s != ':' && *s != '-')
 				return -1;
 			s++;
@@ -45,7 +45,7 @@ int parse_mac(const char *s, uint8_t mac[6])
 
 void format_mac(const uint8_t *m, char *buf)
 {
-	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x",
+	snprintf(buf, MAC_BUFSIZE, "%02x:%02x:%02x:%02x:%02x:%02x",
 		 m[0], m[1], m[2], m[3], m[4], m[5]);
 }
 

@@ -13,10 +13,16 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include <linux/if_ether.h>
+
 #include <netlink/genl/genl.h>
 #include <netlink/msg.h>
 
 #define PMODECTL_VERSION "0.1.0"
+
+/* A MAC as text, "aa:bb:cc:dd:ee:ff": its length, and a buffer's size. */
+#define MAC_STRLEN (3 * ETH_ALEN - 1)
+#define MAC_BUFSIZE (MAC_STRLEN + 1)
 
 /* Exit statuses. */
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
@@ -44,7 +50,7 @@ struct command {
 	}
 
 /* parse.c */
-int parse_mac(const char *s, uint8_t mac[6]);
+int parse_mac(const char *s, uint8_t mac[ETH_ALEN]);
 int parse_u32(const char *s, uint32_t *v);
 int parse_uid(const char *s, uint32_t *uid);
 int parse_onoff(const char *s, bool *on);
@@ -89,7 +95,6 @@ int run_batch(const char *file);
 void print_help(FILE *f, const char *object);
 
 /* adapter.c: one adapter's reply, printed; exported for monitor and tests */
-struct adapter_view;
 int adapter_print_json(struct json *j, struct nlattr **attrs, bool stats);
 extern const char *const reason_words[];
 extern const char *const drop_words[];
