@@ -90,6 +90,7 @@ struct keyword {
 };
 
 #define KW(n, a, t) { .name = (n), .attr = (a), .type = (t) }
+#define MAX_KEYWORDS 8
 
 static int put_value(struct nl_msg *msg, const struct keyword *k, const char *v)
 {
@@ -125,21 +126,23 @@ static int put_value(struct nl_msg *msg, const struct keyword *k, const char *v)
 static int put_keywords(struct nl_msg *msg, int argc, char **argv,
 			struct keyword *kw)
 {
-	struct keyword *k;
-	int i, err;
+	const char *names[MAX_KEYWORDS + 1];
+	int i, j, err;
 
+	for (j = 0; kw[j].name; j++)
+		names[j] = kw[j].name;
+	names[j] = NULL;
 	for (i = 0; i < argc; i += 2) {
-		for (k = kw; k->name && !matches(argv[i], k->name); k++)
-			;
-		if (!k->name)
-			return usage_error("unknown argument '%s'; see 'pmodectl adapter help'",
-					   argv[i]);
+		j = match_word(argv[i], names);
+		if (j < 0)
+			return usage_error("%s argument '%s'; see 'pmodectl adapter help'",
+					   j == -2 ? "ambiguous" : "unknown", argv[i]);
 		if (need(i, argc, argv[i]))
 			return EXIT_USAGE;
-		err = put_value(msg, k, argv[i + 1]);
+		err = put_value(msg, &kw[j], argv[i + 1]);
 		if (err)
 			return err;
-		k->seen = true;
+		kw[j].seen = true;
 	}
 	return 0;
 }
@@ -187,7 +190,7 @@ static int do_del(int argc, char **argv)
 	struct nl_msg *msg;
 	int err;
 
-	if (argc != 2 || strcmp(argv[0], "dev"))
+	if (argc != 2 || !matches(argv[0], "dev"))
 		return usage_error("usage: pmodectl adapter del dev IFNAME");
 	msg = pmode_msg(PMODE_CMD_ADAPTER_DEL, 0);
 	if (!msg)
@@ -230,7 +233,7 @@ static int allow_common(int argc, char **argv, int type, const char *verb)
 	struct nl_msg *msg;
 	int err;
 
-	if (argc != 3 || strcmp(argv[0], "dev"))
+	if (argc != 3 || !matches(argv[0], "dev"))
 		return usage_error("usage: pmodectl adapter %s dev IFNAME LLADDR", verb);
 	msg = pmode_msg(PMODE_CMD_ADAPTER_SET, 0);
 	if (!msg)

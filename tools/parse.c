@@ -98,6 +98,24 @@ bool matches(const char *arg, const char *word)
 }
 
 /*
+ * Which of @words (ended by NULL) does @arg name: one in full, or the only
+ * one it abbreviates. Objects, commands and keywords are all matched so.
+ * Return: its index, -1 if none, -2 if @arg abbreviates several.
+ */
+int match_word(const char *arg, const char *const *words)
+{
+	int i, found = -1;
+
+	for (i = 0; words[i]; i++) {
+		if (!strcmp(arg, words[i]))
+			return i;
+		if (matches(arg, words[i]))
+			found = found == -1 ? i : -2;
+	}
+	return found;
+}
+
+/*
  * The quoting of batch files, read by split_line() and written by
  * put_word(): blanks separate words; outside quotes, '#' at the start of a
  * word starts a comment and a backslash takes the next character as it is;

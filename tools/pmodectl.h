@@ -39,6 +39,7 @@ struct command {
 	const char *name;
 	const char *args;
 	const char *help;
+	int line;		/* orders an object's commands in help */
 	int (*handler)(int argc, char **argv);
 };
 
@@ -46,7 +47,7 @@ struct command {
 	static const struct command __cmd_##obj##_##fn			\
 	__attribute__((used, section("pmode_cmds"), aligned(8))) = {	\
 		.object = #obj, .name = nm, .args = a, .help = h,	\
-		.handler = fn,						\
+		.line = __LINE__, .handler = fn,			\
 	}
 
 /* parse.c */
@@ -57,6 +58,7 @@ int parse_onoff(const char *s, bool *on);
 int split_line(char *line, char **argv, int max);
 int put_word(const char *s, FILE *f);
 bool matches(const char *arg, const char *word);
+int match_word(const char *arg, const char *const *words);
 int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void format_mac(const uint8_t *mac, char *buf);
 

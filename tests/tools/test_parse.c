@@ -74,6 +74,21 @@ static void test_numbers(void)
 	      !matches("", "adapter"), "abbreviations match as ip's do");
 }
 
+static void test_match_word(void)
+{
+	static const char *const words[] = { "add", "allow", "as", "asking", "del", NULL };
+	static const struct { const char *arg; int want; } t[] = {
+		{ "add", 0 }, { "ad", 0 }, { "allow", 1 }, { "al", 1 }, { "del", 4 },
+		{ "d", 4 }, { "as", 2 }, { "ask", 3 }, { "a", -2 }, { "x", -1 },
+		{ "", -1 }, { "adds", -1 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		CHECK(match_word(t[i].arg, words) == t[i].want, "match_word('%s') is %d",
+		      t[i].arg, t[i].want);
+}
+
 static void test_split(void)
 {
 	static const struct { const char *in; int argc; const char *words[4]; } t[] = {
@@ -210,6 +225,7 @@ int main(void)
 {
 	test_mac();
 	test_numbers();
+	test_match_word();
 	test_split();
 	test_word();
 	test_json();
