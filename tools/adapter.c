@@ -28,17 +28,21 @@ const char *const drop_words[] = {
 	[PMODE_DROP_MALFORMED] = "malformed",
 };
 
-/* JSON keys of PMODE_A_STATS, by attribute type. */
-const char *const stats_keys[PMODE_STATS_A_MAX + 1] = {
-	[PMODE_STATS_A_INVALID_SRC] = "invalid_src",
-	[PMODE_STATS_A_FORGED_SRC] = "forged_src",
-	[PMODE_STATS_A_FORGED_ARP] = "forged_arp",
-	[PMODE_STATS_A_FORGED_ND] = "forged_nd",
-	[PMODE_STATS_A_FOREIGN_DST] = "foreign_dst",
-	[PMODE_STATS_A_MALFORMED] = "malformed",
-	[PMODE_STATS_A_PROMISC_TX] = "promisc_tx",
-	[PMODE_STATS_A_PROMISC_RX] = "promisc_rx",
-};
+/*
+ * The JSON key of counter @type of PMODE_A_STATS, or NULL. A drop counter
+ * (PMODE_STATS_A_<X> counts PMODE_DROP_<X>) is named by its reason's word,
+ * so that the two are spelled alike everywhere.
+ */
+static const char *stats_key(int type)
+{
+	if (type >= PMODE_STATS_A_INVALID_SRC && type <= PMODE_STATS_A_MALFORMED)
+		return drop_words[type - PMODE_STATS_A_INVALID_SRC];
+	if (type == PMODE_STATS_A_PROMISC_TX)
+		return "promisc-tx";
+	if (type == PMODE_STATS_A_PROMISC_RX)
+		return "promisc-rx";
+	return NULL;
+}
 
 /* Needs the next word as the value of @key. */
 static int need(int i, int argc, const char *key)
@@ -325,7 +329,7 @@ static void read_row(struct nlattr **a, struct row *r)
 	if (a[PMODE_A_STATS])
 		nla_for_each_nested(nest, a[PMODE_A_STATS], rem)
 			if (nla_type(nest) <= PMODE_STATS_A_MAX &&
-			    stats_keys[nla_type(nest)] && nla_len(nest) == 8)
+			    stats_key(nla_type(nest)) && nla_len(nest) == 8)
 				r->stats[nla_type(nest)] = nla_get_u64(nest);
 }
 
@@ -347,11 +351,9 @@ int adapter_print_json(struct json *j, struct nlattr **a, bool stats)
 	json_str(j, r.vm);
 	json_key(j, "mac");
 	json_str(j, r.mac);
-	json_key(j, "network");
+	json_key(j, "network");		/* the explicit id; the bridge is "master" */
 	if (r.has_net_id)
 		json_u64(j, r.net_id);
-	else if (r.master)
-		json_str(j, r.network);
 	else
 		json_null(j);
 	json_key(j, "master");
@@ -390,9 +392,9 @@ int adapter_print_json(struct json *j, struct nlattr **a, bool stats)
 		json_key(j, "stats");
 		json_begin(j, '{');
 		for (i = 0; i <= PMODE_STATS_A_MAX; i++) {
-			if (!stats_keys[i])
+			if (!stats_key(i))
 				continue;
-			json_key(j, stats_keys[i]);
+			json_key(j, stats_key(i));
 			json_u64(j, r.stats[i]);
 		}
 		json_end(j, '}');

@@ -100,6 +100,5 @@ void print_help(FILE *f, const char *object);
 int adapter_print_json(struct json *j, struct nlattr **attrs, bool stats);
 extern const char *const reason_words[];
 extern const char *const drop_words[];
-extern const char *const stats_keys[];
 
 #endif

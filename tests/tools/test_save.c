@@ -2,6 +2,7 @@
 /*
  * Property test of 'pmodectl save' and 'pmodectl -b': for random states of
  * a fake kernel, save then restore into an empty one gives the same state.
+ * And the shape of 'pmodectl -j -s adapter show' of each state.
  *
  * The tool runs for real (the dispatcher, the batch reader, the command
  * handlers, save); only nl.c is replaced, by a fake kernel that keeps the
@@ -41,6 +42,7 @@ struct fake_kernel {
 	int n_grants;
 	int n_ports;
 	char port[NPORTS][IFNAMSIZ];	/* the ports that exist */
+	uint32_t master[NPORTS];	/* their bridge's ifindex, or 0 */
 	struct fake_adapter ad[NPORTS];
 };
 
@@ -243,17 +245,24 @@ static int edit_macs(struct fake_adapter *ad, struct nlattr **a)
 	return 0;
 }
 
-/* Another adapter of @ad's VM with promisc on in its network? */
-static bool promisc_taken(const struct fake_adapter *ad)
+/* The network of adapter @i, as pmode_adapter_network() has it: 0 for none. */
+static uint64_t network(int i)
+{
+	if (k.ad[i].has_net)
+		return (1ull << 32) | k.ad[i].net;
+	return k.master[i] ? (2ull << 32) | k.master[i] : 0;
+}
+
+/* Another adapter of adapter @n's VM with promisc on in its network? */
+static bool promisc_taken(int n)
 {
 	int i;
 
-	if (!ad->has_net)
+	if (!network(n))
 		return false;	/* no network: the rule does not apply */
 	for (i = 0; i < k.n_ports; i++)
-		if (&k.ad[i] != ad && k.ad[i].registered && k.ad[i].promisc &&
-		    k.ad[i].has_net && k.ad[i].net == ad->net &&
-		    !strcmp(k.ad[i].vm, ad->vm))
+		if (i != n && k.ad[i].registered && k.ad[i].promisc &&
+		    network(i) == network(n) && !strcmp(k.ad[i].vm, k.ad[n].vm))
 			return true;
 	return false;
 }
@@ -278,7 +287,7 @@ static int adapter_set(struct nlattr **a)
 			return refuse(-EPERM, "promiscuous mode is not enabled on this host");
 		if (!granted(as))
 			return refuse(-EACCES, "uid %u lacks the promisc grant", as);
-		if (promisc_taken(&k.ad[i]))
+		if (promisc_taken(i))
 			return refuse(-EBUSY, "VM already has promisc on in this network");
 	}
 	if (a[PMODE_A_PROMISC])
@@ -313,6 +322,7 @@ static int put_adapter(struct nl_msg *m, int i)
 	    nla_put_string(m, PMODE_A_VM, ad->vm) ||
 	    nla_put(m, PMODE_A_MAC, 6, ad->mac) ||
 	    (ad->has_net && nla_put_u32(m, PMODE_A_NETWORK, ad->net)) ||
+	    (k.master[i] && nla_put_u32(m, PMODE_A_MASTER, k.master[i])) ||
 	    (ad->has_owner && nla_put_u32(m, PMODE_A_OWNER, ad->owner)) ||
 	    nla_put_u8(m, PMODE_A_PROMISC, ad->promisc))
 		return -1;
@@ -530,6 +540,8 @@ static void random_state(struct fake_kernel *s)
 		do
 			random_string(k.port[i], 1, IFNAMSIZ - 1, ifname_byte);
 		while (!new_port_name(k.port[i], i));
+	for (i = 0; i < k.n_ports; i++)
+		k.master[i] = rnd(2) ? 1000 + rnd(2) : 0;	/* two bridges */
 	k.gate = rnd(2);
 	n = rnd(100) == 0 ? MAX_GRANTS : (int)rnd(5);
 	for (i = 0; i < n; i++)
@@ -538,7 +550,7 @@ static void random_state(struct fake_kernel *s)
 		if (rnd(4))
 			random_adapter(&k.ad[i], i);
 		/* Promisc, by the rules; grants may be revoked since. */
-		if (k.ad[i].registered && k.gate && rnd(2) && !promisc_taken(&k.ad[i]))
+		if (k.ad[i].registered && k.gate && rnd(2) && !promisc_taken(i))
 			k.ad[i].promisc = true;
 	}
 	*s = k;
@@ -661,9 +673,52 @@ static int round_trip(const struct fake_kernel *s, int state, bool verbose)
 	return bad;
 }
 
+/*
+ * 'pmodectl -j -s adapter show' of the state in the fake kernel: one
+ * "network" per adapter, a number exactly when it has an explicit id; the
+ * counters named as the drop reasons. Return: 0 if so.
+ */
+static int check_json(void)
+{
+	static const char stats[] = "\"stats\":{\"invalid-src\":0,\"forged-src\":0,"
+		"\"forged-arp\":0,\"forged-nd\":0,\"foreign-dst\":0,\"malformed\":0,"
+		"\"promisc-tx\":0,\"promisc-rx\":0}";
+	FILE *out = tmpfile(), *err = tmpfile();
+	int i, rc, numbers = 0, nulls = 0, want = 0, nets = 0, n = 0;
+	char *buf = NULL, *p;
+	size_t cap = 0;
+
+	if (!out || !err)
+		return -1;
+	opts.json = opts.stats = true;
+	redirect(out, err);
+	rc = run_command(2, (char *[]){ "adapter", "show", NULL });
+	redirect(NULL, NULL);
+	opts.json = opts.stats = false;
+	rewind(out);
+	if (rc || getdelim(&buf, &cap, 0, out) < 0)
+		rc = -1;
+	for (p = buf; !rc && (p = strstr(p, "\"network\":")); p++) {
+		p += strlen("\"network\":");
+		numbers += *p >= '0' && *p <= '9';
+		nulls += !strncmp(p, "null", 4);
+	}
+	for (p = buf; !rc && (p = strstr(p, stats)); p++)
+		n++;
+	for (i = 0; i < k.n_ports; i++) {
+		want += k.ad[i].registered;
+		nets += k.ad[i].registered && k.ad[i].has_net;
+	}
+	rc = rc || numbers != nets || nulls != want - nets || n != want ? -1 : 0;
+	free(buf);
+	fclose(out);
+	fclose(err);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
-	int states = argc > 1 ? atoi(argv[1]) : 1000, i, failed = 0;
+	int states = argc > 1 ? atoi(argv[1]) : 1000, i, failed = 0, json_bad = 0;
 	uint64_t seed = argc > 2 ? strtoull(argv[2], NULL, 0) : (uint64_t)time(NULL);
 	static struct fake_kernel s;
 
@@ -672,9 +727,13 @@ int main(int argc, char **argv)
 	       (unsigned long long)seed, states, (unsigned long long)seed);
 	for (i = 0; i < states; i++) {
 		random_state(&s);
+		json_bad += !!check_json();
 		failed += !!round_trip(&s, i, failed < 3);
 	}
 	printf("%sok 201 - tools: save then -b restores %d random states exactly (%d differ)\n",
 	       failed ? "not " : "", states, failed);
-	return failed ? 1 : 0;
+	printf("%sok 202 - tools: -j -s adapter show of them: \"network\" a number or null, "
+	       "the counters named as the drop reasons (%d wrong)\n",
+	       json_bad ? "not " : "", json_bad);
+	return failed || json_bad ? 1 : 0;
 }
