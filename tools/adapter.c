@@ -28,17 +28,21 @@ const char *const drop_words[] = {
 	[PMODE_DROP_MALFORMED] = "malformed",
 };
 
-/* JSON keys of PMODE_A_STATS, by attribute type. */
-const char *const stats_keys[PMODE_STATS_A_MAX + 1] = {
-	[PMODE_STATS_A_INVALID_SRC] = "invalid_src",
-	[PMODE_STATS_A_FORGED_SRC] = "forged_src",
-	[PMODE_STATS_A_FORGED_ARP] = "forged_arp",
-	[PMODE_STATS_A_FORGED_ND] = "forged_nd",
-	[PMODE_STATS_A_FOREIGN_DST] = "foreign_dst",
-	[PMODE_STATS_A_MALFORMED] = "malformed",
-	[PMODE_STATS_A_PROMISC_TX] = "promisc_tx",
-	[PMODE_STATS_A_PROMISC_RX] = "promisc_rx",
-};
+/*
+ * The JSON key of counter @type of PMODE_A_STATS, or NULL. A drop counter
+ * (PMODE_STATS_A_<X> counts PMODE_DROP_<X>) is named by its reason's word,
+ * so that the two are spelled alike everywhere.
+ */
+static const char *stats_key(int type)
+{
+	if (type >= PMODE_STATS_A_INVALID_SRC && type <= PMODE_STATS_A_MALFORMED)
+		return drop_words[type - PMODE_STATS_A_INVALID_SRC];
+	if (type == PMODE_STATS_A_PROMISC_TX)
+		return "promisc-tx";
+	if (type == PMODE_STATS_A_PROMISC_RX)
+		return "promisc-rx";
+	return NULL;
+}
 
 /* Needs the next word as the value of @key. */
 static int need(int i, int argc, const char *key)
@@ -58,11 +62,11 @@ static int put_dev(struct nl_msg *msg, const char *dev)
 
 static int put_mac(struct nl_msg *msg, int type, const char *s)
 {
-	uint8_t mac[6];
+	uint8_t mac[ETH_ALEN];
 
 	if (parse_mac(s, mac))
 		return usage_error("invalid MAC address '%s'", s);
-	return nla_put(msg, type, 6, mac) ? EXIT_FAIL : 0;
+	return nla_put(msg, type, ETH_ALEN, mac) ? EXIT_FAIL : 0;
 }
 
 static int put_uid(struct nl_msg *msg, int type, const char *s)
@@ -90,6 +94,7 @@ struct keyword {
 };
 
 #define KW(n, a, t) { .name = (n), .attr = (a), .type = (t) }
+#define MAX_KEYWORDS 8
 
 static int put_value(struct nl_msg *msg, const struct keyword *k, const char *v)
 {
@@ -125,21 +130,23 @@ static int put_value(struct nl_msg *msg, const struct keyword *k, const char *v)
 static int put_keywords(struct nl_msg *msg, int argc, char **argv,
 			struct keyword *kw)
 {
-	struct keyword *k;
-	int i, err;
+	const char *names[MAX_KEYWORDS + 1];
+	int i, j, err;
 
+	for (j = 0; kw[j].name; j++)
+		names[j] = kw[j].name;
+	names[j] = NULL;
 	for (i = 0; i < argc; i += 2) {
-		for (k = kw; k->name && !matches(argv[i], k->name); k++)
-			;
-		if (!k->name)
-			return usage_error("unknown argument '%s'; see 'pmodectl adapter help'",
-					   argv[i]);
+		j = match_word(argv[i], names);
+		if (j < 0)
+			return usage_error("%s argument '%s'; see 'pmodectl adapter help'",
+					   j == -2 ? "ambiguous" : "unknown", argv[i]);
 		if (need(i, argc, argv[i]))
 			return EXIT_USAGE;
-		err = put_value(msg, k, argv[i + 1]);
+		err = put_value(msg, &kw[j], argv[i + 1]);
 		if (err)
 			return err;
-		k->seen = true;
+		kw[j].seen = true;
 	}
 	return 0;
 }
@@ -187,7 +194,7 @@ static int do_del(int argc, char **argv)
 	struct nl_msg *msg;
 	int err;
 
-	if (argc != 2 || strcmp(argv[0], "dev"))
+	if (argc != 2 || !matches(argv[0], "dev"))
 		return usage_error("usage: pmodectl adapter del dev IFNAME");
 	msg = pmode_msg(PMODE_CMD_ADAPTER_DEL, 0);
 	if (!msg)
@@ -230,7 +237,7 @@ static int allow_common(int argc, char **argv, int type, const char *verb)
 	struct nl_msg *msg;
 	int err;
 
-	if (argc != 3 || strcmp(argv[0], "dev"))
+	if (argc != 3 || !matches(argv[0], "dev"))
 		return usage_error("usage: pmodectl adapter %s dev IFNAME LLADDR", verb);
 	msg = pmode_msg(PMODE_CMD_ADAPTER_SET, 0);
 	if (!msg)
@@ -259,13 +266,13 @@ COMMAND(adapter, "disallow", "dev IFNAME LLADDR",
 
 /* One adapter, as show prints it. */
 struct row {
-	char ifname[IFNAMSIZ], vm[PMODE_VM_ID_MAXLEN + 1], mac[18];
-	char network[32], owner[16], allowed[PMODE_MAX_ALLOWED * 18 + 1];
+	char ifname[IFNAMSIZ], vm[PMODE_VM_ID_MAXLEN + 1], mac[MAC_BUFSIZE];
+	char network[32], owner[16], allowed[PMODE_MAX_ALLOWED * MAC_BUFSIZE + 1];
 	bool promisc;
 	uint64_t stats[PMODE_STATS_A_MAX + 1];
 	uint32_t ifindex, net_id, owner_uid, master;
 	bool has_net_id, has_owner;
-	uint8_t allowed_macs[PMODE_MAX_ALLOWED][6];
+	uint8_t allowed_macs[PMODE_MAX_ALLOWED][ETH_ALEN];
 	int n_allowed;
 	struct row *next;
 };
@@ -309,20 +316,20 @@ static void read_row(struct nlattr **a, struct row *r)
 		char *p = r->allowed;
 
 		nla_for_each_nested(nest, a[PMODE_A_ALLOWED], rem) {
-			if (nla_type(nest) != PMODE_MACLIST_A_MAC || nla_len(nest) < 6 ||
+			if (nla_type(nest) != PMODE_MACLIST_A_MAC || nla_len(nest) < ETH_ALEN ||
 			    r->n_allowed == PMODE_MAX_ALLOWED)
 				continue;
-			memcpy(r->allowed_macs[r->n_allowed++], nla_data(nest), 6);
+			memcpy(r->allowed_macs[r->n_allowed++], nla_data(nest), ETH_ALEN);
 			if (p != r->allowed)
 				*p++ = ',';
 			format_mac(nla_data(nest), p);
-			p += 17;
+			p += MAC_STRLEN;
 		}
 	}
 	if (a[PMODE_A_STATS])
 		nla_for_each_nested(nest, a[PMODE_A_STATS], rem)
 			if (nla_type(nest) <= PMODE_STATS_A_MAX &&
-			    stats_keys[nla_type(nest)] && nla_len(nest) == 8)
+			    stats_key(nla_type(nest)) && nla_len(nest) == 8)
 				r->stats[nla_type(nest)] = nla_get_u64(nest);
 }
 
@@ -331,7 +338,7 @@ int adapter_print_json(struct json *j, struct nlattr **a, bool stats)
 {
 	struct nlattr *nest;
 	struct row r;
-	char buf[18];
+	char buf[MAC_BUFSIZE];
 	int i, rem;
 
 	read_row(a, &r);
@@ -344,11 +351,9 @@ int adapter_print_json(struct json *j, struct nlattr **a, bool stats)
 	json_str(j, r.vm);
 	json_key(j, "mac");
 	json_str(j, r.mac);
-	json_key(j, "network");
+	json_key(j, "network");		/* the explicit id; the bridge is "master" */
 	if (r.has_net_id)
 		json_u64(j, r.net_id);
-	else if (r.master)
-		json_str(j, r.network);
 	else
 		json_null(j);
 	json_key(j, "master");
@@ -377,7 +382,7 @@ int adapter_print_json(struct json *j, struct nlattr **a, bool stats)
 	json_begin(j, '[');
 	if (a[PMODE_A_LEARNED])
 		nla_for_each_nested(nest, a[PMODE_A_LEARNED], rem) {
-			if (nla_type(nest) != PMODE_MACLIST_A_MAC || nla_len(nest) < 6)
+			if (nla_type(nest) != PMODE_MACLIST_A_MAC || nla_len(nest) < ETH_ALEN)
 				continue;
 			format_mac(nla_data(nest), buf);
 			json_str(j, buf);
@@ -387,9 +392,9 @@ int adapter_print_json(struct json *j, struct nlattr **a, bool stats)
 		json_key(j, "stats");
 		json_begin(j, '{');
 		for (i = 0; i <= PMODE_STATS_A_MAX; i++) {
-			if (!stats_keys[i])
+			if (!stats_key(i))
 				continue;
-			json_key(j, stats_keys[i]);
+			json_key(j, stats_key(i));
 			json_u64(j, r.stats[i]);
 		}
 		json_end(j, '}');
@@ -424,25 +429,42 @@ static int show_one(struct nlattr **attrs, uint8_t cmd, void *arg)
 	return 0;
 }
 
+/* The columns of show, the last (ALLOWED) unpadded. */
+enum { COL_DEV, COL_VM, COL_MAC, COL_NETWORK, COL_OWNER, COL_PROMISC, COL_ALLOWED, NCOLS };
+
+static void print_line(const int *w, const char *const *col)
+{
+	int i;
+
+	for (i = 0; i < COL_ALLOWED; i++)
+		printf("%-*s  ", w[i], col[i]);
+	printf("%s\n", col[COL_ALLOWED]);
+}
+
 static void print_rows(struct row *rows)
 {
-	int w[6] = { 3, 2, 17, 7, 5, 7 };
+	static const char *const head[NCOLS] = {
+		"DEV", "VM", "MAC", "NETWORK", "OWNER", "PROMISC", "ALLOWED",
+	};
+	int w[NCOLS];
 	struct row *r;
 	int i;
 
+	for (i = 0; i < NCOLS; i++)
+		w[i] = strlen(head[i]);
+	w[COL_MAC] = MAC_STRLEN;
 	for (r = rows; r; r = r->next) {
-		const char *col[6] = { r->ifname, r->vm, r->mac, r->network, r->owner };
+		const char *col[NCOLS] = { r->ifname, r->vm, r->mac, r->network, r->owner };
 
-		for (i = 0; i < 5; i++)
+		for (i = 0; i < COL_PROMISC; i++)
 			if ((int)strlen(col[i]) > w[i])
 				w[i] = strlen(col[i]);
 	}
-	printf("%-*s  %-*s  %-*s  %-*s  %-*s  %-*s  %s\n", w[0], "DEV", w[1], "VM",
-	       w[2], "MAC", w[3], "NETWORK", w[4], "OWNER", w[5], "PROMISC", "ALLOWED");
+	print_line(w, head);
 	for (r = rows; r; r = r->next) {
-		printf("%-*s  %-*s  %-*s  %-*s  %-*s  %-*s  %s\n", w[0], r->ifname,
-		       w[1], r->vm, w[2], r->mac, w[3], r->network, w[4], r->owner,
-		       w[5], r->promisc ? "on" : "off", r->allowed);
+		print_line(w, (const char *[NCOLS]){ r->ifname, r->vm, r->mac, r->network,
+						     r->owner, r->promisc ? "on" : "off",
+						     r->allowed });
 		if (!opts.stats)
 			continue;
 		printf("    dropped:");
@@ -495,11 +517,15 @@ static int do_show(int argc, char **argv)
 COMMAND(adapter, "show", "[dev IFNAME] [vm VMID]",
 	"List adapters (with -s, their drop counters).", do_show);
 
-/* save: the whole configuration as a batch file for 'pmodectl -b'. */
+/*
+ * save: the whole configuration as a batch file that 'pmodectl -b' reads
+ * back into the same state. Every string goes through put_word(), the
+ * quoting split_line() reads.
+ */
 struct saved {
 	bool feature;
-	uint32_t grants[4096];
-	int n_grants;
+	uint32_t *grants;
+	size_t n_grants, cap;
 	struct row *rows, **tail;
 };
 
@@ -516,8 +542,17 @@ static int save_grant(struct nlattr **a, uint8_t cmd, void *arg)
 	struct saved *s = arg;
 
 	(void)cmd;
-	if (a[PMODE_A_UID] && s->n_grants < 4096)
-		s->grants[s->n_grants++] = nla_get_u32(a[PMODE_A_UID]);
+	if (!a[PMODE_A_UID])
+		return 0;
+	if (s->n_grants == s->cap) {
+		uint32_t *g = realloc(s->grants, (s->cap * 2 + 64) * sizeof(*g));
+
+		if (!g)
+			return -1;
+		s->grants = g;
+		s->cap = s->cap * 2 + 64;
+	}
+	s->grants[s->n_grants++] = nla_get_u32(a[PMODE_A_UID]);
 	return 0;
 }
 
@@ -535,67 +570,141 @@ static int save_adapter(struct nlattr **a, uint8_t cmd, void *arg)
 	return 0;
 }
 
-static int do_save(int argc, char **argv)
+static bool is_allowed(const struct row *r, const uint8_t *mac)
 {
-	struct saved *s = calloc(1, sizeof(*s));
-	struct nl_msg *msg;
-	struct row *r;
-	char buf[18];
 	int i;
 
-	(void)argv;
-	if (argc)
-		return usage_error("usage: pmodectl save");
-	if (!s)
-		return EXIT_FAIL;
-	s->tail = &s->rows;
-	msg = pmode_msg(PMODE_CMD_FEATURE_GET, 0);
-	if (!msg || pmode_send(msg, save_feature, s))
-		return pmode_fail();
-	msg = pmode_msg(PMODE_CMD_GRANT_GET, NLM_F_DUMP);
-	if (!msg || pmode_send(msg, save_grant, s))
-		return pmode_fail();
-	msg = pmode_msg(PMODE_CMD_ADAPTER_GET, NLM_F_DUMP);
-	if (!msg || pmode_send(msg, save_adapter, s))
-		return pmode_fail();
+	for (i = 0; i < r->n_allowed; i++)
+		if (!memcmp(r->allowed_macs[i], mac, ETH_ALEN))
+			return true;
+	return false;
+}
+
+/* "adapter VERB dev IFNAME" with no end of line. */
+static int save_dev(const struct row *r, const char *verb)
+{
+	printf("adapter %s dev ", verb);
+	return put_word(r->ifname, stdout);
+}
+
+/*
+ * An adapter, its allowed MACs in their order. Its MAC may be one of them
+ * (set after it was allowed), which 'allow' would refuse: it is then
+ * registered with a spare MAC, set to its own after the allows.
+ */
+static int save_one(const struct row *r)
+{
+	uint8_t mac[ETH_ALEN], spare[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 1 };
+	bool own_allowed;
+	char buf[MAC_BUFSIZE];
+	int i;
+
+	if (parse_mac(r->mac, mac))
+		return -1;
+	own_allowed = is_allowed(r, mac);
+	while (is_allowed(r, spare))
+		spare[ETH_ALEN - 1]++;
+	format_mac(own_allowed ? spare : mac, buf);
+	if (save_dev(r, "add") || fputs(" vm ", stdout) < 0 || put_word(r->vm, stdout))
+		return -1;
+	printf(" mac %s", buf);
+	if (r->has_net_id)
+		printf(" network %u", r->net_id);
+	if (r->has_owner)
+		printf(" owner %u", r->owner_uid);
+	printf("\n");
+	for (i = 0; i < r->n_allowed; i++) {
+		format_mac(r->allowed_macs[i], buf);
+		if (save_dev(r, "allow"))
+			return -1;
+		printf(" %s\n", buf);
+	}
+	if (own_allowed) {
+		if (save_dev(r, "set"))
+			return -1;
+		printf(" mac %s\n", r->mac);
+	}
+	return 0;
+}
+
+/*
+ * Promisc last, once every adapter exists, acting for a granted user: the
+ * owner if it holds a grant, else the first grant. Grants revoked since
+ * promisc was turned on may leave none: then uid 0 holds one meanwhile.
+ */
+static int save_promisc(const struct saved *s)
+{
+	const struct row *r;
+	bool any = false;
+	uint32_t as;
+	size_t i;
+
+	for (r = s->rows; r; r = r->next)
+		any |= r->promisc;
+	if (any && !s->n_grants)
+		printf("user grant 0\n");
+	for (r = s->rows; r; r = r->next) {
+		if (!r->promisc)
+			continue;
+		as = s->n_grants ? s->grants[0] : 0;
+		for (i = 0; i < s->n_grants; i++)
+			if (r->has_owner && s->grants[i] == r->owner_uid)
+				as = r->owner_uid;
+		if (save_dev(r, "set"))
+			return -1;
+		printf(" promisc on as %u\n", as);
+	}
+	if (any && !s->n_grants)
+		printf("user revoke 0\n");
+	return 0;
+}
+
+static int save_print(const struct saved *s)
+{
+	const struct row *r;
+	size_t i;
 
 	printf("# pmode configuration; restore with 'pmodectl -b FILE'\n");
 	printf("feature %s\n", s->feature ? "enable" : "disable");
 	for (i = 0; i < s->n_grants; i++)
 		printf("user grant %u\n", s->grants[i]);
-	for (r = s->rows; r; r = r->next) {
-		printf("adapter add dev %s vm \"%s\" mac %s", r->ifname, r->vm, r->mac);
-		if (r->has_net_id)
-			printf(" network %u", r->net_id);
-		if (r->has_owner)
-			printf(" owner %u", r->owner_uid);
-		printf("\n");
-		for (i = 0; i < r->n_allowed; i++) {
-			format_mac(r->allowed_macs[i], buf);
-			printf("adapter allow dev %s %s\n", r->ifname, buf);
-		}
-	}
-	/*
-	 * Promisc last, once every adapter exists, acting for a granted user:
-	 * the owner if it holds a grant, else the first grant.
-	 */
-	for (r = s->rows; r; r = r->next) {
-		uint32_t as;
+	for (r = s->rows; r; r = r->next)
+		if (save_one(r))
+			return -1;
+	return save_promisc(s);
+}
 
-		if (!r->promisc || !s->n_grants)
-			continue;
-		as = s->grants[0];
-		for (i = 0; i < s->n_grants; i++)
-			if (r->has_owner && s->grants[i] == r->owner_uid)
-				as = r->owner_uid;
-		printf("adapter set dev %s promisc on as %u\n", r->ifname, as);
+static int do_save(int argc, char **argv)
+{
+	struct saved s = { .tail = &s.rows };
+	struct nl_msg *msg;
+	struct row *r;
+	int rc = EXIT_OK;
+
+	(void)argv;
+	if (argc)
+		return usage_error("usage: pmodectl save");
+	msg = pmode_msg(PMODE_CMD_FEATURE_GET, 0);
+	if (!msg || pmode_send(msg, save_feature, &s))
+		rc = pmode_fail();
+	msg = rc ? NULL : pmode_msg(PMODE_CMD_GRANT_GET, NLM_F_DUMP);
+	if (!rc && (!msg || pmode_send(msg, save_grant, &s)))
+		rc = pmode_fail();
+	msg = rc ? NULL : pmode_msg(PMODE_CMD_ADAPTER_GET, NLM_F_DUMP);
+	if (!rc && (!msg || pmode_send(msg, save_adapter, &s)))
+		rc = pmode_fail();
+	errno = 0;
+	if (!rc && (save_print(&s) || fflush(stdout))) {
+		fprintf(stderr, "pmodectl: cannot write the configuration: %s\n",
+			errno ? strerror(errno) : "a name holds a newline");
+		rc = EXIT_FAIL;
 	}
-	while ((r = s->rows)) {
-		s->rows = r->next;
+	while ((r = s.rows)) {
+		s.rows = r->next;
 		free(r);
 	}
-	free(s);
-	return EXIT_OK;
+	free(s.grants);
+	return rc;
 }
 COMMAND(save, "", "", "Print a batch file that recreates the configuration.",
 	do_save);

@@ -30,7 +30,7 @@ static const char *word(const char *const *words, int max, struct nlattr *a)
 
 static void print_text(struct nlattr **a, uint8_t cmd)
 {
-	char mac[18] = "-";
+	char mac[MAC_BUFSIZE] = "-";
 
 	printf("%s", event_name(cmd));
 	switch (cmd) {
@@ -70,7 +70,7 @@ static void print_text(struct nlattr **a, uint8_t cmd)
 static void print_json(struct nlattr **a, uint8_t cmd)
 {
 	struct json j;
-	char mac[18];
+	char mac[MAC_BUFSIZE];
 
 	json_init(&j, stdout, false);
 	if (cmd <= PMODE_CMD_ADAPTER_SET && cmd >= PMODE_CMD_ADAPTER_NEW) {

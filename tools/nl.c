@@ -32,7 +32,7 @@ static struct nla_policy reply_policy[PMODE_A_MAX + 1] = {
 	[PMODE_A_IFINDEX] = { .type = NLA_U32 },
 	[PMODE_A_IFNAME] = { .type = NLA_STRING },
 	[PMODE_A_VM] = { .type = NLA_STRING },
-	[PMODE_A_MAC] = { .minlen = 6 },
+	[PMODE_A_MAC] = { .minlen = ETH_ALEN },
 	[PMODE_A_NETWORK] = { .type = NLA_U32 },
 	[PMODE_A_MASTER] = { .type = NLA_U32 },
 	[PMODE_A_OWNER] = { .type = NLA_U32 },
@@ -44,7 +44,7 @@ static struct nla_policy reply_policy[PMODE_A_MAX + 1] = {
 	[PMODE_A_UID] = { .type = NLA_U32 },
 	[PMODE_A_REASON] = { .type = NLA_U32 },
 	[PMODE_A_DROP_REASON] = { .type = NLA_U32 },
-	[PMODE_A_OFFENDING_MAC] = { .minlen = 6 },
+	[PMODE_A_OFFENDING_MAC] = { .minlen = ETH_ALEN },
 	[PMODE_A_SUPPRESSED] = { .type = NLA_U32 },
 };
 

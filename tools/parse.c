@@ -25,16 +25,16 @@ int usage_error(const char *fmt, ...)
 }
 
 /* "aa:bb:cc:dd:ee:ff" (or with '-'); syntax only, the kernel judges the rest. */
-int parse_mac(const char *s, uint8_t mac[6])
+int parse_mac(const char *s, uint8_t mac[ETH_ALEN])
 {
 	unsigned int i;
 
-	for (i = 0; i < 6; i++) {
+	for (i = 0; i < ETH_ALEN; i++) {
 		if (!isxdigit((unsigned char)s[0]) || !isxdigit((unsigned char)s[1]))
 			return -1;
 		mac[i] = (uint8_t)strtoul((char[]){ s[0], s[1], 0 }, NULL, 16);
 		s += 2;
-		if (i < 5) {
+		if (i < ETH_ALEN - 1) {
 			if (*s != ':' && *s != '-')
 				return -1;
 			s++;
@@ -45,7 +45,7 @@ int parse_mac(const char *s, uint8_t mac[6])
 
 void format_mac(const uint8_t *m, char *buf)
 {
-	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x",
+	snprintf(buf, MAC_BUFSIZE, "%02x:%02x:%02x:%02x:%02x:%02x",
 		 m[0], m[1], m[2], m[3], m[4], m[5]);
 }
 
@@ -98,8 +98,43 @@ bool matches(const char *arg, const char *word)
 }
 
 /*
- * Split a batch line into words in place: blanks separate, '#' starts a
- * comment, double or single quotes group, backslash escapes.
+ * Which of @words (ended by NULL) does @arg name: one in full, or the only
+ * one it abbreviates. Objects, commands and keywords are all matched so.
+ * Return: its index, -1 if none, -2 if @arg abbreviates several.
+ */
+int match_word(const char *arg, const char *const *words)
+{
+	int i, found = -1;
+
+	for (i = 0; words[i]; i++) {
+		if (!strcmp(arg, words[i]))
+			return i;
+		if (matches(arg, words[i]))
+			found = found == -1 ? i : -2;
+	}
+	return found;
+}
+
+/*
+ * The quoting of batch files, read by split_line() and written by
+ * put_word(): blanks separate words; outside quotes, '#' at the start of a
+ * word starts a comment and a backslash takes the next character as it is;
+ * in double quotes, a backslash takes the next character as it is; in
+ * single quotes, every character is itself. A newline ends the line.
+ */
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* May @c stand unquoted in a word put_word() writes? */
+static bool is_plain(unsigned char c)
+{
+	return c > ' ' && c < 0x7f && !strchr("\"'\\#", c);
+}
+
+/*
+ * Split a batch line into words in place, by the rules above.
  * Return: the number of words, or -1 for an unterminated quote or too many.
  */
 int split_line(char *line, char **argv, int max)
@@ -110,7 +145,7 @@ int split_line(char *line, char **argv, int max)
 	for (;;) {
 		char quote = 0;
 
-		while (*r == ' ' || *r == '\t' || *r == '\n' || *r == '\r')
+		while (is_blank(*r))
 			r++;
 		if (!*r || *r == '#')
 			break;
@@ -129,7 +164,7 @@ int split_line(char *line, char **argv, int max)
 				quote = *r;
 			} else if (*r == '\\' && r[1]) {
 				*w++ = *++r;
-			} else if (*r == ' ' || *r == '\t' || *r == '\n' || *r == '\r') {
+			} else if (is_blank(*r)) {
 				r++;
 				break;
 			} else {
@@ -141,4 +176,28 @@ int split_line(char *line, char **argv, int max)
 		*w++ = 0;
 	}
 	return argc;
+}
+
+/*
+ * Write @s as one word that split_line() reads back as @s: as it is if
+ * every byte is plain, else in double quotes with a backslash before each
+ * '"' and '\'. Return: 0, or -1 if @s holds a newline, which no word can.
+ */
+int put_word(const char *s, FILE *f)
+{
+	const char *c;
+
+	if (strchr(s, '\n'))
+		return -1;
+	for (c = s; is_plain(*c); c++)
+		;
+	if (*s && !*c)
+		return fputs(s, f) < 0 ? -1 : 0;
+	fputc('"', f);
+	for (c = s; *c; c++) {
+		if (*c == '"' || *c == '\\')
+			fputc('\\', f);
+		fputc(*c, f);
+	}
+	return fputc('"', f) < 0 ? -1 : 0;
 }

@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pmodectl: per-adapter promiscuous mode, from the command line.
- *
- *   pmodectl [OPTIONS] OBJECT COMMAND [ARGS]
+ * The dispatcher: an object and a command word to their handler, the help
+ * text from the same table, and batch files. main() is in main.c, so that
+ * tests link all of this with a netlink layer of their own.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,18 +13,59 @@
 struct options opts;
 
 extern const struct command __start_pmode_cmds[], __stop_pmode_cmds[];
-#define for_each_command(c) \
-	for (c = __start_pmode_cmds; c < __stop_pmode_cmds; c++)
 
-static const char *const objects[] = { "adapter", "feature", "user", "monitor", "save" };
+/* The objects, in the order help lists them. */
+static const char *const objects[] = {
+	"adapter", "feature", "user", "monitor", "save", "help", NULL
+};
+
+#define MAX_COMMANDS 32
+
+static int object_index(const char *object)
+{
+	int i;
+
+	for (i = 0; objects[i] && strcmp(objects[i], object); i++)
+		;
+	return i;
+}
+
+static int by_object_and_line(const void *a, const void *b)
+{
+	const struct command *x = *(const struct command *const *)a;
+	const struct command *y = *(const struct command *const *)b;
+	int d = object_index(x->object) - object_index(y->object);
+
+	return d ? d : x->line - y->line;
+}
+
+/*
+ * The commands of @object (all, if NULL) into @out, grouped by object in
+ * the order of objects[], each object's in the order of its source file:
+ * the linker's order of the section is no order at all.
+ * Return: how many.
+ */
+static int commands(const char *object, const struct command **out)
+{
+	const struct command *c;
+	int n = 0;
+
+	for (c = __start_pmode_cmds; c < __stop_pmode_cmds && n < MAX_COMMANDS; c++)
+		if (!object || !strcmp(c->object, object))
+			out[n++] = c;
+	qsort(out, n, sizeof(*out), by_object_and_line);
+	return n;
+}
 
 void print_help(FILE *f, const char *object)
 {
-	const struct command *c;
+	const struct command *cmds[MAX_COMMANDS];
+	int i, n = commands(object, cmds);
 
 	if (!object) {
 		fprintf(f,
 			"Usage: pmodectl [OPTIONS] OBJECT COMMAND [ARGS]\n"
+			"       pmodectl help [OBJECT]\n"
 			"       pmodectl OBJECT help\n\n"
 			"Options:\n"
 			"  -j, --json         JSON output\n"
@@ -37,83 +77,84 @@ void print_help(FILE *f, const char *object)
 			"  -d, --debug        print every netlink message\n"
 			"  -V, --version      print the version\n"
 			"  -h, --help         this text\n\n"
-			"Commands:\n");
+			"Commands:");
 	}
-	for_each_command(c) {
-		if (object && strcmp(c->object, object))
-			continue;
+	for (i = 0; i < n; i++) {
+		const struct command *c = cmds[i];
+
+		if (!object && (!i || strcmp(c->object, cmds[i - 1]->object)))
+			fputc('\n', f);
 		fprintf(f, "  pmodectl %s%s%s%s%s\n", c->object, *c->name ? " " : "",
 			c->name, *c->args ? " " : "", c->args);
 		if (object)
 			fprintf(f, "      %s\n", c->help);
 	}
 	if (!object)
-		fprintf(f, "\nExit status: 0 done, 1 refused or failed, 2 usage error.\n"
+		fprintf(f, "\nObjects, commands and keywords may be abbreviated.\n"
+			"Exit status: 0 done, 1 refused or failed, 2 usage error.\n"
 			"See pmodectl(8).\n");
 }
 
-static const char *find_object(const char *arg)
+/* pmodectl help [OBJECT] */
+static int help(int argc, char **argv)
 {
-	const char *found = NULL;
-	size_t i;
+	int i;
 
-	for (i = 0; i < sizeof(objects) / sizeof(objects[0]); i++) {
-		if (!strcmp(arg, objects[i]))
-			return objects[i];
-		if (matches(arg, objects[i]))
-			found = found ? "" : objects[i];	/* "": ambiguous */
+	if (!argc) {
+		print_help(stdout, NULL);
+		return EXIT_OK;
 	}
-	return found;
+	i = match_word(argv[0], objects);
+	if (argc > 1 || i < 0 || !strcmp(objects[i], "help"))
+		return usage_error("usage: pmodectl help [OBJECT]; objects: adapter, feature, user, monitor, save");
+	print_help(stdout, objects[i]);
+	return EXIT_OK;
 }
 
 /* Run one command line, without options. Return: the exit status. */
 int run_command(int argc, char **argv)
 {
-	const struct command *c, *found = NULL;
+	const struct command *cmds[MAX_COMMANDS];
+	const char *names[MAX_COMMANDS + 2];
 	const char *object;
-	int ambiguous = 0;
+	bool bare;
+	int i, n;
 
 	if (argc < 1)
-		return usage_error("no object given; see 'pmodectl --help'");
-	object = find_object(argv[0]);
-	if (!object || !*object)
-		return usage_error("%s object '%s'; see 'pmodectl --help'",
-				   object ? "ambiguous" : "unknown", argv[0]);
+		return usage_error("no object given; see 'pmodectl help'");
+	i = match_word(argv[0], objects);
+	if (i < 0)
+		return usage_error("%s object '%s'; see 'pmodectl help'",
+				   i == -2 ? "ambiguous" : "unknown", argv[0]);
+	object = objects[i];
+	if (!strcmp(object, "help"))
+		return help(argc - 1, argv + 1);
 	argc--;
 	argv++;
-	if (argc && (!strcmp(argv[0], "help") || !strcmp(argv[0], "--help"))) {
+	n = commands(object, cmds);
+	/* An object without command words (monitor, save) is its command. */
+	bare = n == 1 && !*cmds[0]->name;
+	if (argc && (!strcmp(argv[0], "--help") || (bare && matches(argv[0], "help")))) {
 		print_help(stdout, object);
 		return EXIT_OK;
 	}
-	for_each_command(c) {
-		if (strcmp(c->object, object))
-			continue;
-		if (!*c->name)
-			return c->handler(argc, argv);
-		if (!argc)
-			continue;
-		if (!strcmp(argv[0], c->name)) {
-			found = c;
-			ambiguous = 0;
-			break;
-		}
-		if (matches(argv[0], c->name)) {
-			ambiguous += !!found;
-			found = c;
-		}
+	if (bare)
+		return cmds[0]->handler(argc, argv);
+	for (i = 0; i < n; i++)
+		names[i] = cmds[i]->name;
+	names[n] = "help";	/* so that an abbreviation of both is ambiguous */
+	names[n + 1] = NULL;
+	/* An object alone shows it, as with ip. */
+	i = match_word(argc ? argv[0] : "show", names);
+	if (i == n) {
+		print_help(stdout, object);
+		return EXIT_OK;
 	}
-	if (!argc && !strcmp(object, "adapter"))
-		return run_command(2, (char *[]){ "adapter", "show", NULL });
-	if (!argc && (!strcmp(object, "feature") || !strcmp(object, "user"))) {
-		char *show[] = { (char *)object, "show", NULL };
-
-		return run_command(2, show);
-	}
-	if (!found || ambiguous)
+	if (i < 0)
 		return usage_error("%s command '%s %s'; see 'pmodectl %s help'",
-				   ambiguous ? "ambiguous" : "unknown", object,
-				   argc ? argv[0] : "", object);
-	return found->handler(argc - 1, argv + 1);
+				   i == -2 ? "ambiguous" : argc ? "unknown" : "missing",
+				   object, argc ? argv[0] : "", object);
+	return cmds[i]->handler(argc ? argc - 1 : 0, argv + !!argc);
 }
 
 /* Run a batch file: one command per line. Return: the exit status. */
@@ -155,57 +196,4 @@ int run_batch(const char *file)
 	if (f != stdin)
 		fclose(f);
 	return status;
-}
-
-int main(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "pretty", no_argument, NULL, 'p' },
-		{ "stats", no_argument, NULL, 's' },
-		{ "netns", required_argument, NULL, 'n' },
-		{ "batch", required_argument, NULL, 'b' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "debug", no_argument, NULL, 'd' },
-		{ "version", no_argument, NULL, 'V' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *batch = NULL;
-	int c, rc;
-
-	/* Options come before the object, as with ip. */
-	while ((c = getopt_long(argc, argv, "+jpsn:b:fdVh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j': opts.json = true; break;
-		case 'p': opts.pretty = opts.json = true; break;
-		case 's': opts.stats = true; break;
-		case 'n': opts.netns = optarg; break;
-		case 'b': batch = optarg; break;
-		case 'f': opts.force = true; break;
-		case 'd': opts.debug = true; break;
-		case 'V':
-			printf("pmodectl %s\n", PMODECTL_VERSION);
-			return EXIT_OK;
-		case 'h':
-			print_help(stdout, NULL);
-			return EXIT_OK;
-		default:
-			fprintf(stderr, "pmodectl: see 'pmodectl --help'\n");
-			return EXIT_USAGE;
-		}
-	}
-	if (opts.netns && enter_netns(opts.netns)) {
-		fprintf(stderr, "pmodectl: %s\n", pmode_error());
-		return EXIT_FAIL;
-	}
-	if (batch) {
-		if (optind != argc)
-			return usage_error("-b takes no command line after the file");
-		rc = run_batch(batch);
-	} else {
-		rc = run_command(argc - optind, argv + optind);
-	}
-	pmode_close();
-	return rc;
 }

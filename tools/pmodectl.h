@@ -13,10 +13,16 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include <linux/if_ether.h>
+
 #include <netlink/genl/genl.h>
 #include <netlink/msg.h>
 
 #define PMODECTL_VERSION "0.1.0"
+
+/* A MAC as text, "aa:bb:cc:dd:ee:ff": its length, and a buffer's size. */
+#define MAC_STRLEN (3 * ETH_ALEN - 1)
+#define MAC_BUFSIZE (MAC_STRLEN + 1)
 
 /* Exit statuses. */
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
@@ -33,6 +39,7 @@ struct command {
 	const char *name;
 	const char *args;
 	const char *help;
+	int line;		/* orders an object's commands in help */
 	int (*handler)(int argc, char **argv);
 };
 
@@ -40,16 +47,18 @@ struct command {
 	static const struct command __cmd_##obj##_##fn			\
 	__attribute__((used, section("pmode_cmds"), aligned(8))) = {	\
 		.object = #obj, .name = nm, .args = a, .help = h,	\
-		.handler = fn,						\
+		.line = __LINE__, .handler = fn,			\
 	}
 
 /* parse.c */
-int parse_mac(const char *s, uint8_t mac[6]);
+int parse_mac(const char *s, uint8_t mac[ETH_ALEN]);
 int parse_u32(const char *s, uint32_t *v);
 int parse_uid(const char *s, uint32_t *uid);
 int parse_onoff(const char *s, bool *on);
 int split_line(char *line, char **argv, int max);
+int put_word(const char *s, FILE *f);
 bool matches(const char *arg, const char *word);
+int match_word(const char *arg, const char *const *words);
 int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void format_mac(const uint8_t *mac, char *buf);
 
@@ -88,10 +97,8 @@ int run_batch(const char *file);
 void print_help(FILE *f, const char *object);
 
 /* adapter.c: one adapter's reply, printed; exported for monitor and tests */
-struct adapter_view;
 int adapter_print_json(struct json *j, struct nlattr **attrs, bool stats);
 extern const char *const reason_words[];
 extern const char *const drop_words[];
-extern const char *const stats_keys[];
 
 #endif

@@ -9,7 +9,7 @@ does not run pmodectl. docs/netlink.md describes the family itself.
         pm.adapter_add('vnet0', vm='vm-42')
         pm.adapter_set('vnet0', promisc=True)
         for a in pm.adapters():
-            print(a.ifname, a.vm, a.mac, a.promisc, a.stats['forged_src'])
+            print(a.ifname, a.vm, a.mac, a.promisc, a.stats['forged-src'])
         for ev in pm.events(timeout=10):
             print(ev)
 
@@ -36,15 +36,23 @@ VERSION = 1
 MCGRP = 'notify'
 NLM_F_DUMP_INTR = 0x10
 
-# The numbers of include/uapi/linux/pmode.h; tests/api checks them.
+# The numbers of include/uapi/linux/pmode.h; tests/api checks them. The
+# names of drop reasons, counters and reasons are the enums' (PMODE_DROP_
+# FORGED_SRC is 'forged-src'), spelled as docs/netlink.md, the YNL spec and
+# pmodectl (its text, its JSON) spell them.
 CMD = dict(ADAPTER_NEW=1, ADAPTER_DEL=2, ADAPTER_SET=3, ADAPTER_GET=4,
            FEATURE_GET=5, FEATURE_SET=6, GRANT_NEW=7, GRANT_DEL=8,
            GRANT_GET=9, VIOLATION=10)
-DROP_REASONS = ['invalid_src', 'forged_src', 'forged_arp', 'forged_nd',
-                'foreign_dst', 'malformed']
-STATS = DROP_REASONS + ['promisc_tx', 'promisc_rx']
-REASONS = ['request', 'port_deleted', 'port_moved', 'netns_exit',
-           'feature_disabled', 'network_changed']
+DROP_REASONS = ['invalid-src', 'forged-src', 'forged-arp', 'forged-nd',
+                'foreign-dst', 'malformed']
+STATS = DROP_REASONS + ['promisc-tx', 'promisc-rx']
+REASONS = ['request', 'port-deleted', 'port-moved', 'netns-exit',
+           'feature-disabled', 'network-changed']
+
+
+def _enum(prefix, name):
+    """The header's name of an entry: 'forged-src' -> PREFIX + 'FORGED_SRC'."""
+    return prefix + name.upper().replace('-', '_')
 
 
 class maclist(nla):
@@ -55,7 +63,7 @@ class maclist(nla):
 class stats(nla):
     nla_map = (('PMODE_STATS_A_UNSPEC', 'none'),
                ('PMODE_STATS_A_PAD', 'none')) + tuple(
-                   ('PMODE_STATS_A_' + s.upper(), 'uint64') for s in STATS)
+                   (_enum('PMODE_STATS_A_', s), 'uint64') for s in STATS)
 
 
 class pmodemsg(genlmsg):
@@ -147,7 +155,7 @@ def _adapter(msg):
         owner=msg.get_attr('PMODE_A_OWNER'),
         allowed=_macs(msg, 'PMODE_A_ALLOWED'),
         learned=_macs(msg, 'PMODE_A_LEARNED'),
-        stats={s: st.get_attr('PMODE_STATS_A_' + s.upper()) or 0
+        stats={s: st.get_attr(_enum('PMODE_STATS_A_', s)) or 0
                for s in STATS} if st else {})
 
 

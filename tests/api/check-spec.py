@@ -153,8 +153,8 @@ def client_check(values):
     for table, prefix in ((pmode.DROP_REASONS, 'PMODE_DROP_'),
                           (pmode.REASONS, 'PMODE_REASON_')):
         for i, k in enumerate(table):
-            if values.get(prefix + k.upper()) != i:
-                wrong.append(f'{prefix}{k.upper()}={i}')
+            if values.get(pmode._enum(prefix, k)) != i:
+                wrong.append(f'{pmode._enum(prefix, k)}={i}')
     for name, _ in pmode.stats.nla_map:
         if values.get(name) != pmode.stats.nla_map.index((name, _)):
             wrong.append(name)
@@ -169,11 +169,42 @@ def client_check(values):
         '; '.join(wrong + [f'missing {m}' for m in missing]))
 
 
+def spelling_check(spec, tools_c):
+    """Drop reasons, reasons and counters are spelled as the spec's entries
+    by the Python client and by pmodectl (text, JSON), all three alike."""
+    sys.path.insert(0, os.path.join(top, 'python'))
+    import pmode
+    enums = {d['name']: d for d in spec.get('definitions', []) if d['type'] == 'enum'}
+    stats = next(s for s in spec['attribute-sets'] if s['name'] == 'stats')
+    wrong = []
+    for d, client in ((enums['drop-reason'], pmode.DROP_REASONS),
+                      (enums['reason'], pmode.REASONS)):
+        names = [e['name'] for e in sorted(d['entries'], key=lambda e: e['value'])]
+        if client != names:
+            wrong.append(f'python {client} vs spec {names}')
+        # pmodectl's words, as '[PMODE_DROP_FORGED_SRC] = "forged-src",'
+        got = re.findall(r'\[(%s\w+)\]\s*=\s*"([^"]*)"' % cname(d['name-prefix'], ''),
+                         tools_c)
+        want = [(cname(d['name-prefix'], x), x) for x in names]
+        if got != want:
+            wrong.append(f'pmodectl {got} vs spec {want}')
+    counters = [a['name'] for a in stats['attributes'] if a['type'] == 'u64']
+    if pmode.STATS != counters:
+        wrong.append(f'python stats {pmode.STATS} vs spec {counters}')
+    drops = [e['name'] for e in enums['drop-reason']['entries']]
+    extra = [c for c in counters if c not in drops and f'"{c}"' not in tools_c]
+    if extra:
+        wrong.append(f'pmodectl does not name the counters {extra}')
+    tap(not wrong, 'drop reasons, reasons and counters are spelled as the spec '
+        'spells them, by the Python client and pmodectl alike', '; '.join(wrong))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--header', default=os.path.join(top, 'include/uapi/linux/pmode.h'))
     ap.add_argument('--spec', default=os.path.join(top, 'docs/netlink/pmode.yaml'))
     ap.add_argument('--policy', default=os.path.join(top, 'kmod/netlink.c'))
+    ap.add_argument('--tools', default=os.path.join(top, 'tools/adapter.c'))
     args = ap.parse_args()
 
     with open(args.spec) as f:
@@ -202,6 +233,8 @@ def main():
 
     if values is not None:
         client_check(values)
+    with open(args.tools) as f:
+        spelling_check(spec, f.read())
 
     htypes, ptypes = header_types(htext), policy_types(ptext)
     bad_h, bad_p = [], []

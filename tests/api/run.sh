@@ -38,6 +38,12 @@ yaml.safe_dump(s, open(sys.argv[2], 'w'))
 PY
 desc="drift: an attribute retyped in the spec alone is caught"
 t fails --spec "$tmp/retyped.yaml"
+sed 's/"forged-src"/"forged_src"/' "$top/tools/adapter.c" >"$tmp/adapter.c"
+desc="drift: a drop reason pmodectl spells otherwise is caught"
+t fails --tools "$tmp/adapter.c"
+sed 's/"promisc-rx"/"promisc_rx"/' "$top/tools/adapter.c" >"$tmp/adapter-rx.c"
+desc="drift: a counter pmodectl names otherwise is caught"
+t fails --tools "$tmp/adapter-rx.c"
 
 # The header on its own, as an agent's build would use it.
 printf '#include <linux/pmode.h>\nint main(void) { return PMODE_A_MAX + PMODE_CMD_MAX; }\n' >"$tmp/c.c"

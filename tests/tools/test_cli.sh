@@ -34,6 +34,44 @@ if [ -d /sys/module/pmode ]; then
 else
 	expect 1 "^pmodectl: the pmode module is not loaded" "a request without the module fails with 1" adapter show
 fi
+# help: 'pmodectl help [OBJECT]' and 'pmodectl OBJECT help', as with ip.
+expect 0 '' "help exits 0" help
+expect 0 '' "help adapter exits 0" help adapter
+expect 0 '' "an abbreviated help exits 0" h fea
+for obj in adapter feature user monitor save; do
+	expect 0 '' "$obj help exits 0" $obj help
+done
+expect 2 "^pmodectl: usage: pmodectl help \\[OBJECT\\]" "help of an unknown object is a usage error" help bogus
+same() {	# same DESCRIPTION WANT GOT
+	n=$((n + 1))
+	if [ "$2" = "$3" ]; then
+		echo "ok $n - tools: $1"
+	else
+		echo "not ok $n - tools: $1"
+		diff <(echo "$2") <(echo "$3") | sed 's/^/# /'
+		fails=$((fails + 1))
+	fi
+}
+same "help prints what --help prints" "$("$pmodectl" --help)" "$("$pmodectl" help)"
+# The commands in --help: grouped by object, each object's in the order the
+# sources define them.
+src=$(dirname "$pmodectl")
+want=$(for obj in adapter feature user monitor save; do
+	sed -nE "s/^COMMAND\($obj, \"([^\"]*)\".*/$obj \1/p" "$src"/*.c | sed 's/ $//'
+done)
+got=$("$pmodectl" --help | sed -nE 's/^  pmodectl ([a-z]+)( ([a-z]+))?.*/\1 \3/p' | sed 's/ $//')
+same "--help lists the commands by object, in definition order" "$want" "$got"
+same "adapter help lists adapter's, in the same order" "$(grep '^adapter' <<<"$want")" \
+	"$("$pmodectl" adapter help | sed -nE 's/^  pmodectl ([a-z]+) ([a-z]+).*/\1 \2/p')"
+# Every keyword is matched alike: in full, or by a prefix only it has.
+expect 1 "^pmodectl: " "'adapter del d IFNAME' reaches the kernel" adapter del d pmode-nodev0
+expect 1 "^pmodectl: " "'adapter allow d IFNAME MAC' reaches the kernel" adapter allow d pmode-nodev0 02:00:00:00:00:01
+expect 1 "^pmodectl: " "'adapter disallow d IFNAME MAC' reaches the kernel" adapter disallow d pmode-nodev0 02:00:00:00:00:01
+expect 1 "^pmodectl: " "'adapter add d IFNAME v VM' reaches the kernel" adapter add d pmode-nodev0 v x mac 02:00:00:00:00:01
+expect 1 "^pmodectl: " "'ad de de IFNAME' reaches the kernel" ad de de pmode-nodev0
+expect 2 "^pmodectl: usage: pmodectl adapter del dev IFNAME" "'adapter del devx IFNAME' is a usage error" adapter del devx pmode-nodev0
+expect 2 "^pmodectl: ambiguous command 'adapter a'" "an ambiguous command is a usage error" adapter a
+expect 2 "^pmodectl: unknown argument 'x'" "an unknown keyword is a usage error" adapter add x y
 printf '# a comment\n\nadapter bogus\nfeature show\n' >/tmp/pmodectl-batch.$$
 expect 2 "pmodectl: /tmp/pmodectl-batch.$$:3:" "batch reports the failing line" -b /tmp/pmodectl-batch.$$
 rm -f /tmp/pmodectl-batch.$$

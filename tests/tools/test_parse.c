@@ -74,6 +74,21 @@ static void test_numbers(void)
 	      !matches("", "adapter"), "abbreviations match as ip's do");
 }
 
+static void test_match_word(void)
+{
+	static const char *const words[] = { "add", "allow", "as", "asking", "del", NULL };
+	static const struct { const char *arg; int want; } t[] = {
+		{ "add", 0 }, { "ad", 0 }, { "allow", 1 }, { "al", 1 }, { "del", 4 },
+		{ "d", 4 }, { "as", 2 }, { "ask", 3 }, { "a", -2 }, { "x", -1 },
+		{ "", -1 }, { "adds", -1 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		CHECK(match_word(t[i].arg, words) == t[i].want, "match_word('%s') is %d",
+		      t[i].arg, t[i].want);
+}
+
 static void test_split(void)
 {
 	static const struct { const char *in; int argc; const char *words[4]; } t[] = {
@@ -105,6 +120,42 @@ static void test_split(void)
 
 		CHECK(split_line(line, argv, 3) == -1, "split_line refuses too many words");
 	}
+}
+
+/* put_word() writes what split_line() reads back, and only quotes if needed. */
+static void test_word(void)
+{
+	static const struct { const char *in, *out; } t[] = {
+		{ "vm-42", "vm-42" },
+		{ "3f2a-b0c1:x.y", "3f2a-b0c1:x.y" },
+		{ "a b", "\"a b\"" },
+		{ "say \"hi\"", "\"say \\\"hi\\\"\"" },
+		{ "back\\slash\\", "\"back\\\\slash\\\\\"" },
+		{ "#1", "\"#1\"" },
+		{ "a#1", "\"a#1\"" },
+		{ "it's", "\"it's\"" },
+		{ "\xc3\xa9t\xc3\xa9", "\"\xc3\xa9t\xc3\xa9\"" },
+		{ "", "\"\"" },
+		{ "tab\there", "\"tab\there\"" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		char *buf = NULL, *argv[4];
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+		int rc = put_word(t[i].in, f), argc;
+
+		fputs(" next\n", f);
+		fclose(f);
+		CHECK(!rc && !strncmp(buf, t[i].out, strlen(t[i].out)) &&
+		      buf[strlen(t[i].out)] == ' ', "put_word('%s') writes %s", t[i].in, t[i].out);
+		argc = split_line(buf, argv, 4);
+		CHECK(argc == 2 && !strcmp(argv[0], t[i].in) && !strcmp(argv[1], "next"),
+		      "split_line reads put_word('%s') back", t[i].in);
+		free(buf);
+	}
+	CHECK(put_word("new\nline", stdout) == -1, "put_word refuses a newline");
 }
 
 static void test_json(void)
@@ -174,7 +225,9 @@ int main(void)
 {
 	test_mac();
 	test_numbers();
+	test_match_word();
 	test_split();
+	test_word();
 	test_json();
 	return failed ? 1 : 0;
 }

@@ -1166,11 +1166,11 @@ def run(a):
         for b in rep['batches']:
             for k, v in b.get('dropped', {}).items():
                 before[k] = before.get(k, 0) + v
-        reasons = ('forged_src', 'forged_arp', 'forged_nd', 'malformed', 'invalid_src')
+        reasons = ('forged-src', 'forged-arp', 'forged-nd', 'malformed', 'invalid-src')
         n = sum(before.get(k, 0) for k in reasons)
-        print('%s - %s: pmode dropped %d of %d attack frames (%s; foreign_dst %d on delivery)' % (
+        print('%s - %s: pmode dropped %d of %d attack frames (%s; foreign-dst %d on delivery)' % (
             'ok' if 0 < n <= rep['attack_frames'] else 'not ok', a.run, n, rep['attack_frames'],
-            ', '.join('%s %d' % (k, before.get(k, 0)) for k in reasons), before.get('foreign_dst', 0)))
+            ', '.join('%s %d' % (k, before.get(k, 0)) for k in reasons), before.get('foreign-dst', 0)))
         log('# %s: pmode counters at the end: %s' % (a.run, json.dumps(stats)))
     if w['overflow']:
         print('%s - %s: the neighbour monitors lost no event (lost some in %s; the tables '

@@ -29,8 +29,8 @@ got=$(count_rx o 3 1.5 -- "${PKT[@]}" send macvtap:mvt0 --src $A --lladdr $F --d
 expect_eq 0 "$got" "macvtap: forged ARP is dropped"
 got=$(count_rx macvtap:mvt0 4 1.5 -- send_from o --src $O --dst $A --count 3 --marker 4)
 expect_eq 3 "$got" "macvtap: frames to the VM's MAC are delivered"
-expect_eq 4 "$(stats mvt0 forged_src)" "macvtap: forged_src counts the VM's forged frames, not what it received"
-expect_eq 0 "$(stats mvt0 foreign_dst)" "macvtap: nothing the VM sent counted as a delivery"
+expect_eq 4 "$(stats mvt0 forged-src)" "macvtap: forged-src counts the VM's forged frames, not what it received"
+expect_eq 0 "$(stats mvt0 foreign-dst)" "macvtap: nothing the VM sent counted as a delivery"
 
 # A container on a macvlan, registered in its own namespace.
 run ip netns add c-$$
@@ -49,7 +49,7 @@ run ip -n c-$$ link set mvc address $F
 run ip -n o-$$ neigh flush dev eth0
 expect_exit 1 "macvlan: once the container takes another MAC, its traffic is dropped" \
 	ip netns exec c-$$ ping -c 2 -W 1 10.0.13.1
-expect_match "^[1-9]" "$(stats -n c-$$ mvc forged_src)" "macvlan: ... counted as forged"
+expect_match "^[1-9]" "$(stats -n c-$$ mvc forged-src)" "macvlan: ... counted as forged"
 expect_eq "" "$(ip -n o-$$ neigh show | grep -i $F)" "macvlan: the neighbour learned nothing of the forged MAC"
 
 # ipvlan and macvlan cannot share a lower device: another one for ipvlan.

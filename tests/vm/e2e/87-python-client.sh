@@ -107,7 +107,7 @@ send_from a --src 02:00:00:00:08:99 --dst $B --count 1 --marker 1 >/dev/null
 py "pm.grant_del(1000)"
 wait $evpid
 expect_eq "adapter-set h-a request False
-violation h-a vm-a forged_src 02:00:00:00:08:99
+violation h-a vm-a forged-src 02:00:00:00:08:99
 grant-del None 1000" "$(cat "$ev")" "python: events() yields set, violation and grant events in order"
 rm -f "$ev" "$ev.ready"
 
