@@ -14,6 +14,7 @@ for arg in $(cat /proc/cmdline); do
 	pmode.script=*) script=${arg#pmode.script=} ;;
 	pmode.tests=*) filter=${arg#pmode.tests=} ;;
 	pmode.file_timeout=*) file_timeout=${arg#pmode.file_timeout=} ;;
+	pmode.ynl=*) export PMODE_YNL=${arg#pmode.ynl=} ;;
 	esac
 done
 export PMODE_TOP=$top

@@ -67,6 +67,14 @@ if [ -z "$script" ] && [[ 78-spoof-effect == ${PMODE_VM_TESTS:-*} ]] &&
 		{ echo "not ok - the spoofing frames build"; exit 1; }
 fi
 
+# The kernel's YNL tools for e2e/88-ynl.sh, unpacked on the host: the guest
+# sees its / read-only. Their place goes to the guest on its command line.
+ynl=
+# shellcheck disable=SC2053 # PMODE_VM_TESTS is a glob
+if [ -z "$script" ] && [[ 88-ynl == ${PMODE_VM_TESTS:-*} ]] && [ -f "$top/tests/ynl.sh" ]; then
+	ynl=$("$top/tests/ynl.sh") || { echo "not ok - the kernel's YNL tools unpack (tests/ynl.sh)"; exit 1; }
+fi
+
 # The initramfs, cached by what goes into it.
 cache=${PMODE_CACHE:-/var/cache/pmode}
 key=$( (echo "$kver $mods"; cat "$top/tests/vm/init" /bin/busybox) | sha256sum | cut -c1-16)
@@ -100,6 +108,7 @@ append="console=ttyS0 quiet panic=-1 pmode.top=$top"
 [ -n "${PMODE_VM_TESTS:-}" ] && append+=" pmode.tests=$PMODE_VM_TESTS"
 [ -n "${PMODE_VM_9P_CACHE:-}" ] && append+=" pmode.cache=$PMODE_VM_9P_CACHE"
 [ -n "${PMODE_VM_FILE_TIMEOUT:-}" ] && append+=" pmode.file_timeout=$PMODE_VM_FILE_TIMEOUT"
+[ -n "$ynl" ] && append+=" pmode.ynl=$ynl"
 
 # Single-threaded TCG: with multi-threaded TCG a kernel static key patched
 # under traffic has livelocked vCPUs at the patched site.
