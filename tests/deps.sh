@@ -20,7 +20,8 @@ for tier in "${@:-all}"; do
 		   iproute2 tcpdump nftables kmod python3 python3-scapy
 		   python3-pyroute2 util-linux procps iputils-ping) ;;
 	dkms) want+=(dkms) ;;
-	api) want+=(python3 python3-yaml python3-pyroute2 gcc g++) ;;
+	api) want+=(python3 python3-yaml python3-jsonschema python3-pyroute2 gcc g++
+		    $(kseries_pkg source 6.12) $(kseries_pkg headers 6.12) xz-utils) ;;
 	bench) want+=(python3-matplotlib nftables iproute2) ;;
 	debug) want+=(libelf-dev libssl-dev bc flex bison) ;;
 	fresh) want+=(debootstrap) ;;

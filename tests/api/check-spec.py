@@ -43,6 +43,9 @@ def cname(prefix, name):
 def spec_names(spec):
     """C name -> (value, where) for everything the spec defines."""
     out = {}
+    if 'c-version-name' in spec:
+        # genetlink-c: the family version's define; YNL's version is 1.
+        out[cname('', spec['c-version-name'])] = (spec.get('version', 1), 'c-version-name')
     for d in spec.get('definitions', []):
         p = d.get('name-prefix', '')
         if d['type'] == 'const':
@@ -161,7 +164,10 @@ def client_check(values):
     for name, _ in pmode.maclist.nla_map:
         if values.get(name) != pmode.maclist.nla_map.index((name, _)):
             wrong.append(name)
-    have = {k for k in values if k.startswith(('PMODE_A_', 'PMODE_CMD_'))}
+    # A notification's second name for its request's number (PMODE_CMD_*_NTF)
+    # is known to the client by the request's name.
+    have = {k for k in values if k.startswith(('PMODE_A_', 'PMODE_CMD_')) and not
+            (k.endswith('_NTF') and values.get(k[:-len('_NTF')]) == values[k])}
     known = {'PMODE_A_' + k for k in pmode.ATTR} | {'PMODE_CMD_' + k for k in pmode.CMD}
     missing = sorted(have - known - {'PMODE_CMD_UNSPEC'})
     tap(not wrong and not missing,
@@ -214,8 +220,12 @@ def main():
     with open(args.policy) as f:
         ptext = f.read()
 
-    tap(spec.get('protocol') == 'genetlink' and spec.get('name') == 'pmode',
-        'the spec describes the genetlink family "pmode"')
+    tap(spec.get('protocol') == 'genetlink-c' and spec.get('name') == 'pmode',
+        'the spec describes the genetlink family "pmode" (protocol genetlink-c)')
+    m = re.search(r'#define\s+(\w+)\s+"pmode"', htext)
+    tap(m and cname('', spec.get('c-family-name', '')) == m.group(1),
+        'the family name\'s define is the spec\'s c-family-name',
+        f'{spec.get("c-family-name")} vs {m and m.group(1)}')
     m = re.search(r'#define\s+PMODE_MCGRP_NOTIFY\s+"(\w+)"', htext)
     groups = [g['name'] for g in spec.get('mcast-groups', {}).get('list', [])]
     tap(m and groups == [m.group(1)], 'multicast groups agree', f'{groups} vs header')

@@ -3,7 +3,10 @@
 #
 # The api tier: the UAPI header, the YNL spec and the kernel's policies
 # agree (tests/api/check-spec.py), the checker notices drift, and the header
-# compiles on its own in C and C++. TAP lines on stdout.
+# compiles on its own in C and C++; and the kernel's own YNL tools (those of
+# linux-source-6.12, tests/ynl.sh) accept the spec: its schema, ynl-gen-c.py
+# in uapi, kernel and user modes (the code compiled), and the library of
+# their Python CLI. TAP lines on stdout.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 hdr=$top/include/uapi/linux/pmode.h
@@ -58,4 +61,128 @@ desc="the header includes nothing kernel-internal"
 t bash -c "! grep -E '^#\s*include' '$hdr' | grep -vE '<linux/types.h>'"
 desc="the header uses no kernel-internal types or macros"
 t bash -c "! cc -fpreprocessed -dD -E -P '$hdr' | grep -Ew 'u8|u16|u32|u64|__user|BIT|ETH_ALEN|IFNAMSIZ'"
+
+# The kernel's YNL tools. ynl-gen-c.py finds the schema two directories
+# above the spec and the kernel root by its MAINTAINERS file, so the spec
+# is put where a kernel tree keeps specs, in a tree of our own.
+ynl=$("$top/tests/ynl.sh") || ynl=
+yv=$(basename "${ynl:-ynl-6.12}" | cut -d- -f2)
+k=$tmp/kernel
+mkdir -p "$k/Documentation/netlink/specs" "$tmp/gen"
+: >"$k/MAINTAINERS"
+kspec=$k/Documentation/netlink/specs/pmode.yaml
+cp "$spec" "$kspec"
+[ -n "$ynl" ] && ln -s "$ynl"/Documentation/netlink/*.yaml "$k/Documentation/netlink/"
+# gen MODE header|source OUT [SPEC]: ynl-gen-c.py, its complaints in $tmp/gen.log.
+gen() {
+	[ -n "$ynl" ] || { echo "no YNL tools (tests/ynl.sh)" >"$tmp/gen.log"; return 1; }
+	(cd "$ynl/tools/net/ynl" &&
+	 timeout 120 "$py" ynl-gen-c.py --mode "$1" "--$2" --spec "${4:-$kspec}" -o "$3") \
+		>"$tmp/gen.log" 2>&1
+}
+# show FILE: why something failed, as TAP comments: of a Python traceback
+# its exception, of a compiler its errors and warnings, else the first lines.
+show() {
+	[ -s "$1" ] || return 1
+	{ grep -E '^[A-Za-z_.]*(Error|Exception)(:|$)|(error|warning):|[Ll]icense' "$1" ||
+		head -n 12 "$1"; } | head -n 12 | sed 's/^/# /'
+	return 1
+}
+ynl_check() { "$py" "$top/tests/api/check-ynl.py" "$@" 2>"$tmp/check.log" || show "$tmp/check.log"; }
+
+desc="ynl $yv: the spec passes the schema of the protocol it declares"
+t ynl_check schema "$spec" "$ynl"
+
+uapi_matches() {
+	gen uapi header "$tmp/gen/pmode.h" || show "$tmp/gen.log" || return 1
+	ynl_check uapi "$hdr" "$tmp/gen/pmode.h"
+}
+desc="ynl $yv: ynl-gen-c.py --mode uapi generates our header: the same enums, names and values"
+t uapi_matches
+
+# The kernel code, compiled as a module object against the series' headers.
+kernel_builds() {
+	local kdir d=$tmp/gen/kernel
+	kdir=$(KERNELRELEASE= KERNELDIR= bash "$top/tests/kernel.sh" dir "$yv" 2>"$tmp/gen.log") ||
+		show "$tmp/gen.log" || return 1
+	mkdir -p "$d/inc/uapi/linux"
+	cp "$hdr" "$d/inc/uapi/linux/"
+	gen kernel header "$d/pmode-nl-gen.h" && gen kernel source "$d/pmode-nl-gen.c" ||
+		show "$tmp/gen.log" || return 1
+	printf 'ccflags-y := -I$(src)/inc\nobj-m := pmode-nl-gen.o\n' >"$d/Kbuild"
+	make -C "$kdir" M="$d" pmode-nl-gen.o >"$tmp/gen.log" 2>&1 &&
+		! grep -E 'warning|error' "$tmp/gen.log" || show "$tmp/gen.log"
+}
+desc="ynl $yv: ynl-gen-c.py --mode kernel generates code that compiles against the $yv headers"
+t kernel_builds
+desc="ynl $yv: ... with an op, doit and dumpit as the module has them, for every command"
+t ynl_check kernel-ops "$tmp/gen/kernel/pmode-nl-gen.c" "$top/kmod/netlink.c"
+
+# user_builds SPEC: the user-space code, compiled and linked with the
+# tools' libynl.
+user_builds() {
+	local d=$tmp/gen/user lib=$ynl/tools/net/ynl/lib
+	local cflags=(-std=gnu11 -O2 -W -Wall -Wextra -Wno-unused-parameter -Wshadow -Werror
+		      -I"$lib" -I"$d" -I"$top/include/uapi" -idirafter "$ynl/include/uapi")
+	mkdir -p "$d"
+	gen user header "$d/pmode-user.h" "$1" && gen user source "$d/pmode-user.c" "$1" ||
+		show "$tmp/gen.log" || return 1
+	cat >"$d/main.c" <<'C'
+#include <stdlib.h>
+#include <string.h>
+#include <ynl.h>
+#include "pmode-user.h"
+int main(void)
+{
+	struct ynl_error yerr;
+	struct ynl_sock *ys = ynl_sock_create(&ynl_pmode_family, &yerr);
+	struct pmode_adapter_get_list *list;
+
+	if (!ys)
+		return 1;
+	list = pmode_adapter_get_dump(ys, pmode_adapter_get_req_dump_alloc());
+	pmode_adapter_get_list_free(list);
+	ynl_sock_destroy(ys);
+	return 0;
+}
+C
+	{ gcc "${cflags[@]}" -c -o "$d/ynl.o" "$lib/ynl.c" &&
+	  gcc "${cflags[@]}" -c -o "$d/pmode-user.o" "$d/pmode-user.c" &&
+	  gcc "${cflags[@]}" -o "$d/main" "$d/main.c" "$d/pmode-user.o" "$d/ynl.o"; } \
+		>"$tmp/gen.log" 2>&1 || show "$tmp/gen.log"
+}
+# 6.12's generator has no repeated binary attribute in user mode, and the
+# MAC lists (maclist.mac) are one: user mode of the whole spec stops there,
+# and only there. The rest is generated from the spec without the MAC lists.
+user_stops_at_maclist() {
+	! gen user header "$tmp/gen/whole-user.h" &&
+		grep -qx 'Exception: Sub-type binary not supported yet' "$tmp/gen.log" &&
+		grep -q "self.attr\['type'\]" "$tmp/gen.log" ||
+		{ echo "user mode of the whole spec did not stop at the MAC lists (if 6.12's" \
+			"generator does them now, test the whole spec)" >>"$tmp/gen.log"; show "$tmp/gen.log"; }
+}
+desc="ynl $yv: ynl-gen-c.py --mode user stops at the MAC lists, a repeated binary the $yv generator lacks"
+t user_stops_at_maclist
+"$py" - "$kspec" "$k/Documentation/netlink/specs/pmode-nomaclist.yaml" <<'PY'
+import sys, yaml
+first = open(sys.argv[1]).readline()
+s = yaml.safe_load(open(sys.argv[1]))
+gone = {'allowed', 'learned'}
+s['attribute-sets'] = [a for a in s['attribute-sets'] if a['name'] != 'maclist']
+for a in s['attribute-sets']:
+    a['attributes'] = [x for x in a['attributes'] if x['name'] not in gone]
+for op in s['operations']['list']:
+    for part in [op.get(m, {}).get(p) for m in ('do', 'dump') for p in ('request', 'reply')] + \
+                [op.get('event')]:
+        if part:
+            part['attributes'] = [x for x in part['attributes'] if x not in gone]
+with open(sys.argv[2], 'w') as f:
+    f.write(first)
+    yaml.safe_dump(s, f, sort_keys=False)
+PY
+desc="ynl $yv: ... and of the spec without them, generates code that compiles and links with libynl"
+t user_builds "$k/Documentation/netlink/specs/pmode-nomaclist.yaml"
+
+desc="ynl $yv: the library of tools/net/ynl/cli.py sees every command as an op and every notification as one"
+t ynl_check cli "$spec" "$ynl" "$hdr" "$top/kmod/netlink.c"
 exit $rc

@@ -15,6 +15,7 @@ for arg in $(cat /proc/cmdline); do
 	pmode.tests=*) filter=${arg#pmode.tests=} ;;
 	pmode.skip=*) skip=${arg#pmode.skip=} ;;
 	pmode.file_timeout=*) file_timeout=${arg#pmode.file_timeout=} ;;
+	pmode.ynl=*) export PMODE_YNL=${arg#pmode.ynl=} ;;
 	esac
 done
 export PMODE_TOP=$top

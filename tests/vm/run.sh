@@ -75,6 +75,14 @@ if [ -z "$script" ] && [[ 78-spoof-effect == ${PMODE_VM_TESTS:-*} ]] &&
 		{ echo "not ok - the spoofing frames build"; exit 1; }
 fi
 
+# The kernel's YNL tools for e2e/88-ynl.sh, unpacked on the host: the guest
+# sees its / read-only. Their place goes to the guest on its command line.
+ynl=
+# shellcheck disable=SC2053 # PMODE_VM_TESTS is a glob
+if [ -z "$script" ] && [[ 88-ynl == ${PMODE_VM_TESTS:-*} ]] && [ -f "$top/tests/ynl.sh" ]; then
+	ynl=$("$top/tests/ynl.sh") || { echo "not ok - the kernel's YNL tools unpack (tests/ynl.sh)"; exit 1; }
+fi
+
 # The initramfs, cached by what goes into it.
 cache=${PMODE_CACHE:-/var/cache/pmode}
 key=$( (echo "$kver $mods"; cat "$top/tests/vm/init" /bin/busybox) | sha256sum | cut -c1-16)
@@ -119,6 +127,7 @@ cache_mode=${PMODE_VM_9P_CACHE-loose}
 compgen -v | grep -E '^PMODE_(STRESS|HOOK|SPOOF)_' | while read -r v; do
 	printf 'export %s=%q\n' "$v" "${!v}"
 done >"$out/env"
+[ -n "$ynl" ] && append+=" pmode.ynl=$ynl"
 
 # Single-threaded TCG by default: with multi-threaded TCG a kernel static
 # key patched under traffic has livelocked vCPUs at the patched site. A

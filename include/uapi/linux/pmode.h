@@ -93,16 +93,28 @@
 /* Most MACs a promiscuous adapter is remembered to transmit from. */
 #define PMODE_MAX_LEARNED	256
 
+/*
+ * A notification carries the number of the request that causes it. The
+ * *_NTF names are second names of those numbers, for the notification:
+ * they add no command and change no value (the kernel's YNL tools model a
+ * request and its notification as two operations, and write both names).
+ */
 enum pmode_cmd {
 	PMODE_CMD_UNSPEC,
 	PMODE_CMD_ADAPTER_NEW,
+	PMODE_CMD_ADAPTER_NEW_NTF = PMODE_CMD_ADAPTER_NEW,
 	PMODE_CMD_ADAPTER_DEL,
+	PMODE_CMD_ADAPTER_DEL_NTF = PMODE_CMD_ADAPTER_DEL,
 	PMODE_CMD_ADAPTER_SET,
+	PMODE_CMD_ADAPTER_SET_NTF = PMODE_CMD_ADAPTER_SET,
 	PMODE_CMD_ADAPTER_GET,
 	PMODE_CMD_FEATURE_GET,
 	PMODE_CMD_FEATURE_SET,
+	PMODE_CMD_FEATURE_SET_NTF = PMODE_CMD_FEATURE_SET,
 	PMODE_CMD_GRANT_NEW,
+	PMODE_CMD_GRANT_NEW_NTF = PMODE_CMD_GRANT_NEW,
 	PMODE_CMD_GRANT_DEL,
+	PMODE_CMD_GRANT_DEL_NTF = PMODE_CMD_GRANT_DEL,
 	PMODE_CMD_GRANT_GET,
 	PMODE_CMD_VIOLATION,
 	__PMODE_CMD_MAX
