@@ -68,21 +68,24 @@ uninstall:
 		$(DESTDIR)$(UNITDIR)/pmode-restore.service
 
 # The sources go to $(DESTDIR)/usr/src/pmode-VERSION. With a DESTDIR (a
-# package being staged) that is all: dkms add/build/install are for the
-# machine the package is installed on. A previous copy is replaced only if
-# make dkms-install made it (it carries $(dkms_stamp)).
+# package being staged) that is all: dkms add/build/install
+# are for the machine the package is installed on, and the staging tree is
+# the packager's. Without one, a previous copy is replaced or removed only
+# if make dkms-install made it (it carries $(dkms_stamp)).
 dkms_src = $(DESTDIR)/usr/src/pmode-$(DKMS_VERSION)
 dkms_stamp = .pmode-make-dkms-install
 dkms-install:
 	@[ -n "$(DKMS_VERSION)" ] || { echo "no PACKAGE_VERSION in dkms.conf" >&2; exit 1; }
+ifeq ($(DESTDIR),)
 	@if [ -e "$(dkms_src)" ] && [ ! -e "$(dkms_src)/$(dkms_stamp)" ]; then \
 		echo "$(dkms_src) exists and is not a copy make dkms-install made: leaving it alone." >&2; \
 		echo "Remove it (or make dkms-uninstall a copy of ours) first." >&2; exit 1; fi
+endif
 	rm -rf "$(dkms_src)"
 	mkdir -p "$(dkms_src)"
 	cp -r Kbuild Makefile dkms.conf kmod include "$(dkms_src)/"
-	touch "$(dkms_src)/$(dkms_stamp)"
 ifeq ($(DESTDIR),)
+	touch "$(dkms_src)/$(dkms_stamp)"
 	$(need_kernel)dkms add -m pmode -v $(DKMS_VERSION)
 	dkms build -m pmode -v $(DKMS_VERSION) -k $(KERNELRELEASE)
 	dkms install -m pmode -v $(DKMS_VERSION) -k $(KERNELRELEASE)
@@ -90,11 +93,15 @@ endif
 
 dkms-uninstall:
 ifeq ($(DESTDIR),)
-	dkms remove -m pmode -v $(DKMS_VERSION) --all || true
-endif
 	@if [ -e "$(dkms_src)" ] && [ ! -e "$(dkms_src)/$(dkms_stamp)" ]; then \
-		echo "$(dkms_src) is not a copy make dkms-install made: leaving it alone." >&2; \
-	else rm -rf "$(dkms_src)"; fi
+		echo "$(dkms_src) is not a copy make dkms-install made (pmode-dkms's?): leaving it and its DKMS modules alone." >&2; \
+	else \
+		echo "dkms remove -m pmode -v $(DKMS_VERSION) --all"; \
+		dkms remove -m pmode -v $(DKMS_VERSION) --all || true; \
+		rm -rf "$(dkms_src)"; fi
+else
+	rm -rf "$(dkms_src)"
+endif
 
 # checkpatch --strict over the kernel-side sources, sparse and W=1.
 style:
