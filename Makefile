@@ -7,6 +7,7 @@
 #   make KERNELRELEASE=x.y.z  against another installed kernel's headers
 #   make KERNELDIR=/path      against a kernel build tree
 #   make W=1 C=1              with extra warnings and sparse
+#   make deb                  the Debian packages (debian/), in build/deb
 #   make check                install test dependencies, run every test tier
 #   make demo                 boot a VM and show what pmode does
 #   make bench                the benchmark (tests/bench/run.sh), results in build/bench
@@ -68,7 +69,7 @@ uninstall:
 		$(DESTDIR)$(UNITDIR)/pmode-restore.service
 
 # The sources go to $(DESTDIR)/usr/src/pmode-VERSION. With a DESTDIR (a
-# package being staged) that is all: dkms add/build/install
+# package being staged: debian/rules does it) that is all: dkms add/build/install
 # are for the machine the package is installed on, and the staging tree is
 # the packager's. Without one, a previous copy is replaced or removed only
 # if make dkms-install made it (it carries $(dkms_stamp)).
@@ -103,6 +104,24 @@ else
 	rm -rf "$(dkms_src)"
 endif
 
+# The Debian packages (debian/), built with dpkg-buildpackage from a copy
+# of the tree in $(BUILD)/deb/pmode-VERSION, so that the build leaves
+# nothing in the work tree and the packages land in $(BUILD)/deb. The copy
+# has the files git tracks or would track (.gitignore keeps build products
+# out), as they are in the work tree. Installs the build dependencies.
+deb_dir = $(BUILD)/deb
+deb:
+	tests/deps.sh deb
+	rm -rf "$(deb_dir)"
+	mkdir -p "$(deb_dir)/pmode-$(DKMS_VERSION)"
+	git ls-files -z --cached --others --exclude-standard >"$(deb_dir)/files"
+	tar --null --ignore-failed-read -T "$(deb_dir)/files" -cf "$(deb_dir)/files.tar"
+	tar -xf "$(deb_dir)/files.tar" -C "$(deb_dir)/pmode-$(DKMS_VERSION)"
+	rm "$(deb_dir)/files" "$(deb_dir)/files.tar"
+	cd "$(deb_dir)/pmode-$(DKMS_VERSION)" && dpkg-buildpackage -us -uc -b
+	@echo "make deb: the packages are in $(deb_dir):"
+	@cd "$(deb_dir)" && ls -1 *.deb | sed 's/^/  /'
+
 # checkpatch --strict over the kernel-side sources, sparse and W=1.
 style:
 	tests/style.sh
@@ -121,4 +140,4 @@ check-debug:
 	tests/debug/run.sh
 
 .PHONY: all module tools clean install uninstall dkms-install dkms-uninstall \
-	style check demo bench check-debug
+	deb style check demo bench check-debug
