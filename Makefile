@@ -69,10 +69,11 @@ uninstall:
 		$(DESTDIR)$(UNITDIR)/pmode-restore.service
 
 # The sources go to $(DESTDIR)/usr/src/pmode-VERSION. With a DESTDIR (a
-# package being staged: debian/rules does it) that is all: dkms add/build/install
-# are for the machine the package is installed on, and the staging tree is
-# the packager's. Without one, a previous copy is replaced or removed only
-# if make dkms-install made it (it carries $(dkms_stamp)).
+# package being staged: debian/rules does it) that is all: dkms
+# add/build/install are for the machine the package is installed on, and
+# the staging tree is the packager's. Without one, a previous copy is
+# replaced or removed only if make dkms-install made it (it carries
+# $(dkms_stamp)).
 dkms_src = $(DESTDIR)/usr/src/pmode-$(DKMS_VERSION)
 dkms_stamp = .pmode-make-dkms-install
 dkms-install:
