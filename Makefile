@@ -7,6 +7,7 @@
 #   make KERNELRELEASE=x.y.z  against another installed kernel's headers
 #   make KERNELDIR=/path      against a kernel build tree
 #   make W=1 C=1              with extra warnings and sparse
+#   make deb                  the Debian packages (debian/), in build/deb
 #   make check                install test dependencies, run every test tier
 #   make demo                 boot a VM and show what pmode does
 #   make bench                the benchmark (tests/bench/run.sh), results in build/bench
@@ -68,21 +69,25 @@ uninstall:
 		$(DESTDIR)$(UNITDIR)/pmode-restore.service
 
 # The sources go to $(DESTDIR)/usr/src/pmode-VERSION. With a DESTDIR (a
-# package being staged) that is all: dkms add/build/install are for the
-# machine the package is installed on. A previous copy is replaced only if
-# make dkms-install made it (it carries $(dkms_stamp)).
+# package being staged: debian/rules does it) that is all: dkms
+# add/build/install are for the machine the package is installed on, and
+# the staging tree is the packager's. Without one, a previous copy is
+# replaced or removed only if make dkms-install made it (it carries
+# $(dkms_stamp)).
 dkms_src = $(DESTDIR)/usr/src/pmode-$(DKMS_VERSION)
 dkms_stamp = .pmode-make-dkms-install
 dkms-install:
 	@[ -n "$(DKMS_VERSION)" ] || { echo "no PACKAGE_VERSION in dkms.conf" >&2; exit 1; }
+ifeq ($(DESTDIR),)
 	@if [ -e "$(dkms_src)" ] && [ ! -e "$(dkms_src)/$(dkms_stamp)" ]; then \
 		echo "$(dkms_src) exists and is not a copy make dkms-install made: leaving it alone." >&2; \
 		echo "Remove it (or make dkms-uninstall a copy of ours) first." >&2; exit 1; fi
+endif
 	rm -rf "$(dkms_src)"
 	mkdir -p "$(dkms_src)"
 	cp -r Kbuild Makefile dkms.conf kmod include "$(dkms_src)/"
-	touch "$(dkms_src)/$(dkms_stamp)"
 ifeq ($(DESTDIR),)
+	touch "$(dkms_src)/$(dkms_stamp)"
 	$(need_kernel)dkms add -m pmode -v $(DKMS_VERSION)
 	dkms build -m pmode -v $(DKMS_VERSION) -k $(KERNELRELEASE)
 	dkms install -m pmode -v $(DKMS_VERSION) -k $(KERNELRELEASE)
@@ -90,11 +95,33 @@ endif
 
 dkms-uninstall:
 ifeq ($(DESTDIR),)
-	dkms remove -m pmode -v $(DKMS_VERSION) --all || true
-endif
 	@if [ -e "$(dkms_src)" ] && [ ! -e "$(dkms_src)/$(dkms_stamp)" ]; then \
-		echo "$(dkms_src) is not a copy make dkms-install made: leaving it alone." >&2; \
-	else rm -rf "$(dkms_src)"; fi
+		echo "$(dkms_src) is not a copy make dkms-install made (pmode-dkms's?): leaving it and its DKMS modules alone." >&2; \
+	else \
+		echo "dkms remove -m pmode -v $(DKMS_VERSION) --all"; \
+		dkms remove -m pmode -v $(DKMS_VERSION) --all || true; \
+		rm -rf "$(dkms_src)"; fi
+else
+	rm -rf "$(dkms_src)"
+endif
+
+# The Debian packages (debian/), built with dpkg-buildpackage from a copy
+# of the tree in $(BUILD)/deb/pmode-VERSION, so that the build leaves
+# nothing in the work tree and the packages land in $(BUILD)/deb. The copy
+# has the files git tracks or would track (.gitignore keeps build products
+# out), as they are in the work tree. Installs the build dependencies.
+deb_dir = $(BUILD)/deb
+deb:
+	tests/deps.sh deb
+	rm -rf "$(deb_dir)"
+	mkdir -p "$(deb_dir)/pmode-$(DKMS_VERSION)"
+	git ls-files -z --cached --others --exclude-standard >"$(deb_dir)/files"
+	tar --null --ignore-failed-read -T "$(deb_dir)/files" -cf "$(deb_dir)/files.tar"
+	tar -xf "$(deb_dir)/files.tar" -C "$(deb_dir)/pmode-$(DKMS_VERSION)"
+	rm "$(deb_dir)/files" "$(deb_dir)/files.tar"
+	cd "$(deb_dir)/pmode-$(DKMS_VERSION)" && dpkg-buildpackage -us -uc -b
+	@echo "make deb: the packages are in $(deb_dir):"
+	@cd "$(deb_dir)" && ls -1 *.deb | sed 's/^/  /'
 
 # checkpatch --strict over the kernel-side sources, sparse and W=1.
 style:
@@ -114,4 +141,4 @@ check-debug:
 	tests/debug/run.sh
 
 .PHONY: all module tools clean install uninstall dkms-install dkms-uninstall \
-	style check demo bench check-debug
+	deb style check demo bench check-debug

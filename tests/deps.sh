@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Install what building and testing pmode needs on Debian 12, if missing.
-# Usage: tests/deps.sh [build|vm|api|bench|debug|kunit|dkms|fresh|all]...
+# Usage: tests/deps.sh [build|vm|api|bench|debug|kunit|dkms|deb|lintian|fresh|all]...
 # Kernel headers, images and sources are those of each series in
 # PMODE_KERNELS (tests/kseries.sh).
 set -euo pipefail
@@ -20,13 +20,19 @@ for tier in "${@:-all}"; do
 		   iproute2 tcpdump nftables kmod python3 python3-scapy
 		   python3-pyroute2 util-linux procps iputils-ping) ;;
 	dkms) want+=(dkms) ;;
+	# make deb: dpkg-buildpackage, build-essential (implied) and
+	# debian/control's Build-Depends (tests/packaging.sh checks that
+	# dpkg-checkbuilddeps finds nothing missing), and git to copy the tree.
+	deb) want+=(dpkg-dev build-essential debhelper dh-dkms dh-python python3
+		    pkg-config libnl-3-dev libnl-genl-3-dev git) ;;
+	lintian) want+=(lintian) ;;
 	api) want+=(python3 python3-yaml python3-jsonschema python3-pyroute2 gcc g++
 		    $(kseries_pkg source 6.12) $(kseries_pkg headers 6.12) xz-utils) ;;
 	bench) want+=(python3-matplotlib nftables iproute2) ;;
 	debug) want+=(libelf-dev libssl-dev bc flex bison) ;;
 	fresh) want+=(debootstrap) ;;
 	kunit) want+=($(pkgs source) python3 bc flex bison xz-utils rsync) ;;
-	all) exec "$0" build vm api kunit dkms ;;
+	all) exec "$0" build vm api kunit dkms deb lintian ;;
 	*) echo "deps.sh: unknown tier '$tier'" >&2; exit 2 ;;
 	esac
 done

@@ -2,14 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Packaging from a clean checkout, as TAP lines: DKMS adds and builds the
-# module with dkms.conf as it is, for each kernel of PMODE_KERNELS, and
+# module with dkms.conf as it is, for each kernel of PMODE_KERNELS;
 # 'make install' puts the module, the tool and the man page where they
-# belong. Everything happens in scratch trees: nothing is installed on
-# this host.
+# belong; 'make deb' builds the Debian packages, lintian-clean, with the
+# files and maintainer scripts they must have. Everything happens in
+# scratch trees: nothing is installed on this host.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-"$top/tests/deps.sh" build dkms >&2 || exit 1
+"$top/tests/deps.sh" build dkms deb lintian >&2 || exit 1
 
 . "$top/tests/tap.sh"
 . "$top/tests/kseries.sh"
@@ -81,5 +82,121 @@ for f in "lib/modules/$kver/updates/pmode.ko" usr/sbin/pmodectl \
 	[ -e "$tmp/root/$f" ] || { echo "missing: $f" >>"$log"; rc=1; }
 done
 result $rc "packaging: make install DESTDIR= installs module, tool, man page, boot units" "$log"
+
+# One version: dkms.conf's, and every copy of it agrees.
+: >"$log"
+rc=0
+[ -n "$version" ] || rc=1
+for copy in "debian/changelog:$(dpkg-parsechangelog -l "$tmp/clone/debian/changelog" -S Version)" \
+	    "kmod/main.c:$(sed -n 's/^MODULE_VERSION("\(.*\)");/\1/p' "$tmp/clone/kmod/main.c")" \
+	    "tools/pmodectl.h:$(sed -n 's/^#define PMODECTL_VERSION "\(.*\)"/\1/p' "$tmp/clone/tools/pmodectl.h")" \
+	    "tools/pmodectl.8:$(sed -n 's/^\.TH .* "pmode \([^"]*\)".*/\1/p' "$tmp/clone/tools/pmodectl.8")"; do
+	[ "${copy#*:}" = "$version" ] || { echo "${copy%%:*} says '${copy#*:}'" >>"$log"; rc=1; }
+done
+result $rc "packaging: debian/changelog, the module, pmodectl and its man page say dkms.conf's version ($version)" "$log"
+
+(cd "$tmp/clone" && dpkg-checkbuilddeps) >"$log" 2>&1
+result $? "packaging: tests/deps.sh deb installs debian/control's build dependencies" "$log"
+
+debs=$tmp/build/deb
+make -C "$tmp/clone" BUILD="$tmp/build" deb >"$log" 2>&1
+rc=$?
+pkgs="pmode-dkms_${version}_all pmodectl_${version}_$(dpkg --print-architecture) python3-pmode_${version}_all"
+for p in $pkgs; do
+	[ -f "$debs/$p.deb" ] || { echo "missing: $p.deb" >>"$log"; rc=1; }
+done
+[ -z "$(git -C "$tmp/clone" status --porcelain)" ] || {
+	git -C "$tmp/clone" status --porcelain >>"$log"; rc=1; }
+result $rc "packaging: make deb builds pmode-dkms, pmodectl and python3-pmode in \$(BUILD)/deb, leaving the tree clean" "$log"
+[ $rc -eq 0 ] || exit 1
+
+for p in $pkgs; do
+	lintian "$debs/$p.deb" >"$log" 2>&1
+	rc=$?
+	grep -qE '^[EW]: ' "$log" && rc=1
+	result $rc "packaging: lintian reports no error or warning on ${p%%_*}" "$log"
+done
+
+# files PACKAGE: the files and symlinks in the package, not its directories.
+files() { dpkg-deb -c "$debs/$1"_*.deb | awk '$6 !~ /\/$/ { print substr($6, 2) }' | sort; }
+# expect_files PACKAGE PATH...: the package holds those files and no others.
+expect_files() {
+	local pkg=$1
+	shift
+	printf '%s\n' "$@" | sort >"$tmp/want"
+	files "$pkg" >"$tmp/have"
+	diff -u "$tmp/want" "$tmp/have" >"$log"
+	result $? "packaging: $pkg holds what it must, and nothing else" "$log"
+}
+docs() { echo "/usr/share/doc/$1/changelog.gz /usr/share/doc/$1/copyright"; }
+src=/usr/src/pmode-$version
+expect_files pmode-dkms $(docs pmode-dkms) /usr/lib/modules-load.d/pmode.conf \
+	$src/Kbuild $src/Makefile $src/dkms.conf $src/include/uapi/linux/pmode.h \
+	$(cd "$tmp/clone" && printf "$src/%s\n" kmod/*.[ch])
+expect_files pmodectl $(docs pmodectl) /usr/sbin/pmodectl \
+	/usr/share/man/man8/pmodectl.8.gz /lib/systemd/system/pmode-restore.service \
+	/usr/share/lintian/overrides/pmodectl
+expect_files python3-pmode $(docs python3-pmode) \
+	/usr/lib/python3/dist-packages/pmode/__init__.py \
+	/usr/share/doc/python3-pmode/examples/violation-agent.py \
+	/usr/share/doc/python3-pmode/netlink.md.gz /usr/share/doc/python3-pmode/pmode.yaml.gz
+
+# Each package unpacked in a root of its own, control files in DEBIAN/.
+for p in pmode-dkms pmodectl python3-pmode; do
+	dpkg-deb -R "$debs/$p"_*.deb "$tmp/$p"
+done
+
+# pmode-dkms: DKMS gets the module on configure and loses it on remove
+# (dh_dkms's snippets), for every kernel with headers (ours), from the
+# dkms.conf of the tree.
+d=$tmp/pmode-dkms
+: >"$log"
+rc=0
+for re in "^DKMS_NAME=pmode\$" "^DKMS_VERSION=$version\$" 'for DKMS_POSTINST in /usr/lib/dkms/common.postinst' \
+	  '\$DKMS_POSTINST \$DKMS_NAME \$DKMS_VERSION' "dkms install -m pmode -v $version -k \"\\\$kernel\""; do
+	grep -q -- "$re" "$d/DEBIAN/postinst" || { echo "postinst lacks: $re" >>"$log"; rc=1; }
+done
+for re in "^DKMS_NAME=pmode\$" "^DKMS_VERSION=$version\$" 'dkms remove -m \$DKMS_NAME -v \$DKMS_VERSION --all'; do
+	grep -q -- "$re" "$d/DEBIAN/prerm" || { echo "prerm lacks: $re" >>"$log"; rc=1; }
+done
+cmp "$tmp/clone/dkms.conf" "$d$src/dkms.conf" >>"$log" 2>&1 || rc=1
+grep -q '^Depends:.*dkms' "$d/DEBIAN/control" || { echo "no Depends on dkms" >>"$log"; rc=1; }
+result $rc "packaging: pmode-dkms's postinst has dkms add, build and install pmode $version, its prerm dkms remove" "$log"
+
+# pmodectl: its postinst enables pmode-restore.service and starts nothing;
+# purging takes the saved configuration and the unit's links away. The
+# scripts run on the unpacked root, through DPKG_ROOT as dpkg --root would.
+d=$tmp/pmodectl
+maint() {	# maint SCRIPT ARGS...: run a maintainer script on $d
+	local script=$1
+	shift
+	DPKG_ROOT=$d DPKG_MAINTSCRIPT_PACKAGE=pmodectl DPKG_MAINTSCRIPT_NAME=$script \
+		sh "$d/DEBIAN/$script" "$@"
+}
+wants=$d/etc/systemd/system/multi-user.target.wants/pmode-restore.service
+maint postinst configure >"$log" 2>&1
+rc=$?
+[ "$(readlink "$wants")" = /lib/systemd/system/pmode-restore.service ] ||
+	{ echo "no $wants link" >>"$log"; rc=1; }
+grep -E 'deb-systemd-invoke (start|restart)|systemctl.* (start|restart)' "$d/DEBIAN/postinst" >>"$log" && rc=1
+[ -d "$d/etc/pmode" ] || { echo "no /etc/pmode" >>"$log"; rc=1; }
+result $rc "packaging: pmodectl's postinst enables pmode-restore.service (not started) and /etc/pmode is there" "$log"
+echo "feature enable" >"$d/etc/pmode/pmode.batch"
+maint postrm purge >"$log" 2>&1
+rc=$?
+for f in "$wants" "$d/etc/pmode"; do
+	[ -e "$f" ] && { echo "left after purge: $f" >>"$log"; rc=1; }
+done
+result $rc "packaging: purging pmodectl removes the saved configuration and the unit's links" "$log"
+
+"$tmp/pmodectl/usr/sbin/pmodectl" --version >"$log" 2>&1 &&
+	[ "$(cat "$log")" = "pmodectl $version" ]
+result $? "packaging: the packaged pmodectl runs and says $version" "$log"
+
+d=$tmp/python3-pmode
+rc=0
+grep -q '^Depends:.*python3-pyroute2' "$d/DEBIAN/control" || { echo "no Depends on python3-pyroute2" >"$log"; rc=1; }
+python3 -m py_compile "$d/usr/lib/python3/dist-packages/pmode/__init__.py" >>"$log" 2>&1 || rc=1
+result $rc "packaging: python3-pmode depends on python3-pyroute2 and its module compiles" "$log"
 
 [ "$fails" -eq 0 ]
