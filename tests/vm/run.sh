@@ -22,8 +22,8 @@
 #   PMODE_VM_FILE_TIMEOUT=600           seconds one test file may take
 #   PMODE_SPOOF_FRAMES=3000             frames 78-spoof-effect.sh sends
 #   PMODE_SPOOF_SEED=1                  the seed they are built from
-#   PMODE_STRESS_SECS, PMODE_STRESS_CYCLES, PMODE_HOOK_SLOT_TRIES, ...
-#                                       every PMODE_STRESS_*, PMODE_HOOK_*
+#   PMODE_STRESS_SECS, PMODE_STRESS_CYCLES, PMODE_HOOK_SLOT_TRIES, PMODE_SAVE_STATES, ...
+#                                       every PMODE_STRESS_*, PMODE_HOOK_*, PMODE_SAVE_*
 #                                       and PMODE_SPOOF_* variable reaches
 #                                       the test files in the guest
 set -uo pipefail
@@ -124,7 +124,7 @@ cache_mode=${PMODE_VM_9P_CACHE-loose}
 [ -n "$cache_mode" ] && append+=" pmode.cache=$cache_mode"
 [ -n "${PMODE_VM_FILE_TIMEOUT:-}" ] && append+=" pmode.file_timeout=$PMODE_VM_FILE_TIMEOUT"
 # The test files' own knobs (sizes, tries), for guest.sh to export.
-compgen -v | grep -E '^PMODE_(STRESS|HOOK|SPOOF)_' | while read -r v; do
+compgen -v | grep -E '^PMODE_(STRESS|HOOK|SPOOF|SAVE)_' | while read -r v; do
 	printf 'export %s=%q\n' "$v" "${!v}"
 done >"$out/env"
 [ -n "$ynl" ] && append+=" pmode.ynl=$ynl"
