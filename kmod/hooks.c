@@ -44,9 +44,11 @@ static const char *const reason_names[__PMODE_DROP_MAX] = {
 
 /*
  * A VM's violation: counted always; reported to listeners at most once a
- * second per adapter, with the number of reports held back since.
+ * second per adapter, with the number of reports held back since and the
+ * first bytes of the frame.
  */
-static void violation(struct pmode_adapter *ad, int reason, const u8 *mac)
+static void violation(struct pmode_adapter *ad, int reason, const u8 *mac,
+		      const struct sk_buff *skb)
 {
 	unsigned long now = jiffies, last = READ_ONCE(ad->violation_at);
 
@@ -55,7 +57,7 @@ static void violation(struct pmode_adapter *ad, int reason, const u8 *mac)
 		atomic_inc(&ad->violations_suppressed);
 		return;
 	}
-	pmode_nl_notify_violation(ad, reason, mac,
+	pmode_nl_notify_violation(ad, reason, mac, skb,
 				  atomic_xchg(&ad->violations_suppressed, 0));
 	if (!READ_ONCE(log_violations))
 		return;
@@ -89,7 +91,7 @@ static noinline unsigned int pmode_tx_judge(struct pmode_adapter *ad,
 		return NF_ACCEPT;
 	}
 	pmode_stats_add(ad, verdict);
-	violation(ad, verdict, offender);
+	violation(ad, verdict, offender, skb);
 	return NF_DROP;
 }
 

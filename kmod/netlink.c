@@ -11,6 +11,7 @@
 #include "adapter.h"
 #include "compat.h"
 #include "perm.h"
+#include "verdict.h"
 
 #include <linux/cred.h>
 #include <linux/etherdevice.h>
@@ -283,12 +284,18 @@ void pmode_nl_notify_adapter(struct pmode_adapter *ad, u8 cmd,
 				PMODE_MCGRP_NOTIFY_ID, GFP_KERNEL);
 }
 
-/* From the data path: softirq, under RCU. */
+/*
+ * From the data path: softirq, under RCU. @frame is the offending frame;
+ * its first bytes go with the event, copied from the MAC header on.
+ */
 void pmode_nl_notify_violation(struct pmode_adapter *ad, int reason,
-			       const u8 *mac, u32 suppressed)
+			       const u8 *mac, const struct sk_buff *frame,
+			       u32 suppressed)
 {
 	struct net *net = dev_net(ad->dev);
+	unsigned int len = pmode_frame_len(frame);
 	struct sk_buff *skb;
+	struct nlattr *attr;
 	void *hdr;
 
 	if (!READ_ONCE(pmode_nl_live) ||
@@ -304,13 +311,24 @@ void pmode_nl_notify_violation(struct pmode_adapter *ad, int reason,
 	    nla_put_string(skb, PMODE_A_VM, ad->vm) ||
 	    nla_put_u32(skb, PMODE_A_DROP_REASON, reason) ||
 	    (mac && nla_put(skb, PMODE_A_OFFENDING_MAC, ETH_ALEN, mac)) ||
-	    nla_put_u32(skb, PMODE_A_SUPPRESSED, suppressed)) {
-		nlmsg_free(skb);
-		return;
-	}
+	    nla_put_u32(skb, PMODE_A_SUPPRESSED, suppressed) ||
+	    nla_put_u32(skb, PMODE_A_FRAME_LEN, len))
+		goto cancel;
+	attr = nla_reserve(skb, PMODE_A_FRAME,
+			   min_t(unsigned int, len, PMODE_VIOLATION_FRAME_LEN));
+	if (!attr)
+		goto cancel;
+	/* The frame cannot be shorter than it said it was a moment ago. */
+	if (pmode_frame_copy(frame, nla_data(attr), nla_len(attr)) !=
+	    nla_len(attr))
+		goto cancel;
 	genlmsg_end(skb, hdr);
 	genlmsg_multicast_netns(&pmode_genl_family, net, skb, 0,
 				PMODE_MCGRP_NOTIFY_ID, GFP_ATOMIC);
+	return;
+
+cancel:
+	nlmsg_free(skb);
 }
 
 /*

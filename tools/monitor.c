@@ -28,6 +28,13 @@ static const char *word(const char *const *words, int max, struct nlattr *a)
 	return v <= (uint32_t)max ? words[v] : "unknown";
 }
 
+/* The whole frame's length; the bytes at hand when the kernel said none. */
+static uint32_t frame_len(struct nlattr **a)
+{
+	return a[PMODE_A_FRAME_LEN] ? nla_get_u32(a[PMODE_A_FRAME_LEN]) :
+	       (uint32_t)nla_len(a[PMODE_A_FRAME]);
+}
+
 static void print_text(struct nlattr **a, uint8_t cmd)
 {
 	char mac[18] = "-";
@@ -62,6 +69,13 @@ static void print_text(struct nlattr **a, uint8_t cmd)
 		       a[PMODE_A_VM] ? nla_get_string(a[PMODE_A_VM]) : "?",
 		       word(drop_words, PMODE_DROP_MAX, a[PMODE_A_DROP_REASON]), mac,
 		       a[PMODE_A_SUPPRESSED] ? nla_get_u32(a[PMODE_A_SUPPRESSED]) : 0);
+		if (a[PMODE_A_FRAME]) {
+			char text[512];
+
+			decode_frame(nla_data(a[PMODE_A_FRAME]), nla_len(a[PMODE_A_FRAME]),
+				     frame_len(a), text, sizeof(text));
+			printf(" frame %s", text);
+		}
 		break;
 	}
 	printf("\n");
@@ -111,6 +125,11 @@ static void print_json(struct nlattr **a, uint8_t cmd)
 		}
 		json_key(&j, "suppressed");
 		json_u64(&j, a[PMODE_A_SUPPRESSED] ? nla_get_u32(a[PMODE_A_SUPPRESSED]) : 0);
+		if (a[PMODE_A_FRAME]) {
+			json_key(&j, "frame");
+			decode_frame_json(&j, nla_data(a[PMODE_A_FRAME]),
+					  nla_len(a[PMODE_A_FRAME]), frame_len(a));
+		}
 	}
 	json_end(&j, '}');
 	json_done(&j);

@@ -46,6 +46,8 @@ static struct nla_policy reply_policy[PMODE_A_MAX + 1] = {
 	[PMODE_A_DROP_REASON] = { .type = NLA_U32 },
 	[PMODE_A_OFFENDING_MAC] = { .minlen = 6 },
 	[PMODE_A_SUPPRESSED] = { .type = NLA_U32 },
+	[PMODE_A_FRAME] = { .type = NLA_UNSPEC },
+	[PMODE_A_FRAME_LEN] = { .type = NLA_U32 },
 };
 
 /* The message of the last failure, for the caller to print. */

@@ -81,7 +81,9 @@ class pmodemsg(genlmsg):
                ('PMODE_A_REASON', 'uint32'),
                ('PMODE_A_DROP_REASON', 'uint32'),
                ('PMODE_A_OFFENDING_MAC', 'l2addr'),
-               ('PMODE_A_SUPPRESSED', 'uint32'))
+               ('PMODE_A_SUPPRESSED', 'uint32'),
+               ('PMODE_A_FRAME', 'cdata'),
+               ('PMODE_A_FRAME_LEN', 'uint32'))
     maclist = maclist
     stats = stats
 
@@ -125,6 +127,8 @@ class Event:
     drop_reason: Optional[str] = None   # violation: one of DROP_REASONS
     offending_mac: Optional[str] = None  # violation (not for malformed)
     suppressed: int = 0                 # violations held back before this one
+    frame: Optional[bytes] = None       # violation: the frame's first bytes
+    frame_len: Optional[int] = None     # violation: its whole length
     feature: Optional[bool] = None      # feature
     uid: Optional[int] = None           # grant-*
 
@@ -319,7 +323,9 @@ class Pmode:
                          vm=m.get_attr('PMODE_A_VM'),
                          drop_reason=_name(DROP_REASONS, m.get_attr('PMODE_A_DROP_REASON')),
                          offending_mac=m.get_attr('PMODE_A_OFFENDING_MAC'),
-                         suppressed=m.get_attr('PMODE_A_SUPPRESSED') or 0)
+                         suppressed=m.get_attr('PMODE_A_SUPPRESSED') or 0,
+                         frame=m.get_attr('PMODE_A_FRAME'),
+                         frame_len=m.get_attr('PMODE_A_FRAME_LEN'))
         if cmd == CMD['FEATURE_SET']:
             return Event('feature', feature=bool(m.get_attr('PMODE_A_FEATURE')))
         if cmd in (CMD['GRANT_NEW'], CMD['GRANT_DEL']):

@@ -14,6 +14,7 @@
 #include <net/ndisc.h>
 
 #include "adapter.h"
+#include "compat.h"
 #include "learn.h"
 #include "perm.h"
 #include "verdict.h"
@@ -434,6 +435,55 @@ static void pmode_verdict_tx(struct kunit *test)
 	kfree_skb(skb);
 }
 
+/*
+ * The frame as it was on the wire, built independently of
+ * pmode_frame_copy(): the bytes from the MAC header, with a tag the stack
+ * moved out put back after the addresses.
+ */
+static unsigned int wire_bytes(const struct sk_buff *skb, u8 *to)
+{
+	const u8 *mac = skb_mac_header(skb);
+	unsigned int len = skb_tail_pointer(skb) - mac;
+
+	if (!skb_vlan_tag_present(skb)) {
+		memcpy(to, mac, len);
+		return len;
+	}
+	memcpy(to, mac, 12);
+	put_unaligned_be16(ntohs(skb->vlan_proto), to + 12);
+	put_unaligned_be16(skb_vlan_tag_get(skb), to + 14);
+	memcpy(to + 16, mac + 12, len - 12);
+	return len + VLAN_HLEN;
+}
+
+/* A violation event's bytes are the frame as sent, however it is laid out. */
+static void pmode_frame_bytes(struct kunit *test)
+{
+	static const unsigned int maxes[] = { 0, 5, 12, 13, 14, 15, 16, 17, 64,
+					      PMODE_VIOLATION_FRAME_LEN, 512 };
+	const struct tx_case *c = test->param_value;
+	u8 *want = kunit_kzalloc(test, 600, GFP_KERNEL);
+	u8 *got = kunit_kzalloc(test, 600, GFP_KERNEL);
+	struct sk_buff *skb;
+	unsigned int i, len, n;
+
+	KUNIT_ASSERT_NOT_NULL(test, want);
+	KUNIT_ASSERT_NOT_NULL(test, got);
+	skb = build(test, &c->f);
+	len = wire_bytes(skb, want);
+	KUNIT_EXPECT_EQ(test, pmode_frame_len(skb), len);
+	for (i = 0; i < ARRAY_SIZE(maxes); i++) {
+		memset(got, 0xa5, 600);
+		n = pmode_frame_copy(skb, got, maxes[i]);
+		KUNIT_EXPECT_EQ_MSG(test, n, min(len, maxes[i]), "max %u", maxes[i]);
+		KUNIT_EXPECT_EQ_MSG(test, memcmp(got, want, n), 0, "max %u",
+				    maxes[i]);
+		/* Not a byte past what it says it copied. */
+		KUNIT_EXPECT_EQ_MSG(test, got[n], 0xa5, "max %u", maxes[i]);
+	}
+	kfree_skb(skb);
+}
+
 static void pmode_verdict_rx(struct kunit *test)
 {
 	static const u8 learned[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x55 };
@@ -658,6 +708,7 @@ static void pmode_perm_decision(struct kunit *test)
 static struct kunit_case pmode_verdict_cases[] = {
 	KUNIT_CASE_PARAM(pmode_verdict_tx, tx_gen_params),
 	KUNIT_CASE(pmode_verdict_rx),
+	KUNIT_CASE_PARAM(pmode_frame_bytes, tx_gen_params),
 	{}
 };
 

@@ -70,7 +70,13 @@
  *                                       PMODE_A_VM, PMODE_A_DROP_REASON,
  *                                       PMODE_A_OFFENDING_MAC,
  *                                       PMODE_A_SUPPRESSED (violations not
- *                                       reported since the previous event)
+ *                                       reported since the previous event),
+ *                                       PMODE_A_FRAME (the frame's first
+ *                                       bytes, at most
+ *                                       PMODE_VIOLATION_FRAME_LEN, as the VM
+ *                                       sent it: a VLAN tag the stack moved
+ *                                       out of it is put back),
+ *                                       PMODE_A_FRAME_LEN (its whole length)
  * and, host-wide, in the initial network namespace only (grants name uids
  * of the initial user namespace):
  *   PMODE_CMD_FEATURE_SET               PMODE_A_FEATURE
@@ -92,6 +98,8 @@
 #define PMODE_MAX_ALLOWED	16
 /* Most MACs a promiscuous adapter is remembered to transmit from. */
 #define PMODE_MAX_LEARNED	256
+/* Most bytes of the offending frame a violation event carries. */
+#define PMODE_VIOLATION_FRAME_LEN	128
 
 enum pmode_cmd {
 	PMODE_CMD_UNSPEC,
@@ -133,6 +141,8 @@ enum pmode_attr {
 	PMODE_A_DROP_REASON,	/* u32: enum pmode_drop_reason */
 	PMODE_A_OFFENDING_MAC,	/* binary, ETH_ALEN */
 	PMODE_A_SUPPRESSED,	/* u32 */
+	PMODE_A_FRAME,		/* binary: a frame, from its destination MAC */
+	PMODE_A_FRAME_LEN,	/* u32: the whole frame's length, in bytes */
 	__PMODE_A_MAX
 };
 
