@@ -10,6 +10,7 @@
 #include "netlink.h"
 #include "adapter.h"
 #include "compat.h"
+#include "hooks.h"
 #include "perm.h"
 #include "verdict.h"
 
@@ -57,6 +58,14 @@ static const struct nla_policy adapter_set_policy[PMODE_A_MAX + 1] = {
 	[PMODE_A_MAC] = NLA_POLICY_EXACT_LEN(ETH_ALEN),
 	[PMODE_A_ALLOW_ADD] = NLA_POLICY_EXACT_LEN(ETH_ALEN),
 	[PMODE_A_ALLOW_DEL] = NLA_POLICY_EXACT_LEN(ETH_ALEN),
+};
+
+static const struct nla_policy adapter_check_policy[PMODE_A_MAX + 1] = {
+	[PMODE_A_IFINDEX] = { .type = NLA_U32 },
+	[PMODE_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	/* Its length gets a message of its own below. */
+	[PMODE_A_FRAME] = { .type = NLA_BINARY },
+	[PMODE_A_DIRECTION] = NLA_POLICY_MAX(NLA_U8, PMODE_DIR_MAX),
 };
 
 static const struct nla_policy feature_policy[PMODE_A_MAX + 1] = {
@@ -637,6 +646,124 @@ err_unlock:
 	return err;
 }
 
+/* A frame to check, from the request: its length, or a refusal. */
+static int check_frame_attr(struct genl_info *info)
+{
+	struct nlattr *frame = info->attrs[PMODE_A_FRAME];
+
+	if (GENL_REQ_ATTR_CHECK(info, PMODE_A_FRAME)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "give the frame to check, from its destination MAC on");
+		return -EINVAL;
+	}
+	if (nla_len(frame) < ETH_HLEN) {
+		PMODE_SET_ERR_MSG_FMT(info->extack, frame,
+				      "a %d-byte frame has no Ethernet header: give at least %d bytes, from the destination MAC on",
+				      nla_len(frame), ETH_HLEN);
+		return -EINVAL;
+	}
+	if (nla_len(frame) > PMODE_CHECK_MAX_FRAME) {
+		PMODE_SET_ERR_MSG_FMT(info->extack, frame,
+				      "a %d-byte frame is longer than the %d bytes checked; give its first %d",
+				      nla_len(frame), PMODE_CHECK_MAX_FRAME,
+				      PMODE_CHECK_MAX_FRAME);
+		return -EMSGSIZE;
+	}
+	return nla_len(frame);
+}
+
+static int put_check(struct sk_buff *msg, struct genl_info *info,
+		     const struct pmode_adapter *ad, bool from_vm, int verdict,
+		     const u8 *offender)
+{
+	u32 v = verdict == PMODE_PASS ? PMODE_VERDICT_PASS :
+		verdict == PMODE_PASS_PROMISC ? PMODE_VERDICT_PASS_PROMISC :
+		PMODE_VERDICT_DROP;
+	void *hdr;
+
+	hdr = genlmsg_put(msg, info->snd_portid, info->snd_seq,
+			  &pmode_genl_family, 0, PMODE_CMD_ADAPTER_CHECK);
+	if (!hdr ||
+	    nla_put_u32(msg, PMODE_A_IFINDEX, ad->dev->ifindex) ||
+	    nla_put_string(msg, PMODE_A_IFNAME, ad->dev->name) ||
+	    nla_put_string(msg, PMODE_A_VM, ad->vm) ||
+	    nla_put_u8(msg, PMODE_A_DIRECTION,
+		       from_vm ? PMODE_DIR_FROM_VM : PMODE_DIR_TO_VM) ||
+	    nla_put_u32(msg, PMODE_A_VERDICT, v) ||
+	    (pmode_verdict_drops(verdict) &&
+	     nla_put_u32(msg, PMODE_A_DROP_REASON, verdict)) ||
+	    (offender && nla_put(msg, PMODE_A_OFFENDING_MAC, ETH_ALEN, offender)) ||
+	    nla_put_u32(msg, PMODE_A_FRAME_LEN,
+			nla_len(info->attrs[PMODE_A_FRAME])))
+		return -EMSGSIZE;
+	genlmsg_end(msg, hdr);
+	return 0;
+}
+
+/*
+ * The dry run: the verdict the adapter's hooks would give a frame, with
+ * no effect. Anyone who may read the adapter may ask; the frame's skb is
+ * bounded and charged to the asker.
+ */
+static int pmode_adapter_check(struct sk_buff *skb, struct genl_info *info)
+{
+	struct net *net = genl_info_net(info);
+	struct nlattr *dir = info->attrs[PMODE_A_DIRECTION];
+	bool from_vm = !dir || nla_get_u8(dir) == PMODE_DIR_FROM_VM;
+	struct sk_buff *frame, *msg;
+	struct pmode_adapter *ad;
+	struct net_device *dev;
+	u8 offender[ETH_ALEN];
+	bool has_offender;
+	int len, verdict, err;
+
+	len = check_frame_attr(info);
+	if (len < 0)
+		return len;
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	frame = pmode_hooks_frame(nla_data(info->attrs[PMODE_A_FRAME]), len);
+	if (!msg || !frame) {
+		err = -ENOMEM;
+		goto out_free;
+	}
+	rcu_read_lock();
+	dev = port_dev(net, info->attrs, true, info->extack);
+	if (IS_ERR(dev)) {
+		err = PTR_ERR(dev);
+		goto out_unlock;
+	}
+	ad = pmode_adapter_find_rcu(pmode_net(net), dev->ifindex);
+	if (!ad) {
+		PMODE_SET_ERR_MSG_FMT(info->extack, NULL,
+				      "%s has no adapter: pmode judges none of its frames",
+				      dev->name);
+		err = -ENOENT;
+		goto out_unlock;
+	}
+	verdict = pmode_hooks_check(ad, &frame, from_vm, offender,
+				    &has_offender);
+	if (verdict < 0) {
+		err = verdict;
+		goto out_unlock;
+	}
+	err = put_check(msg, info, ad, from_vm, verdict,
+			has_offender ? offender : NULL);
+	rcu_read_unlock();
+	kfree_skb(frame);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return genlmsg_reply(msg, info);
+
+out_unlock:
+	rcu_read_unlock();
+out_free:
+	kfree_skb(frame);
+	nlmsg_free(msg);
+	return err;
+}
+
 /* Where a dump stands, in cb->ctx, between calls. */
 struct adapter_dump_ctx {
 	unsigned int bucket;
@@ -853,6 +980,11 @@ static const struct genl_ops pmode_genl_ops[] = {
 	}, {
 		.cmd = PMODE_CMD_GRANT_GET,
 		.dumpit = pmode_grant_dump,
+	}, {
+		.cmd = PMODE_CMD_ADAPTER_CHECK,
+		.doit = pmode_adapter_check,
+		.policy = adapter_check_policy,
+		.maxattr = PMODE_A_MAX,
 	},
 };
 

@@ -249,6 +249,17 @@ static int frame_start(const struct sk_buff *skb)
 	return skb_mac_header_was_set(skb) ? skb_mac_offset(skb) : 0;
 }
 
+/*
+ * Is there a tag the stack moved out of a frame of @len bytes from its MAC
+ * header, to put back? Only into a frame with a whole Ethernet header: the
+ * stack moves tags out of no other, and the hooks judge one that lacks it
+ * malformed, tag or not, so its bytes must not look whole.
+ */
+static bool retag(const struct sk_buff *skb, unsigned int len)
+{
+	return skb_vlan_tag_present(skb) && len >= ETH_HLEN;
+}
+
 /**
  * pmode_frame_len - the length of a frame as it was on the wire
  * @skb: the frame, at a hook
@@ -258,8 +269,9 @@ static int frame_start(const struct sk_buff *skb)
  */
 unsigned int pmode_frame_len(const struct sk_buff *skb)
 {
-	return skb->len - frame_start(skb) +
-	       (skb_vlan_tag_present(skb) ? VLAN_HLEN : 0);
+	unsigned int len = skb->len - frame_start(skb);
+
+	return len + (retag(skb, len) ? VLAN_HLEN : 0);
 }
 
 /**
@@ -271,7 +283,8 @@ unsigned int pmode_frame_len(const struct sk_buff *skb)
  * Copies from the MAC header, which on ingress stands before skb->data
  * (skb_copy_bits() takes the negative offset). A VLAN tag moved out of the
  * frame (skb_vlan_tag_present()) is put back after the two addresses, so
- * the bytes are those the VM sent or is sent. Does not sleep.
+ * the bytes are those the VM sent or is sent, as the hooks judge them
+ * (see retag()). Does not sleep.
  *
  * Return: the number of bytes copied, min(@max, pmode_frame_len(@skb)).
  */
@@ -281,11 +294,11 @@ unsigned int pmode_frame_copy(const struct sk_buff *skb, u8 *to,
 	int start = frame_start(skb);
 	unsigned int len = skb->len - start, n, done = 0;
 
-	if (skb_vlan_tag_present(skb)) {
+	if (retag(skb, len)) {
 		__be16 tag[2] = { skb->vlan_proto,
 				  htons(skb_vlan_tag_get(skb)) };
 
-		n = min3(len, max, 2U * ETH_ALEN);
+		n = min(max, 2U * ETH_ALEN);
 		if (skb_copy_bits(skb, start, to, n))
 			return 0;
 		done = n;

@@ -29,7 +29,7 @@ from pyroute2.netlink.exceptions import NetlinkError
 from pyroute2.netlink.generic import GenericNetlinkSocket
 
 __all__ = ['Pmode', 'PmodeError', 'Adapter', 'Event', 'CMD', 'ATTR',
-           'DROP_REASONS', 'REASONS', 'STATS']
+           'DROP_REASONS', 'REASONS', 'STATS', 'VERDICTS', 'Check']
 
 FAMILY = 'pmode'
 VERSION = 1
@@ -39,10 +39,11 @@ NLM_F_DUMP_INTR = 0x10
 # The numbers of include/uapi/linux/pmode.h; tests/api checks them.
 CMD = dict(ADAPTER_NEW=1, ADAPTER_DEL=2, ADAPTER_SET=3, ADAPTER_GET=4,
            FEATURE_GET=5, FEATURE_SET=6, GRANT_NEW=7, GRANT_DEL=8,
-           GRANT_GET=9, VIOLATION=10)
+           GRANT_GET=9, VIOLATION=10, ADAPTER_CHECK=11)
 DROP_REASONS = ['invalid_src', 'forged_src', 'forged_arp', 'forged_nd',
                 'foreign_dst', 'malformed']
 STATS = DROP_REASONS + ['promisc_tx', 'promisc_rx']
+VERDICTS = ['pass', 'pass_promisc', 'drop']
 REASONS = ['request', 'port_deleted', 'port_moved', 'netns_exit',
            'feature_disabled', 'network_changed']
 
@@ -83,7 +84,9 @@ class pmodemsg(genlmsg):
                ('PMODE_A_OFFENDING_MAC', 'l2addr'),
                ('PMODE_A_SUPPRESSED', 'uint32'),
                ('PMODE_A_FRAME', 'cdata'),
-               ('PMODE_A_FRAME_LEN', 'uint32'))
+               ('PMODE_A_FRAME_LEN', 'uint32'),
+               ('PMODE_A_DIRECTION', 'uint8'),
+               ('PMODE_A_VERDICT', 'uint32'))
     maclist = maclist
     stats = stats
 
@@ -131,6 +134,18 @@ class Event:
     frame_len: Optional[int] = None     # violation: its whole length
     feature: Optional[bool] = None      # feature
     uid: Optional[int] = None           # grant-*
+
+
+@dataclass
+class Check:
+    """The verdict adapter_check() gets: verdict is one of VERDICTS;
+    drop_reason one of DROP_REASONS for a drop; mac the address judged
+    (the offender of a drop, or the MAC that passed only because promisc is
+    on), None when none."""
+    verdict: str
+    drop_reason: Optional[str] = None
+    mac: Optional[str] = None
+    frame_len: int = 0
 
 
 def _macs(msg, name):
@@ -269,6 +284,19 @@ class Pmode:
         if vm is not None:
             attrs.append(('PMODE_A_VM', vm))
         return [_adapter(m) for m in self._request('ADAPTER_GET', attrs, dump=True)]
+
+    def adapter_check(self, dev: Union[str, int], frame: bytes,
+                      to_vm: bool = False) -> Check:
+        """A dry run: the verdict @dev's adapter would give @frame (bytes
+        from its destination MAC on, no FCS), transmitted by the VM or, with
+        to_vm, delivered to it. Nothing is counted, learned or reported."""
+        m = self._request('ADAPTER_CHECK', _port(dev) + [
+            ('PMODE_A_FRAME', bytes(frame)),
+            ('PMODE_A_DIRECTION', 1 if to_vm else 0)])[0]
+        return Check(verdict=_name(VERDICTS, m.get_attr('PMODE_A_VERDICT')),
+                     drop_reason=_name(DROP_REASONS, m.get_attr('PMODE_A_DROP_REASON')),
+                     mac=m.get_attr('PMODE_A_OFFENDING_MAC'),
+                     frame_len=m.get_attr('PMODE_A_FRAME_LEN') or 0)
 
     # The host-wide gate and grants
 
