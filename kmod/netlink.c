@@ -658,7 +658,7 @@ static int check_frame_attr(struct genl_info *info)
 	}
 	if (nla_len(frame) < ETH_HLEN) {
 		PMODE_SET_ERR_MSG_FMT(info->extack, frame,
-				      "a %d-byte frame has no Ethernet header: give at least %d bytes, from the destination MAC on",
+				      "a %d-byte frame has no Ethernet header: give at least %d bytes",
 				      nla_len(frame), ETH_HLEN);
 		return -EINVAL;
 	}
