@@ -219,12 +219,29 @@ static int put_stats(struct sk_buff *skb, const struct pmode_adapter *ad)
 }
 
 /*
+ * Who made a change, in a notification: the uid of the process whose
+ * request (or port change) caused it, and the user an agent acted for.
+ * Notifications are sent from that process, under RTNL.
+ */
+static int put_who(struct sk_buff *skb, struct user_namespace *ns, kuid_t as)
+{
+	if (nla_put_u32(skb, PMODE_A_BY_UID, from_kuid_munged(ns, current_uid())))
+		return -EMSGSIZE;
+	if (uid_valid(as) &&
+	    nla_put_u32(skb, PMODE_A_AS_UID, from_kuid_munged(ns, as)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/*
  * One adapter as a message. Under RTNL or RCU. Uids are shown in @ns.
- * @why < 0: no reason attribute (replies to requests and dumps).
+ * @why < 0: no reason attribute (replies to requests and dumps); else a
+ * notification, which says who made the change, acting for @as if valid.
  */
 static int fill_adapter(struct sk_buff *skb, struct pmode_adapter *ad,
 			u32 portid, u32 seq, int flags, u8 cmd, int why,
-			struct user_namespace *ns, struct netlink_callback *cb)
+			kuid_t as, struct user_namespace *ns,
+			struct netlink_callback *cb)
 {
 	const struct pmode_cfg *cfg = rcu_dereference_rtnl(ad->cfg);
 	int master = READ_ONCE(ad->master_ifindex);
@@ -249,7 +266,8 @@ static int fill_adapter(struct sk_buff *skb, struct pmode_adapter *ad,
 	    nla_put_u8(skb, PMODE_A_PROMISC, promisc) ||
 	    put_maclist(skb, PMODE_A_ALLOWED, cfg->allowed, cfg->n_allowed) ||
 	    put_stats(skb, ad) ||
-	    (why >= 0 && nla_put_u32(skb, PMODE_A_REASON, why)))
+	    (why >= 0 && (nla_put_u32(skb, PMODE_A_REASON, why) ||
+			  put_who(skb, ns, as))))
 		goto cancel;
 	nest = nla_nest_start(skb, PMODE_A_LEARNED);
 	if (!nest)
@@ -271,9 +289,9 @@ cancel:
 	return -EMSGSIZE;
 }
 
-/* Under RTNL. */
-void pmode_nl_notify_adapter(struct pmode_adapter *ad, u8 cmd,
-			     enum pmode_reason why)
+/* Under RTNL, from the process that made the change, acting for @as. */
+void pmode_nl_notify_adapter_as(struct pmode_adapter *ad, u8 cmd,
+				enum pmode_reason why, kuid_t as)
 {
 	struct net *net = dev_net(ad->dev);
 	struct sk_buff *skb;
@@ -285,12 +303,18 @@ void pmode_nl_notify_adapter(struct pmode_adapter *ad, u8 cmd,
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!skb)
 		return;
-	if (fill_adapter(skb, ad, 0, 0, 0, cmd, why, net->user_ns, NULL)) {
+	if (fill_adapter(skb, ad, 0, 0, 0, cmd, why, as, net->user_ns, NULL)) {
 		nlmsg_free(skb);
 		return;
 	}
 	genlmsg_multicast_netns(&pmode_genl_family, net, skb, 0,
 				PMODE_MCGRP_NOTIFY_ID, GFP_KERNEL);
+}
+
+void pmode_nl_notify_adapter(struct pmode_adapter *ad, u8 cmd,
+			     enum pmode_reason why)
+{
+	pmode_nl_notify_adapter_as(ad, cmd, why, INVALID_UID);
 }
 
 /*
@@ -358,7 +382,8 @@ static void notify_host(u8 cmd, int attr, u32 value)
 	hdr = genlmsg_put(skb, 0, 0, &pmode_genl_family, 0, cmd);
 	/* The feature is a u8, as in requests; uids are u32. */
 	if (!hdr || (attr == PMODE_A_FEATURE ? nla_put_u8(skb, attr, value) :
-		     nla_put_u32(skb, attr, value))) {
+		     nla_put_u32(skb, attr, value)) ||
+	    put_who(skb, &init_user_ns, INVALID_UID)) {
 		nlmsg_free(skb);
 		return;
 	}
@@ -600,7 +625,8 @@ static int pmode_adapter_set(struct sk_buff *skb, struct genl_info *info)
 	cfg = NULL;
 	if (attrs[PMODE_A_PROMISC])
 		pmode_adapter_set_promisc(ad, promisc);
-	pmode_nl_notify_adapter(ad, PMODE_CMD_ADAPTER_SET, PMODE_REASON_REQUEST);
+	pmode_nl_notify_adapter_as(ad, PMODE_CMD_ADAPTER_SET, PMODE_REASON_REQUEST,
+				   req.has_as ? req.as : INVALID_UID);
 out:
 	rtnl_unlock();
 	kfree(cfg);
@@ -632,7 +658,8 @@ static int pmode_adapter_get(struct sk_buff *skb, struct genl_info *info)
 		goto err_unlock;
 	}
 	err = fill_adapter(msg, ad, info->snd_portid, info->snd_seq, 0,
-			   PMODE_CMD_ADAPTER_GET, -1, current_user_ns(), NULL);
+			   PMODE_CMD_ADAPTER_GET, -1, INVALID_UID,
+			   current_user_ns(), NULL);
 	rcu_read_unlock();
 	if (err) {
 		nlmsg_free(msg);
@@ -813,7 +840,7 @@ static int pmode_adapter_dump(struct sk_buff *skb, struct netlink_callback *cb)
 				continue;
 			if (fill_adapter(skb, ad, NETLINK_CB(cb->skb).portid,
 					 cb->nlh->nlmsg_seq, NLM_F_MULTI,
-					 PMODE_CMD_ADAPTER_GET, -1,
+					 PMODE_CMD_ADAPTER_GET, -1, INVALID_UID,
 					 current_user_ns(), cb)) {
 				ctx->skip = i - 1;
 				goto out;

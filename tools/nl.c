@@ -50,6 +50,8 @@ static struct nla_policy reply_policy[PMODE_A_MAX + 1] = {
 	[PMODE_A_FRAME_LEN] = { .type = NLA_U32 },
 	[PMODE_A_DIRECTION] = { .type = NLA_U8 },
 	[PMODE_A_VERDICT] = { .type = NLA_U32 },
+	[PMODE_A_BY_UID] = { .type = NLA_U32 },
+	[PMODE_A_AS_UID] = { .type = NLA_U32 },
 };
 
 /* The message of the last failure, for the caller to print. */

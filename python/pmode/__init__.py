@@ -86,7 +86,8 @@ class pmodemsg(genlmsg):
                ('PMODE_A_FRAME', 'cdata'),
                ('PMODE_A_FRAME_LEN', 'uint32'),
                ('PMODE_A_DIRECTION', 'uint8'),
-               ('PMODE_A_VERDICT', 'uint32'))
+               ('PMODE_A_VERDICT', 'uint32'),
+               ('PMODE_A_BY_UID', 'uint32'))
     maclist = maclist
     stats = stats
 
@@ -134,6 +135,8 @@ class Event:
     frame_len: Optional[int] = None     # violation: its whole length
     feature: Optional[bool] = None      # feature
     uid: Optional[int] = None           # grant-*
+    by_uid: Optional[int] = None        # changes: uid of the process that made it
+    as_uid: Optional[int] = None        # changes: the user an agent acted for
 
 
 @dataclass
@@ -354,12 +357,15 @@ class Pmode:
                          suppressed=m.get_attr('PMODE_A_SUPPRESSED') or 0,
                          frame=m.get_attr('PMODE_A_FRAME'),
                          frame_len=m.get_attr('PMODE_A_FRAME_LEN'))
+        who = dict(by_uid=m.get_attr('PMODE_A_BY_UID'),
+                   as_uid=m.get_attr('PMODE_A_AS_UID'))
         if cmd == CMD['FEATURE_SET']:
-            return Event('feature', feature=bool(m.get_attr('PMODE_A_FEATURE')))
+            return Event('feature', feature=bool(m.get_attr('PMODE_A_FEATURE')),
+                         **who)
         if cmd in (CMD['GRANT_NEW'], CMD['GRANT_DEL']):
             return Event('grant-new' if cmd == CMD['GRANT_NEW'] else 'grant-del',
-                         uid=m.get_attr('PMODE_A_UID'))
+                         uid=m.get_attr('PMODE_A_UID'), **who)
         kind = {CMD['ADAPTER_NEW']: 'adapter-new', CMD['ADAPTER_SET']: 'adapter-set',
                 CMD['ADAPTER_DEL']: 'adapter-del'}.get(cmd, f'cmd-{cmd}')
         return Event(kind, adapter=_adapter(m),
-                     reason=_name(REASONS, m.get_attr('PMODE_A_REASON')))
+                     reason=_name(REASONS, m.get_attr('PMODE_A_REASON')), **who)

@@ -81,7 +81,12 @@
  *
  * Multicast group PMODE_MCGRP_NOTIFY carries, for the namespace of the port:
  *   PMODE_CMD_ADAPTER_NEW, _SET, _DEL   the adapter as in a dump, plus
- *                                       PMODE_A_REASON (enum pmode_reason)
+ *                                       PMODE_A_REASON (enum pmode_reason),
+ *                                       PMODE_A_BY_UID (who made the change:
+ *                                       the uid of the process whose request,
+ *                                       or port change, caused it),
+ *                                       PMODE_A_AS_UID (the user an agent
+ *                                       acted for, when it named one)
  *   PMODE_CMD_VIOLATION                 PMODE_A_IFINDEX, PMODE_A_IFNAME,
  *                                       PMODE_A_VM, PMODE_A_DROP_REASON,
  *                                       PMODE_A_OFFENDING_MAC,
@@ -95,8 +100,8 @@
  *                                       PMODE_A_FRAME_LEN (its whole length)
  * and, host-wide, in the initial network namespace only (grants name uids
  * of the initial user namespace):
- *   PMODE_CMD_FEATURE_SET               PMODE_A_FEATURE
- *   PMODE_CMD_GRANT_NEW, _DEL           PMODE_A_UID
+ *   PMODE_CMD_FEATURE_SET               PMODE_A_FEATURE, PMODE_A_BY_UID
+ *   PMODE_CMD_GRANT_NEW, _DEL           PMODE_A_UID, PMODE_A_BY_UID
  *
  * User ids are translated to and from the requesting process's user namespace.
  */
@@ -164,6 +169,7 @@ enum pmode_attr {
 	PMODE_A_FRAME_LEN,	/* u32: the whole frame's length, in bytes */
 	PMODE_A_DIRECTION,	/* u8: enum pmode_direction */
 	PMODE_A_VERDICT,	/* u32: enum pmode_verdict */
+	PMODE_A_BY_UID,		/* u32: uid of the process that made a change */
 	__PMODE_A_MAX
 };
 

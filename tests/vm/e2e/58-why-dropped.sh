@@ -191,9 +191,55 @@ expect_match "^8 frames: 4 pass, 0 pass only because promisc is on, 4 drop" "$ou
 	"why: pcap: a summary at the end"
 expect_match "^  forged-src +2\$" "$out" "why: pcap: ... by reason"
 
+# The Python client asks the same.
+got=$(/usr/bin/python3 - "$top/python" "$(hexof 12 --src $F --dst $BC)" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[1])
+from pmode import Pmode
+with Pmode() as pm:
+    tx = pm.adapter_check('t-w', bytes.fromhex(sys.argv[2]))
+    rx = pm.adapter_check('t-w', bytes.fromhex(sys.argv[2]), to_vm=True)
+    print(tx.verdict, tx.drop_reason, tx.mac, rx.verdict)
+PY
+)
+expect_eq "drop forged_src $F pass" "$got" "why: the Python client's adapter_check says the same"
+
 # For the README and the man page: one frame checked, as a person reads it.
 for f in "$(hexof 16 --src $W --kind arp --lladdr $F --vlan 8100:10)"; do
 	echo "# \$ pmodectl adapter check dev t-w frame $f"
 	"$PMODECTL" adapter check dev t-w frame "$f" | sed 's/^/# /'
 done
 
+# --- Who made a change: every change event names the uid that made it
+# and, for an agent acting for a user, that user.
+mon=$(mktemp)
+monj=$(mktemp)
+"$PMODECTL" monitor >"$mon" &
+mon_pid=$!
+"$PMODECTL" -j monitor >"$monj" &
+monj_pid=$!
+sleep 1
+run pmodectl feature enable
+run pmodectl user grant 1000
+run pmodectl adapter add dev h-b vm vm-b owner 1000
+run pmodectl adapter set dev h-b promisc on as 1000
+check "who: the owner turns promisc off" \
+	setpriv --reuid 1000 --regid 1000 --clear-groups "$PMODECTL" adapter set dev h-b promisc off
+run pmodectl adapter allow dev h-b 00:00:5e:00:01:07
+run pmodectl adapter del dev h-b
+run pmodectl user revoke 1000
+run pmodectl feature disable
+sleep 1
+kill $mon_pid $monj_pid
+sed 's/^/# /' "$mon"
+who=$(awk '{ by = as = "-"; for (i = 1; i < NF; i++) { if ($i == "by") by = $(i + 2); if ($i == "as") as = $(i + 2) }
+	p = ""; for (i = 1; i < NF; i++) if ($i == "promisc") p = "/" $(i + 1)
+	print $1 p, by, as }' "$mon" | tr '\n' ';')
+expect_eq "feature 0 -;grant-new 0 -;adapter-new/off 0 -;adapter-set/on 0 1000;adapter-set/off 1000 -;adapter-set/off 0 -;adapter-del/off 0 -;grant-del 0 -;feature 0 -;" \
+	"$who" "who: monitor names who made each change, and whom an agent acted for"
+who=$(/usr/bin/python3 -c '
+import json, sys
+print(";".join("%s %s %s" % (e["event"], e.get("by_uid"), e.get("as_uid"))
+               for e in map(json.loads, open(sys.argv[1]))))' "$monj")
+expect_eq "feature 0 None;grant-new 0 None;adapter-new 0 None;adapter-set 0 1000;adapter-set 1000 None;adapter-set 0 None;adapter-del 0 None;grant-del 0 None;feature 0 None" \
+	"$who" "who: ... and so does its JSON"
