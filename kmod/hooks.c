@@ -14,6 +14,9 @@
  * Hooks run under RCU in softirq context, or with BH disabled on egress;
  * they take no lock and write only per-CPU counters, except when a
  * promiscuous adapter transmits from a MAC it has not used before.
+ *
+ * The dry run (PMODE_CMD_ADAPTER_CHECK) judges a frame given as bytes with
+ * frame_verdict(), the function the hooks call, and acts on nothing.
  */
 #include "hooks.h"
 #include "adapter.h"

@@ -854,8 +854,67 @@ static void pmode_faults_each_allocation(struct kunit *test)
 	KUNIT_EXPECT_GT(test, injected, 5);
 }
 
+/*
+ * The dry run with each of its allocations failing in turn (the request's
+ * skb, the frame's, the reply's): an answer or an error, and never a
+ * trace on the adapter. Leaks are for pmode_leak_kunit.c.
+ */
+static void pmode_faults_check(struct kunit *test)
+{
+	static const u8 frame[60] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff,	/* broadcast */
+		0x02, 0, 0, 0, 0x0c, 0x99,		/* a forged source */
+		0x81, 0x00, 0x00, 0x0a, 0x88, 0xb5,	/* 802.1Q vid 10 */
+	};
+	struct nl_fixture *fx = test->priv;
+	u64 before[PMODE_NSTATS], after[PMODE_NSTATS];
+	struct pmode_adapter *ad;
+	int nth, injected = 0;
+
+	nl_resolve(test, &fx->c);
+	KUNIT_ASSERT_EQ(test, fault_request(test, fx, F_NEW), 0);
+	rtnl_lock();
+	ad = pmode_adapter_find(pmode_net(&init_net), fx->dev);
+	rtnl_unlock();
+	KUNIT_ASSERT_NOT_NULL(test, ad);
+	pmode_stats_read(ad, before);
+	for (nth = 1; nth < 100; nth++) {
+		struct sk_buff *req;
+		unsigned int left;
+		int err;
+
+		req = port_req(test, fx, PMODE_CMD_ADAPTER_CHECK, NLM_F_ACK);
+		KUNIT_ASSERT_EQ(test, nla_put(req, PMODE_A_FRAME, sizeof(frame),
+					      frame), 0);
+		WRITE_ONCE(current->fail_nth, nth);
+		err = fault_send(fx, req);
+		left = READ_ONCE(current->fail_nth);
+		WRITE_ONCE(current->fail_nth, 0);
+		if (left) {
+			KUNIT_EXPECT_EQ_MSG(test, err, 0, "%s", fx->c.msg);
+			break;
+		}
+		injected++;
+		/*
+		 * Answered, refused for want of memory (ENOBUFS: netlink's
+		 * own buffers), or the answer lost.
+		 */
+		KUNIT_EXPECT_TRUE_MSG(test, err == 0 || err == 1 || err == -ENOMEM ||
+				      err == -ENOBUFS,
+				      "allocation %d failed: error %d", nth, err);
+	}
+	KUNIT_EXPECT_LT(test, nth, 100);
+	KUNIT_EXPECT_GT(test, injected, 1);
+	pmode_stats_read(ad, after);
+	KUNIT_EXPECT_EQ(test, memcmp(before, after, sizeof(before)), 0);
+	fault_undo(test, fx, F_NEW);
+	kunit_info(test, "adapter check: %d allocations, each failed once\n",
+		   nth - 1);
+}
+
 static struct kunit_case pmode_faults_cases[] = {
 	KUNIT_CASE(pmode_faults_each_allocation),
+	KUNIT_CASE(pmode_faults_check),
 	{}
 };
 
