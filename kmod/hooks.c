@@ -14,6 +14,9 @@
  * Hooks run under RCU in softirq context, or with BH disabled on egress;
  * they take no lock and write only per-CPU counters, except when a
  * promiscuous adapter transmits from a MAC it has not used before.
+ *
+ * The dry run (PMODE_CMD_ADAPTER_CHECK) judges a frame given as bytes with
+ * frame_verdict(), the function the hooks call, and acts on nothing.
  */
 #include "hooks.h"
 #include "adapter.h"
@@ -21,6 +24,7 @@
 #include "netlink.h"
 #include "verdict.h"
 
+#include <linux/if_vlan.h>
 #include <linux/moduleparam.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_netdev.h>
@@ -44,9 +48,11 @@ static const char *const reason_names[__PMODE_DROP_MAX] = {
 
 /*
  * A VM's violation: counted always; reported to listeners at most once a
- * second per adapter, with the number of reports held back since.
+ * second per adapter, with the number of reports held back since and the
+ * first bytes of the frame.
  */
-static void violation(struct pmode_adapter *ad, int reason, const u8 *mac)
+static void violation(struct pmode_adapter *ad, int reason, const u8 *mac,
+		      const struct sk_buff *skb)
 {
 	unsigned long now = jiffies, last = READ_ONCE(ad->violation_at);
 
@@ -55,7 +61,7 @@ static void violation(struct pmode_adapter *ad, int reason, const u8 *mac)
 		atomic_inc(&ad->violations_suppressed);
 		return;
 	}
-	pmode_nl_notify_violation(ad, reason, mac,
+	pmode_nl_notify_violation(ad, reason, mac, skb,
 				  atomic_xchg(&ad->violations_suppressed, 0));
 	if (!READ_ONCE(log_violations))
 		return;
@@ -70,38 +76,74 @@ static void violation(struct pmode_adapter *ad, int reason, const u8 *mac)
 				     reason_names[reason]);
 }
 
-/* Frames the inline checks did not pass: judged in full. */
-static noinline unsigned int pmode_tx_judge(struct pmode_adapter *ad,
-					    const struct pmode_cfg *cfg,
-					    struct sk_buff *skb)
-{
-	bool promisc = READ_ONCE(ad->promisc);
-	const u8 *offender;
+/* The MAC a verdict was given for: a pointer, and room it may point into. */
+struct offender {
+	const u8 *mac;
 	u8 buf[ETH_ALEN] __aligned(2);
+};
+
+/* Frames the inline checks did not pass: judged in full. */
+static noinline int judge_tx(const struct pmode_adapter *ad,
+			     const struct pmode_cfg *cfg,
+			     const struct sk_buff *skb, struct offender *o)
+{
+	return pmode_judge_tx(skb, cfg, READ_ONCE(ad->promisc), &o->mac,
+			      o->buf);
+}
+
+static noinline int judge_rx(struct pmode_adapter *ad,
+			     const struct pmode_cfg *cfg,
+			     const struct sk_buff *skb, struct offender *o)
+{
 	int verdict;
 
-	verdict = pmode_judge_tx(skb, cfg, promisc, &offender, buf);
-	if (verdict == PMODE_PASS)
-		return NF_ACCEPT;
+	verdict = pmode_judge_rx(skb, cfg, READ_ONCE(ad->promisc), &ad->learn);
+	/* A delivery is judged by its destination: that is the MAC in question. */
+	o->mac = NULL;
+	if (verdict != PMODE_PASS && verdict != PMODE_DROP_MALFORMED)
+		o->mac = skb_header_pointer(skb, skb_mac_offset(skb), ETH_ALEN,
+					    o->buf);
+	return verdict;
+}
+
+/*
+ * The verdict on a frame: the inline check, then the full judgement. The
+ * hooks act on it and the dry run (pmode_hooks_check()) reports it, so the
+ * two cannot disagree. Nothing here has an effect; acting is the caller's.
+ * Under RCU. @o->mac is set unless the verdict is %PMODE_PASS.
+ */
+static __always_inline int frame_verdict(struct pmode_adapter *ad,
+					 const struct pmode_cfg *cfg,
+					 const struct sk_buff *skb, bool from_vm,
+					 struct offender *o)
+{
+	if (from_vm) {
+		if (likely(pmode_tx_fast(skb, cfg->mac)))
+			return PMODE_PASS;
+		return judge_tx(ad, cfg, skb, o);
+	}
+	if (likely(pmode_rx_fast(skb, cfg->mac)))
+		return PMODE_PASS;
+	return judge_rx(ad, cfg, skb, o);
+}
+
+/* What the VM transmits and the hook does not simply accept. */
+static noinline unsigned int tx_act(struct pmode_adapter *ad,
+				    struct sk_buff *skb, int verdict,
+				    const u8 *offender)
+{
 	if (verdict == PMODE_PASS_PROMISC) {
 		pmode_stats_add(ad, PMODE_STAT_PROMISC_TX);
 		pmode_learn_note(&ad->learn, offender);
 		return NF_ACCEPT;
 	}
 	pmode_stats_add(ad, verdict);
-	violation(ad, verdict, offender);
+	violation(ad, verdict, offender, skb);
 	return NF_DROP;
 }
 
-static noinline unsigned int pmode_rx_judge(struct pmode_adapter *ad,
-					    const struct pmode_cfg *cfg,
-					    struct sk_buff *skb)
+static noinline unsigned int rx_act(struct pmode_adapter *ad, int verdict)
 {
-	int verdict;
-
-	verdict = pmode_judge_rx(skb, cfg, READ_ONCE(ad->promisc), &ad->learn);
-	if (verdict == PMODE_PASS)
-		return NF_ACCEPT;
 	if (verdict == PMODE_PASS_PROMISC) {
 		pmode_stats_add(ad, PMODE_STAT_PROMISC_RX);
 		return NF_ACCEPT;
@@ -119,22 +161,107 @@ static unsigned int pmode_tx_hook(void *priv, struct sk_buff *skb,
 				  const struct nf_hook_state *state)
 {
 	struct pmode_adapter *ad = priv;
-	const struct pmode_cfg *cfg = rcu_dereference(ad->cfg);
+	struct offender o;
+	int verdict;
 
-	if (likely(pmode_tx_fast(skb, cfg->mac)))
+	verdict = frame_verdict(ad, rcu_dereference(ad->cfg), skb, true, &o);
+	if (likely(verdict == PMODE_PASS))
 		return NF_ACCEPT;
-	return pmode_tx_judge(ad, cfg, skb);
+	return tx_act(ad, skb, verdict, o.mac);
 }
 
 static unsigned int pmode_rx_hook(void *priv, struct sk_buff *skb,
 				  const struct nf_hook_state *state)
 {
 	struct pmode_adapter *ad = priv;
-	const struct pmode_cfg *cfg = rcu_dereference(ad->cfg);
+	struct offender o;
+	int verdict;
 
-	if (likely(pmode_rx_fast(skb, cfg->mac)))
+	verdict = frame_verdict(ad, rcu_dereference(ad->cfg), skb, false, &o);
+	if (likely(verdict == PMODE_PASS))
 		return NF_ACCEPT;
-	return pmode_rx_judge(ad, cfg, skb);
+	return rx_act(ad, verdict);
+}
+
+/**
+ * pmode_hooks_frame - a frame given as bytes, in an skb of its own
+ * @data: the frame from its destination MAC on, VLAN tags in it, no FCS
+ * @len: its length, which the caller has bounded
+ *
+ * The skb is charged to the caller's memory cgroup, and laid out as on
+ * egress (the data at the MAC header) until pmode_hooks_check() lays it
+ * out as the hook that would judge it sees it.
+ *
+ * Return: the skb, or NULL without memory.
+ */
+struct sk_buff *pmode_hooks_frame(const u8 *data, unsigned int len)
+{
+	struct sk_buff *skb = alloc_skb(NET_SKB_PAD + len, GFP_KERNEL_ACCOUNT);
+
+	if (!skb)
+		return NULL;
+	skb_reserve(skb, NET_SKB_PAD);
+	skb_put_data(skb, data, len);
+	skb_reset_mac_header(skb);
+	skb_reset_network_header(skb);
+	return skb;
+}
+
+/*
+ * Lay a frame out as the ingress hook sees it: as eth_type_trans() leaves
+ * it, the data after the Ethernet header, and with an outer VLAN tag moved
+ * out of the data, as __netif_receive_skb_core() does before the hook. A
+ * tag too short to move stays in the data (the stack would drop the frame
+ * before the hook; judged as it stands, it is malformed or harmless).
+ * skb_vlan_untag() allocates nothing for an skb nobody else holds.
+ * Return: the skb, or NULL if it was freed.
+ */
+static struct sk_buff *ingress_layout(struct sk_buff *skb)
+{
+	skb->protocol = eth_hdr(skb)->h_proto;
+	skb_pull(skb, ETH_HLEN);
+	skb_reset_network_header(skb);
+	if (eth_type_vlan(skb->protocol) && skb->len >= VLAN_HLEN + 2)
+		skb = skb_vlan_untag(skb);
+	return skb;
+}
+
+/**
+ * pmode_hooks_check - the verdict the hooks would give a frame, with no effect
+ * @ad: the adapter, under RCU
+ * @skbp: the frame from pmode_hooks_frame(); may be replaced, or freed and
+ *	set to NULL (then the result is -ENOMEM)
+ * @from_vm: judge it as the VM's transmission, else as a delivery to it
+ * @offender: receives the MAC the verdict was given for, if any
+ * @has_offender: set to whether it did
+ *
+ * Calls what the hooks call, frame_verdict(), on the frame laid out as the
+ * hook of that direction sees it; counts nothing, learns nothing, reports
+ * nothing.
+ *
+ * Return: the verdict (a drop reason, %PMODE_PASS or %PMODE_PASS_PROMISC),
+ * or -ENOMEM.
+ */
+int pmode_hooks_check(struct pmode_adapter *ad, struct sk_buff **skbp,
+		      bool from_vm, u8 *offender, bool *has_offender)
+{
+	struct offender o = { .mac = NULL };
+	int verdict;
+
+	*has_offender = false;
+	/* Which hook judges it: see pmode_hooks_register(). */
+	if (from_vm != ad->vm_above) {
+		*skbp = ingress_layout(*skbp);
+		if (!*skbp)
+			return -ENOMEM;
+	}
+	verdict = frame_verdict(ad, rcu_dereference(ad->cfg), *skbp, from_vm,
+				&o);
+	if (verdict != PMODE_PASS && o.mac) {
+		memcpy(offender, o.mac, ETH_ALEN);
+		*has_offender = true;
+	}
+	return verdict;
 }
 
 /*

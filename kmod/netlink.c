@@ -10,7 +10,9 @@
 #include "netlink.h"
 #include "adapter.h"
 #include "compat.h"
+#include "hooks.h"
 #include "perm.h"
+#include "verdict.h"
 
 #include <linux/cred.h>
 #include <linux/etherdevice.h>
@@ -56,6 +58,14 @@ static const struct nla_policy adapter_set_policy[PMODE_A_MAX + 1] = {
 	[PMODE_A_MAC] = NLA_POLICY_EXACT_LEN(ETH_ALEN),
 	[PMODE_A_ALLOW_ADD] = NLA_POLICY_EXACT_LEN(ETH_ALEN),
 	[PMODE_A_ALLOW_DEL] = NLA_POLICY_EXACT_LEN(ETH_ALEN),
+};
+
+static const struct nla_policy adapter_check_policy[PMODE_A_MAX + 1] = {
+	[PMODE_A_IFINDEX] = { .type = NLA_U32 },
+	[PMODE_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	/* Its length gets a message of its own below. */
+	[PMODE_A_FRAME] = { .type = NLA_BINARY },
+	[PMODE_A_DIRECTION] = NLA_POLICY_MAX(NLA_U8, PMODE_DIR_MAX),
 };
 
 static const struct nla_policy feature_policy[PMODE_A_MAX + 1] = {
@@ -209,12 +219,29 @@ static int put_stats(struct sk_buff *skb, const struct pmode_adapter *ad)
 }
 
 /*
+ * Who made a change, in a notification: the uid of the process whose
+ * request (or port change) caused it, and the user an agent acted for.
+ * Notifications are sent from that process, under RTNL.
+ */
+static int put_who(struct sk_buff *skb, struct user_namespace *ns, kuid_t as)
+{
+	if (nla_put_u32(skb, PMODE_A_BY_UID, from_kuid_munged(ns, current_uid())))
+		return -EMSGSIZE;
+	if (uid_valid(as) &&
+	    nla_put_u32(skb, PMODE_A_AS_UID, from_kuid_munged(ns, as)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/*
  * One adapter as a message. Under RTNL or RCU. Uids are shown in @ns.
- * @why < 0: no reason attribute (replies to requests and dumps).
+ * @why < 0: no reason attribute (replies to requests and dumps); else a
+ * notification, which says who made the change, acting for @as if valid.
  */
 static int fill_adapter(struct sk_buff *skb, struct pmode_adapter *ad,
 			u32 portid, u32 seq, int flags, u8 cmd, int why,
-			struct user_namespace *ns, struct netlink_callback *cb)
+			kuid_t as, struct user_namespace *ns,
+			struct netlink_callback *cb)
 {
 	const struct pmode_cfg *cfg = rcu_dereference_rtnl(ad->cfg);
 	int master = READ_ONCE(ad->master_ifindex);
@@ -239,7 +266,8 @@ static int fill_adapter(struct sk_buff *skb, struct pmode_adapter *ad,
 	    nla_put_u8(skb, PMODE_A_PROMISC, promisc) ||
 	    put_maclist(skb, PMODE_A_ALLOWED, cfg->allowed, cfg->n_allowed) ||
 	    put_stats(skb, ad) ||
-	    (why >= 0 && nla_put_u32(skb, PMODE_A_REASON, why)))
+	    (why >= 0 && (nla_put_u32(skb, PMODE_A_REASON, why) ||
+			  put_who(skb, ns, as))))
 		goto cancel;
 	nest = nla_nest_start(skb, PMODE_A_LEARNED);
 	if (!nest)
@@ -261,9 +289,9 @@ cancel:
 	return -EMSGSIZE;
 }
 
-/* Under RTNL. */
-void pmode_nl_notify_adapter(struct pmode_adapter *ad, u8 cmd,
-			     enum pmode_reason why)
+/* Under RTNL, from the process that made the change, acting for @as. */
+void pmode_nl_notify_adapter_as(struct pmode_adapter *ad, u8 cmd,
+				enum pmode_reason why, kuid_t as)
 {
 	struct net *net = dev_net(ad->dev);
 	struct sk_buff *skb;
@@ -275,7 +303,7 @@ void pmode_nl_notify_adapter(struct pmode_adapter *ad, u8 cmd,
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!skb)
 		return;
-	if (fill_adapter(skb, ad, 0, 0, 0, cmd, why, net->user_ns, NULL)) {
+	if (fill_adapter(skb, ad, 0, 0, 0, cmd, why, as, net->user_ns, NULL)) {
 		nlmsg_free(skb);
 		return;
 	}
@@ -283,12 +311,24 @@ void pmode_nl_notify_adapter(struct pmode_adapter *ad, u8 cmd,
 				PMODE_MCGRP_NOTIFY_ID, GFP_KERNEL);
 }
 
-/* From the data path: softirq, under RCU. */
+void pmode_nl_notify_adapter(struct pmode_adapter *ad, u8 cmd,
+			     enum pmode_reason why)
+{
+	pmode_nl_notify_adapter_as(ad, cmd, why, INVALID_UID);
+}
+
+/*
+ * From the data path: softirq, under RCU. @frame is the offending frame;
+ * its first bytes go with the event, copied from the MAC header on.
+ */
 void pmode_nl_notify_violation(struct pmode_adapter *ad, int reason,
-			       const u8 *mac, u32 suppressed)
+			       const u8 *mac, const struct sk_buff *frame,
+			       u32 suppressed)
 {
 	struct net *net = dev_net(ad->dev);
+	unsigned int len = pmode_frame_len(frame);
 	struct sk_buff *skb;
+	struct nlattr *attr;
 	void *hdr;
 
 	if (!READ_ONCE(pmode_nl_live) ||
@@ -304,13 +344,24 @@ void pmode_nl_notify_violation(struct pmode_adapter *ad, int reason,
 	    nla_put_string(skb, PMODE_A_VM, ad->vm) ||
 	    nla_put_u32(skb, PMODE_A_DROP_REASON, reason) ||
 	    (mac && nla_put(skb, PMODE_A_OFFENDING_MAC, ETH_ALEN, mac)) ||
-	    nla_put_u32(skb, PMODE_A_SUPPRESSED, suppressed)) {
-		nlmsg_free(skb);
-		return;
-	}
+	    nla_put_u32(skb, PMODE_A_SUPPRESSED, suppressed) ||
+	    nla_put_u32(skb, PMODE_A_FRAME_LENGTH, len))
+		goto cancel;
+	attr = nla_reserve(skb, PMODE_A_FRAME,
+			   min_t(unsigned int, len, PMODE_VIOLATION_FRAME_LEN));
+	if (!attr)
+		goto cancel;
+	/* The frame cannot be shorter than it said it was a moment ago. */
+	if (pmode_frame_copy(frame, nla_data(attr), nla_len(attr)) !=
+	    nla_len(attr))
+		goto cancel;
 	genlmsg_end(skb, hdr);
 	genlmsg_multicast_netns(&pmode_genl_family, net, skb, 0,
 				PMODE_MCGRP_NOTIFY_ID, GFP_ATOMIC);
+	return;
+
+cancel:
+	nlmsg_free(skb);
 }
 
 /*
@@ -331,7 +382,8 @@ static void notify_host(u8 cmd, int attr, u32 value)
 	hdr = genlmsg_put(skb, 0, 0, &pmode_genl_family, 0, cmd);
 	/* The feature is a u8, as in requests; uids are u32. */
 	if (!hdr || (attr == PMODE_A_FEATURE ? nla_put_u8(skb, attr, value) :
-		     nla_put_u32(skb, attr, value))) {
+		     nla_put_u32(skb, attr, value)) ||
+	    put_who(skb, &init_user_ns, INVALID_UID)) {
 		nlmsg_free(skb);
 		return;
 	}
@@ -573,7 +625,8 @@ static int pmode_adapter_set(struct sk_buff *skb, struct genl_info *info)
 	cfg = NULL;
 	if (attrs[PMODE_A_PROMISC])
 		pmode_adapter_set_promisc(ad, promisc);
-	pmode_nl_notify_adapter(ad, PMODE_CMD_ADAPTER_SET, PMODE_REASON_REQUEST);
+	pmode_nl_notify_adapter_as(ad, PMODE_CMD_ADAPTER_SET, PMODE_REASON_REQUEST,
+				   req.has_as ? req.as : INVALID_UID);
 out:
 	rtnl_unlock();
 	kfree(cfg);
@@ -605,7 +658,8 @@ static int pmode_adapter_get(struct sk_buff *skb, struct genl_info *info)
 		goto err_unlock;
 	}
 	err = fill_adapter(msg, ad, info->snd_portid, info->snd_seq, 0,
-			   PMODE_CMD_ADAPTER_GET, -1, current_user_ns(), NULL);
+			   PMODE_CMD_ADAPTER_GET, -1, INVALID_UID,
+			   current_user_ns(), NULL);
 	rcu_read_unlock();
 	if (err) {
 		nlmsg_free(msg);
@@ -615,6 +669,124 @@ static int pmode_adapter_get(struct sk_buff *skb, struct genl_info *info)
 
 err_unlock:
 	rcu_read_unlock();
+	nlmsg_free(msg);
+	return err;
+}
+
+/* A frame to check, from the request: its length, or a refusal. */
+static int check_frame_attr(struct genl_info *info)
+{
+	struct nlattr *frame = info->attrs[PMODE_A_FRAME];
+
+	if (GENL_REQ_ATTR_CHECK(info, PMODE_A_FRAME)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "give the frame to check, from its destination MAC on");
+		return -EINVAL;
+	}
+	if (nla_len(frame) < ETH_HLEN) {
+		PMODE_SET_ERR_MSG_FMT(info->extack, frame,
+				      "a %d-byte frame has no Ethernet header: give at least %d bytes",
+				      nla_len(frame), ETH_HLEN);
+		return -EINVAL;
+	}
+	if (nla_len(frame) > PMODE_CHECK_MAX_FRAME) {
+		PMODE_SET_ERR_MSG_FMT(info->extack, frame,
+				      "a %d-byte frame is longer than the %d bytes checked; give its first %d",
+				      nla_len(frame), PMODE_CHECK_MAX_FRAME,
+				      PMODE_CHECK_MAX_FRAME);
+		return -EMSGSIZE;
+	}
+	return nla_len(frame);
+}
+
+static int put_check(struct sk_buff *msg, struct genl_info *info,
+		     const struct pmode_adapter *ad, bool from_vm, int verdict,
+		     const u8 *offender)
+{
+	u32 v = verdict == PMODE_PASS ? PMODE_VERDICT_PASS :
+		verdict == PMODE_PASS_PROMISC ? PMODE_VERDICT_PASS_PROMISC :
+		PMODE_VERDICT_DROP;
+	void *hdr;
+
+	hdr = genlmsg_put(msg, info->snd_portid, info->snd_seq,
+			  &pmode_genl_family, 0, PMODE_CMD_ADAPTER_CHECK);
+	if (!hdr ||
+	    nla_put_u32(msg, PMODE_A_IFINDEX, ad->dev->ifindex) ||
+	    nla_put_string(msg, PMODE_A_IFNAME, ad->dev->name) ||
+	    nla_put_string(msg, PMODE_A_VM, ad->vm) ||
+	    nla_put_u8(msg, PMODE_A_DIRECTION,
+		       from_vm ? PMODE_DIR_FROM_VM : PMODE_DIR_TO_VM) ||
+	    nla_put_u32(msg, PMODE_A_VERDICT, v) ||
+	    (pmode_verdict_drops(verdict) &&
+	     nla_put_u32(msg, PMODE_A_DROP_REASON, verdict)) ||
+	    (offender && nla_put(msg, PMODE_A_OFFENDING_MAC, ETH_ALEN, offender)) ||
+	    nla_put_u32(msg, PMODE_A_FRAME_LENGTH,
+			nla_len(info->attrs[PMODE_A_FRAME])))
+		return -EMSGSIZE;
+	genlmsg_end(msg, hdr);
+	return 0;
+}
+
+/*
+ * The dry run: the verdict the adapter's hooks would give a frame, with
+ * no effect. Anyone who may read the adapter may ask; the frame's skb is
+ * bounded and charged to the asker.
+ */
+static int pmode_adapter_check(struct sk_buff *skb, struct genl_info *info)
+{
+	struct net *net = genl_info_net(info);
+	struct nlattr *dir = info->attrs[PMODE_A_DIRECTION];
+	bool from_vm = !dir || nla_get_u8(dir) == PMODE_DIR_FROM_VM;
+	struct sk_buff *frame, *msg;
+	struct pmode_adapter *ad;
+	struct net_device *dev;
+	u8 offender[ETH_ALEN];
+	bool has_offender;
+	int len, verdict, err;
+
+	len = check_frame_attr(info);
+	if (len < 0)
+		return len;
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	frame = pmode_hooks_frame(nla_data(info->attrs[PMODE_A_FRAME]), len);
+	if (!msg || !frame) {
+		err = -ENOMEM;
+		goto out_free;
+	}
+	rcu_read_lock();
+	dev = port_dev(net, info->attrs, true, info->extack);
+	if (IS_ERR(dev)) {
+		err = PTR_ERR(dev);
+		goto out_unlock;
+	}
+	ad = pmode_adapter_find_rcu(pmode_net(net), dev->ifindex);
+	if (!ad) {
+		PMODE_SET_ERR_MSG_FMT(info->extack, NULL,
+				      "%s has no adapter: pmode judges none of its frames",
+				      dev->name);
+		err = -ENOENT;
+		goto out_unlock;
+	}
+	verdict = pmode_hooks_check(ad, &frame, from_vm, offender,
+				    &has_offender);
+	if (verdict < 0) {
+		err = verdict;
+		goto out_unlock;
+	}
+	err = put_check(msg, info, ad, from_vm, verdict,
+			has_offender ? offender : NULL);
+	rcu_read_unlock();
+	kfree_skb(frame);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return genlmsg_reply(msg, info);
+
+out_unlock:
+	rcu_read_unlock();
+out_free:
+	kfree_skb(frame);
 	nlmsg_free(msg);
 	return err;
 }
@@ -668,7 +840,7 @@ static int pmode_adapter_dump(struct sk_buff *skb, struct netlink_callback *cb)
 				continue;
 			if (fill_adapter(skb, ad, NETLINK_CB(cb->skb).portid,
 					 cb->nlh->nlmsg_seq, NLM_F_MULTI,
-					 PMODE_CMD_ADAPTER_GET, -1,
+					 PMODE_CMD_ADAPTER_GET, -1, INVALID_UID,
 					 current_user_ns(), cb)) {
 				ctx->skip = i - 1;
 				goto out;
@@ -835,6 +1007,11 @@ static const struct genl_ops pmode_genl_ops[] = {
 	}, {
 		.cmd = PMODE_CMD_GRANT_GET,
 		.dumpit = pmode_grant_dump,
+	}, {
+		.cmd = PMODE_CMD_ADAPTER_CHECK,
+		.doit = pmode_adapter_check,
+		.policy = adapter_check_policy,
+		.maxattr = PMODE_A_MAX,
 	},
 };
 

@@ -10,13 +10,17 @@
 #include <uapi/linux/pmode.h>
 
 struct pmode_adapter;
+struct sk_buff;
 
 int pmode_nl_init(void);
 void pmode_nl_uninit(void);
 
 void pmode_nl_notify_adapter(struct pmode_adapter *ad, u8 cmd,
 			     enum pmode_reason why);
+void pmode_nl_notify_adapter_as(struct pmode_adapter *ad, u8 cmd,
+				enum pmode_reason why, kuid_t as);
 void pmode_nl_notify_violation(struct pmode_adapter *ad, int reason,
-			       const u8 *mac, u32 suppressed);
+			       const u8 *mac, const struct sk_buff *frame,
+			       u32 suppressed);
 
 #endif /* _PMODE_NETLINK_H */

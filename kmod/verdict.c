@@ -243,6 +243,79 @@ static int judge_ipv6(const struct sk_buff *skb, int off,
 	return PMODE_PASS;
 }
 
+/* Where the frame starts: its MAC header, or the data when it has none. */
+static int frame_start(const struct sk_buff *skb)
+{
+	return skb_mac_header_was_set(skb) ? skb_mac_offset(skb) : 0;
+}
+
+/*
+ * Is there a tag the stack moved out of a frame of @len bytes from its MAC
+ * header, to put back? Only into a frame with a whole Ethernet header: the
+ * stack moves tags out of no other, and the hooks judge one that lacks it
+ * malformed, tag or not, so its bytes must not look whole.
+ */
+static bool retag(const struct sk_buff *skb, unsigned int len)
+{
+	return skb_vlan_tag_present(skb) && len >= ETH_HLEN;
+}
+
+/**
+ * pmode_frame_len - the length of a frame as it was on the wire
+ * @skb: the frame, at a hook
+ *
+ * Return: its bytes from the MAC header on, and a VLAN tag the device or
+ * the stack moved out of it.
+ */
+unsigned int pmode_frame_len(const struct sk_buff *skb)
+{
+	unsigned int len = skb->len - frame_start(skb);
+
+	return len + (retag(skb, len) ? VLAN_HLEN : 0);
+}
+
+/**
+ * pmode_frame_copy - copy the first bytes of a frame, as it was on the wire
+ * @skb: the frame, at a hook
+ * @to: receives at most @max bytes
+ * @max: the most to copy
+ *
+ * Copies from the MAC header, which on ingress stands before skb->data
+ * (skb_copy_bits() takes the negative offset). A VLAN tag moved out of the
+ * frame (skb_vlan_tag_present()) is put back after the two addresses, so
+ * the bytes are those the VM sent or is sent, as the hooks judge them
+ * (see retag()). Does not sleep.
+ *
+ * Return: the number of bytes copied, min(@max, pmode_frame_len(@skb)).
+ */
+unsigned int pmode_frame_copy(const struct sk_buff *skb, u8 *to,
+			      unsigned int max)
+{
+	int start = frame_start(skb);
+	unsigned int len = skb->len - start, n, done = 0;
+
+	if (retag(skb, len)) {
+		__be16 tag[2] = { skb->vlan_proto,
+				  htons(skb_vlan_tag_get(skb)) };
+
+		n = min(max, 2U * ETH_ALEN);
+		if (skb_copy_bits(skb, start, to, n))
+			return 0;
+		done = n;
+		if (n < 2 * ETH_ALEN)
+			return done;
+		n = min_t(unsigned int, max - done, VLAN_HLEN);
+		memcpy(to + done, tag, n);
+		done += n;
+		start += 2 * ETH_ALEN;
+		len -= 2 * ETH_ALEN;
+	}
+	n = min(len, max - done);
+	if (skb_copy_bits(skb, start, to + done, n))
+		return done;
+	return done + n;
+}
+
 /**
  * pmode_judge_tx - judge a frame the VM transmits
  * @skb: the frame, as it arrives at the port from the VM

@@ -55,6 +55,10 @@ static inline bool pmode_rx_fast(const struct sk_buff *skb, const u8 *own)
 		       ether_addr_equal(eth->h_dest, own));
 }
 
+unsigned int pmode_frame_len(const struct sk_buff *skb);
+unsigned int pmode_frame_copy(const struct sk_buff *skb, u8 *to,
+			      unsigned int max);
+
 int pmode_judge_tx(const struct sk_buff *skb, const struct pmode_cfg *cfg,
 		   bool promisc, const u8 **offender, u8 *buf);
 int pmode_judge_rx(const struct sk_buff *skb, const struct pmode_cfg *cfg,

@@ -516,6 +516,10 @@ static int do_show(int argc, char **argv)
 }
 COMMAND(adapter, "show", "[dev IFNAME] [vm VMID]",
 	"List adapters (with -s, their drop counters).", do_show);
+COMMAND(adapter, "check", "dev IFNAME [rx|tx] frame HEX | pcap FILE",
+	"Dry run: the verdict the adapter would give frames the VM transmits (tx,\n"
+	"      the default) or receives (rx), given in hex or read from a pcap file.",
+	adapter_check);
 
 /*
  * save: the whole configuration as a batch file that 'pmodectl -b' reads

@@ -28,6 +28,35 @@ static const char *word(const char *const *words, int max, struct nlattr *a)
 	return v <= (uint32_t)max ? words[v] : "unknown";
 }
 
+/* The whole frame's length; the bytes at hand when the kernel said none. */
+static uint32_t frame_len(struct nlattr **a)
+{
+	return a[PMODE_A_FRAME_LENGTH] ? nla_get_u32(a[PMODE_A_FRAME_LENGTH]) :
+	       (uint32_t)nla_len(a[PMODE_A_FRAME]);
+}
+
+/* Who made a change, and for whom, as the kernel says. */
+static void print_who_text(struct nlattr **a)
+{
+	if (a[PMODE_A_BY_UID])
+		printf(" by uid %u", nla_get_u32(a[PMODE_A_BY_UID]));
+	if (a[PMODE_A_AS_UID])
+		printf(" as uid %u", nla_get_u32(a[PMODE_A_AS_UID]));
+}
+
+static void print_who_json(struct json *j, struct nlattr **a)
+{
+	if (!a[PMODE_A_BY_UID])
+		return;
+	json_key(j, "by_uid");
+	json_u64(j, nla_get_u32(a[PMODE_A_BY_UID]));
+	json_key(j, "as_uid");
+	if (a[PMODE_A_AS_UID])
+		json_u64(j, nla_get_u32(a[PMODE_A_AS_UID]));
+	else
+		json_null(j);
+}
+
 static void print_text(struct nlattr **a, uint8_t cmd)
 {
 	char mac[MAC_BUFSIZE] = "-";
@@ -62,8 +91,16 @@ static void print_text(struct nlattr **a, uint8_t cmd)
 		       a[PMODE_A_VM] ? nla_get_string(a[PMODE_A_VM]) : "?",
 		       word(drop_words, PMODE_DROP_MAX, a[PMODE_A_DROP_REASON]), mac,
 		       a[PMODE_A_SUPPRESSED] ? nla_get_u32(a[PMODE_A_SUPPRESSED]) : 0);
+		if (a[PMODE_A_FRAME]) {
+			char text[512];
+
+			decode_frame(nla_data(a[PMODE_A_FRAME]), nla_len(a[PMODE_A_FRAME]),
+				     frame_len(a), text, sizeof(text));
+			printf(" frame %s", text);
+		}
 		break;
 	}
+	print_who_text(a);
 	printf("\n");
 }
 
@@ -78,6 +115,7 @@ static void print_json(struct nlattr **a, uint8_t cmd)
 		json_begin(&j, '{');
 		json_key(&j, "event");
 		json_str(&j, event_name(cmd));
+		print_who_json(&j, a);
 		json_key(&j, "adapter");
 		adapter_print_json(&j, a, false);
 		json_end(&j, '}');
@@ -95,6 +133,7 @@ static void print_json(struct nlattr **a, uint8_t cmd)
 		json_key(&j, "uid");
 		json_u64(&j, nla_get_u32(a[PMODE_A_UID]));
 	}
+	print_who_json(&j, a);
 	if (cmd == PMODE_CMD_VIOLATION) {
 		json_key(&j, "ifname");
 		json_str(&j, a[PMODE_A_IFNAME] ? nla_get_string(a[PMODE_A_IFNAME]) : "");
@@ -111,6 +150,11 @@ static void print_json(struct nlattr **a, uint8_t cmd)
 		}
 		json_key(&j, "suppressed");
 		json_u64(&j, a[PMODE_A_SUPPRESSED] ? nla_get_u32(a[PMODE_A_SUPPRESSED]) : 0);
+		if (a[PMODE_A_FRAME]) {
+			json_key(&j, "frame");
+			decode_frame_json(&j, nla_data(a[PMODE_A_FRAME]),
+					  nla_len(a[PMODE_A_FRAME]), frame_len(a));
+		}
 	}
 	json_end(&j, '}');
 	json_done(&j);

@@ -46,6 +46,12 @@ static struct nla_policy reply_policy[PMODE_A_MAX + 1] = {
 	[PMODE_A_DROP_REASON] = { .type = NLA_U32 },
 	[PMODE_A_OFFENDING_MAC] = { .minlen = ETH_ALEN },
 	[PMODE_A_SUPPRESSED] = { .type = NLA_U32 },
+	[PMODE_A_FRAME] = { .type = NLA_UNSPEC },
+	[PMODE_A_FRAME_LENGTH] = { .type = NLA_U32 },
+	[PMODE_A_DIRECTION] = { .type = NLA_U8 },
+	[PMODE_A_VERDICT] = { .type = NLA_U32 },
+	[PMODE_A_BY_UID] = { .type = NLA_U32 },
+	[PMODE_A_AS_UID] = { .type = NLA_U32 },
 };
 
 /* The message of the last failure, for the caller to print. */

@@ -91,6 +91,12 @@ int pmode_fail(void);
 int enter_netns(const char *name);
 void pmode_close(void);
 
+/* decode.c: a frame's headers in words, as text or as a JSON object */
+void decode_frame(const uint8_t *f, size_t caplen, uint32_t len, char *buf,
+		  size_t size);
+void decode_frame_json(struct json *j, const uint8_t *f, size_t caplen,
+		       uint32_t len);
+
 /* commands */
 int run_command(int argc, char **argv);
 int run_batch(const char *file);
@@ -100,5 +106,8 @@ void print_help(FILE *f, const char *object);
 int adapter_print_json(struct json *j, struct nlattr **attrs, bool stats);
 extern const char *const reason_words[];
 extern const char *const drop_words[];
+
+/* check.c: adapter check */
+int adapter_check(int argc, char **argv);
 
 #endif

@@ -29,7 +29,7 @@ from pyroute2.netlink.exceptions import NetlinkError
 from pyroute2.netlink.generic import GenericNetlinkSocket
 
 __all__ = ['Pmode', 'PmodeError', 'Adapter', 'Event', 'CMD', 'ATTR',
-           'DROP_REASONS', 'REASONS', 'STATS']
+           'DROP_REASONS', 'REASONS', 'STATS', 'VERDICTS', 'Check']
 
 FAMILY = 'pmode'
 VERSION = 1
@@ -42,10 +42,11 @@ NLM_F_DUMP_INTR = 0x10
 # pmodectl (its text, its JSON) spell them.
 CMD = dict(ADAPTER_NEW=1, ADAPTER_DEL=2, ADAPTER_SET=3, ADAPTER_GET=4,
            FEATURE_GET=5, FEATURE_SET=6, GRANT_NEW=7, GRANT_DEL=8,
-           GRANT_GET=9, VIOLATION=10)
+           GRANT_GET=9, VIOLATION=10, ADAPTER_CHECK=11)
 DROP_REASONS = ['invalid-src', 'forged-src', 'forged-arp', 'forged-nd',
                 'foreign-dst', 'malformed']
 STATS = DROP_REASONS + ['promisc-tx', 'promisc-rx']
+VERDICTS = ['pass', 'pass-promisc', 'drop']
 REASONS = ['request', 'port-deleted', 'port-moved', 'netns-exit',
            'feature-disabled', 'network-changed']
 
@@ -89,7 +90,12 @@ class pmodemsg(genlmsg):
                ('PMODE_A_REASON', 'uint32'),
                ('PMODE_A_DROP_REASON', 'uint32'),
                ('PMODE_A_OFFENDING_MAC', 'l2addr'),
-               ('PMODE_A_SUPPRESSED', 'uint32'))
+               ('PMODE_A_SUPPRESSED', 'uint32'),
+               ('PMODE_A_FRAME', 'cdata'),
+               ('PMODE_A_FRAME_LENGTH', 'uint32'),
+               ('PMODE_A_DIRECTION', 'uint8'),
+               ('PMODE_A_VERDICT', 'uint32'),
+               ('PMODE_A_BY_UID', 'uint32'))
     maclist = maclist
     stats = stats
 
@@ -133,8 +139,24 @@ class Event:
     drop_reason: Optional[str] = None   # violation: one of DROP_REASONS
     offending_mac: Optional[str] = None  # violation (not for malformed)
     suppressed: int = 0                 # violations held back before this one
+    frame: Optional[bytes] = None       # violation: the frame's first bytes
+    frame_len: Optional[int] = None     # violation: its whole length
     feature: Optional[bool] = None      # feature
     uid: Optional[int] = None           # grant-*
+    by_uid: Optional[int] = None        # changes: uid of the process that made it
+    as_uid: Optional[int] = None        # changes: the user an agent acted for
+
+
+@dataclass
+class Check:
+    """The verdict adapter_check() gets: verdict is one of VERDICTS;
+    drop_reason one of DROP_REASONS for a drop; mac the address judged
+    (the offender of a drop, or the MAC that passed only because promisc is
+    on), None when none."""
+    verdict: str
+    drop_reason: Optional[str] = None
+    mac: Optional[str] = None
+    frame_len: int = 0
 
 
 def _macs(msg, name):
@@ -274,6 +296,19 @@ class Pmode:
             attrs.append(('PMODE_A_VM', vm))
         return [_adapter(m) for m in self._request('ADAPTER_GET', attrs, dump=True)]
 
+    def adapter_check(self, dev: Union[str, int], frame: bytes,
+                      to_vm: bool = False) -> Check:
+        """A dry run: the verdict @dev's adapter would give @frame (bytes
+        from its destination MAC on, no FCS), transmitted by the VM or, with
+        to_vm, delivered to it. Nothing is counted, learned or reported."""
+        m = self._request('ADAPTER_CHECK', _port(dev) + [
+            ('PMODE_A_FRAME', bytes(frame)),
+            ('PMODE_A_DIRECTION', 1 if to_vm else 0)])[0]
+        return Check(verdict=_name(VERDICTS, m.get_attr('PMODE_A_VERDICT')),
+                     drop_reason=_name(DROP_REASONS, m.get_attr('PMODE_A_DROP_REASON')),
+                     mac=m.get_attr('PMODE_A_OFFENDING_MAC'),
+                     frame_len=m.get_attr('PMODE_A_FRAME_LENGTH') or 0)
+
     # The host-wide gate and grants
 
     def feature_get(self) -> bool:
@@ -327,13 +362,18 @@ class Pmode:
                          vm=m.get_attr('PMODE_A_VM'),
                          drop_reason=_name(DROP_REASONS, m.get_attr('PMODE_A_DROP_REASON')),
                          offending_mac=m.get_attr('PMODE_A_OFFENDING_MAC'),
-                         suppressed=m.get_attr('PMODE_A_SUPPRESSED') or 0)
+                         suppressed=m.get_attr('PMODE_A_SUPPRESSED') or 0,
+                         frame=m.get_attr('PMODE_A_FRAME'),
+                         frame_len=m.get_attr('PMODE_A_FRAME_LENGTH'))
+        who = dict(by_uid=m.get_attr('PMODE_A_BY_UID'),
+                   as_uid=m.get_attr('PMODE_A_AS_UID'))
         if cmd == CMD['FEATURE_SET']:
-            return Event('feature', feature=bool(m.get_attr('PMODE_A_FEATURE')))
+            return Event('feature', feature=bool(m.get_attr('PMODE_A_FEATURE')),
+                         **who)
         if cmd in (CMD['GRANT_NEW'], CMD['GRANT_DEL']):
             return Event('grant-new' if cmd == CMD['GRANT_NEW'] else 'grant-del',
-                         uid=m.get_attr('PMODE_A_UID'))
+                         uid=m.get_attr('PMODE_A_UID'), **who)
         kind = {CMD['ADAPTER_NEW']: 'adapter-new', CMD['ADAPTER_SET']: 'adapter-set',
                 CMD['ADAPTER_DEL']: 'adapter-del'}.get(cmd, f'cmd-{cmd}')
         return Event(kind, adapter=_adapter(m),
-                     reason=_name(REASONS, m.get_attr('PMODE_A_REASON')))
+                     reason=_name(REASONS, m.get_attr('PMODE_A_REASON')), **who)

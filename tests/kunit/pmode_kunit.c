@@ -9,13 +9,19 @@
 #include <linux/if_arp.h>
 #include <linux/if_vlan.h>
 #include <linux/ipv6.h>
+#include <linux/netfilter.h>
+#include <linux/prandom.h>
+#include <linux/rtnetlink.h>
 #include <linux/skbuff.h>
 #include <net/ipv6.h>
 #include <net/ndisc.h>
 
 #include "adapter.h"
+#include "compat.h"
+#include "hooks.h"
 #include "learn.h"
 #include "perm.h"
+#include "pmode_test_netdev.h"
 #include "verdict.h"
 
 static const u8 own[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x0a };
@@ -434,6 +440,56 @@ static void pmode_verdict_tx(struct kunit *test)
 	kfree_skb(skb);
 }
 
+/*
+ * The frame as it was on the wire, built independently of
+ * pmode_frame_copy(): the bytes from the MAC header, with a tag the stack
+ * moved out put back after the addresses.
+ */
+static unsigned int wire_bytes(const struct sk_buff *skb, u8 *to)
+{
+	const u8 *mac = skb_mac_header(skb);
+	unsigned int len = skb_tail_pointer(skb) - mac;
+
+	/* A frame without a whole Ethernet header gets no tag back. */
+	if (!skb_vlan_tag_present(skb) || len < ETH_HLEN) {
+		memcpy(to, mac, len);
+		return len;
+	}
+	memcpy(to, mac, 12);
+	put_unaligned_be16(ntohs(skb->vlan_proto), to + 12);
+	put_unaligned_be16(skb_vlan_tag_get(skb), to + 14);
+	memcpy(to + 16, mac + 12, len - 12);
+	return len + VLAN_HLEN;
+}
+
+/* A violation event's bytes are the frame as sent, however it is laid out. */
+static void pmode_frame_bytes(struct kunit *test)
+{
+	static const unsigned int maxes[] = { 0, 5, 12, 13, 14, 15, 16, 17, 64,
+					      PMODE_VIOLATION_FRAME_LEN, 512 };
+	const struct tx_case *c = test->param_value;
+	u8 *want = kunit_kzalloc(test, 600, GFP_KERNEL);
+	u8 *got = kunit_kzalloc(test, 600, GFP_KERNEL);
+	struct sk_buff *skb;
+	unsigned int i, len, n;
+
+	KUNIT_ASSERT_NOT_NULL(test, want);
+	KUNIT_ASSERT_NOT_NULL(test, got);
+	skb = build(test, &c->f);
+	len = wire_bytes(skb, want);
+	KUNIT_EXPECT_EQ(test, pmode_frame_len(skb), len);
+	for (i = 0; i < ARRAY_SIZE(maxes); i++) {
+		memset(got, 0xa5, 600);
+		n = pmode_frame_copy(skb, got, maxes[i]);
+		KUNIT_EXPECT_EQ_MSG(test, n, min(len, maxes[i]), "max %u", maxes[i]);
+		KUNIT_EXPECT_EQ_MSG(test, memcmp(got, want, n), 0, "max %u",
+				    maxes[i]);
+		/* Not a byte past what it says it copied. */
+		KUNIT_EXPECT_EQ_MSG(test, got[n], 0xa5, "max %u", maxes[i]);
+	}
+	kfree_skb(skb);
+}
+
 static void pmode_verdict_rx(struct kunit *test)
 {
 	static const u8 learned[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x55 };
@@ -655,9 +711,284 @@ static void pmode_perm_decision(struct kunit *test)
 		KUNIT_EXPECT_NOT_NULL(test, extack._msg);
 }
 
+/*
+ * The dry run (PMODE_CMD_ADAPTER_CHECK) against the hooks, on a real
+ * adapter: every frame is judged from its wire bytes by the dry run, then
+ * run through the adapter's own hook function, whose verdict shows in the
+ * counter it moves. The two must agree, and the dry run must leave no
+ * trace: no counter, no learned MAC, no event.
+ */
+struct check_fixture {
+	struct net_device *dev;
+	struct pmode_adapter *ad;
+	u8 *bytes;
+};
+
+#define CHECK_BUF	600
+
+static int check_init(struct kunit *test)
+{
+	struct check_fixture *fx = kunit_kzalloc(test, sizeof(*fx), GFP_KERNEL);
+	struct pmode_adapter_params p = { .vm = "vm-check", .mac = own,
+					  .owner = INVALID_UID };
+	struct pmode_cfg *cfg;
+	int err = 0;
+
+	if (!fx)
+		return -ENOMEM;
+	test->priv = fx;
+	fx->bytes = kunit_kzalloc(test, CHECK_BUF, GFP_KERNEL);
+	if (!fx->bytes)
+		return -ENOMEM;
+	fx->dev = pmode_test_netdev_new();
+	if (IS_ERR(fx->dev)) {
+		err = PTR_ERR(fx->dev);
+		fx->dev = NULL;
+		return err;
+	}
+	rtnl_lock();
+	fx->ad = pmode_adapter_create(fx->dev, &p, NULL);
+	if (IS_ERR(fx->ad)) {
+		err = PTR_ERR(fx->ad);
+	} else {
+		cfg = pmode_cfg_dup(fx->ad);
+		if (cfg) {
+			ether_addr_copy(cfg->allowed[0], extra);
+			cfg->n_allowed = 1;
+			pmode_adapter_publish(fx->ad, cfg);
+		} else {
+			err = -ENOMEM;
+		}
+	}
+	rtnl_unlock();
+	return err;
+}
+
+/* The port's unregistration takes the adapter with it. */
+static void check_exit(struct kunit *test)
+{
+	struct check_fixture *fx = test->priv;
+
+	if (fx->dev) {
+		unregister_netdev(fx->dev);
+		free_netdev(fx->dev);
+	}
+	rcu_barrier();
+}
+
+static void set_promisc(struct check_fixture *fx, bool on)
+{
+	rtnl_lock();
+	pmode_adapter_set_promisc(fx->ad, on);
+	rtnl_unlock();
+}
+
+/* The hook's verdict, read from the counter it moved. */
+static int hook_verdict(struct kunit *test, struct check_fixture *fx,
+			struct sk_buff *skb, bool from_vm)
+{
+	const struct nf_hook_ops *ops = &fx->ad->hook_ops[from_vm ? 0 : 1];
+	u64 before[PMODE_NSTATS], after[PMODE_NSTATS];
+	struct nf_hook_state state;
+	int verdict = PMODE_PASS, moved = 0;
+	unsigned int ret, i;
+
+	nf_hook_state_init(&state, ops->hooknum, NFPROTO_NETDEV, fx->dev, NULL,
+			   NULL, dev_net(fx->dev), NULL);
+	pmode_stats_read(fx->ad, before);
+	local_bh_disable();
+	rcu_read_lock();
+	ret = ops->hook(ops->priv, skb, &state);
+	rcu_read_unlock();
+	local_bh_enable();
+	pmode_stats_read(fx->ad, after);
+	for (i = 0; i < PMODE_NSTATS; i++) {
+		if (after[i] == before[i])
+			continue;
+		moved++;
+		verdict = i < __PMODE_DROP_MAX ? i : PMODE_PASS_PROMISC;
+	}
+	KUNIT_EXPECT_LE(test, moved, 1);
+	KUNIT_EXPECT_EQ(test, ret == NF_DROP, pmode_verdict_drops(verdict));
+	return verdict;
+}
+
+/* The dry run's verdict on @len bytes, and proof that it had no effect. */
+static int dry_verdict(struct kunit *test, struct check_fixture *fx,
+		       unsigned int len, bool from_vm, u8 *mac, bool *has_mac)
+{
+	struct pmode_adapter *ad = fx->ad;
+	u64 before[PMODE_NSTATS], after[PMODE_NSTATS];
+	unsigned long reported = READ_ONCE(ad->violation_at);
+	unsigned int learned = READ_ONCE(ad->learn.count);
+	struct sk_buff *skb;
+	int verdict;
+
+	skb = pmode_hooks_frame(fx->bytes, len);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	pmode_stats_read(ad, before);
+	rcu_read_lock();
+	verdict = pmode_hooks_check(ad, &skb, from_vm, mac, has_mac);
+	rcu_read_unlock();
+	kfree_skb(skb);
+	pmode_stats_read(ad, after);
+	KUNIT_EXPECT_EQ(test, memcmp(before, after, sizeof(before)), 0);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(ad->learn.count), learned);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(ad->violation_at), reported);
+	return verdict;
+}
+
+/*
+ * Judge @skb both ways, the dry run first (the hook may learn). Frames
+ * shorter than an Ethernet header are refused by the request before any
+ * dry run; the hooks call them malformed.
+ */
+static void agree(struct kunit *test, struct check_fixture *fx,
+		  struct sk_buff *skb, bool from_vm, const char *what)
+{
+	unsigned int len = pmode_frame_copy(skb, fx->bytes, CHECK_BUF);
+	int dry = -1, hook;
+	u8 mac[ETH_ALEN];
+	bool has_mac;
+
+	if (len >= ETH_HLEN) {
+		dry = dry_verdict(test, fx, len, from_vm, mac, &has_mac);
+		if (from_vm && pmode_verdict_drops(dry) &&
+		    dry != PMODE_DROP_MALFORMED) {
+			KUNIT_EXPECT_TRUE_MSG(test, has_mac, "%s", what);
+			if (has_mac)
+				KUNIT_EXPECT_FALSE(test,
+						   pmode_cfg_owns(rcu_access_pointer(fx->ad->cfg),
+								  mac));
+		}
+	}
+	hook = hook_verdict(test, fx, skb, from_vm);
+	if (len < ETH_HLEN)
+		KUNIT_EXPECT_EQ_MSG(test, hook, PMODE_DROP_MALFORMED, "%s", what);
+	else
+		KUNIT_EXPECT_EQ_MSG(test, dry, hook, "%s", what);
+}
+
+static void pmode_check_table(struct kunit *test)
+{
+	const struct tx_case *c = test->param_value;
+	struct check_fixture *fx = test->priv;
+	struct sk_buff *skb;
+	unsigned int i;
+
+	for (i = 0; i < 4; i++) {
+		bool promisc = i & 1, from_vm = !(i & 2);
+
+		set_promisc(fx, promisc);
+		skb = build(test, &c->f);
+		agree(test, fx, skb, from_vm, from_vm ? "tx" : "rx");
+		kfree_skb(skb);
+	}
+	/* What the table says, the dry run says too. */
+	skb = build(test, &c->f);
+	set_promisc(fx, c->promisc);
+	if (c->f.kind != P_RUNT) {
+		u8 mac[ETH_ALEN];
+		bool has_mac;
+		unsigned int len = pmode_frame_copy(skb, fx->bytes, CHECK_BUF);
+
+		KUNIT_EXPECT_EQ(test, dry_verdict(test, fx, len, true, mac,
+						  &has_mac), c->want);
+	}
+	kfree_skb(skb);
+}
+
+static void pmode_check_rx_table(struct kunit *test)
+{
+	static const u8 learned[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x55 };
+	static const u8 *const dsts[] = { own, extra, bcast, mcast, other,
+					  learned };
+	struct check_fixture *fx = test->priv;
+	unsigned int i, promisc;
+
+	for (promisc = 0; promisc < 2; promisc++) {
+		set_promisc(fx, promisc);
+		if (promisc) {
+			local_bh_disable();
+			KUNIT_ASSERT_EQ(test, pmode_learn_note(&fx->ad->learn,
+							       learned), 0);
+			local_bh_enable();
+		}
+		for (i = 0; i < ARRAY_SIZE(dsts); i++) {
+			struct frame_spec f = { dsts[i], other, .egress = true };
+			struct sk_buff *skb = build(test, &f);
+
+			agree(test, fx, skb, false, "rx table");
+			kfree_skb(skb);
+		}
+	}
+}
+
+/*
+ * A generated corpus: random addresses, tags in the frame and moved out of
+ * it, both layouts, every payload kind of the tables, cut short or with
+ * bytes flipped, judged both ways, promiscuous or not.
+ */
+static void pmode_check_corpus(struct kunit *test)
+{
+	static const u8 *const macs[] = { own, extra, other, forged, mcast,
+					  bcast, zero };
+	static const u16 tpids[] = { ETH_P_8021Q, ETH_P_8021AD, 0x9100 };
+	struct check_fixture *fx = test->priv;
+	struct rnd_state rnd;
+	unsigned int i, j, n;
+
+	prandom_seed_state(&rnd, 20);
+	for (i = 0; i < 3000; i++) {
+		u32 r = prandom_u32_state(&rnd);
+		struct frame_spec f = {
+			.dst = macs[prandom_u32_state(&rnd) % ARRAY_SIZE(macs)],
+			.src = macs[prandom_u32_state(&rnd) % ARRAY_SIZE(macs)],
+			.lladdr = macs[prandom_u32_state(&rnd) % ARRAY_SIZE(macs)],
+			.hwaccel = r & 1,
+			.egress = r & 2,
+			.kind = prandom_u32_state(&rnd) % (P_REDIRECT_SRC + 1),
+		};
+		struct sk_buff *skb;
+		char what[48];
+
+		n = prandom_u32_state(&rnd) % 4;
+		for (j = 0; j < n; j++)
+			f.tags[j] = tpids[prandom_u32_state(&rnd) % ARRAY_SIZE(tpids)];
+		skb = build(test, &f);
+		if ((r >> 2) % 3 == 0) {
+			skb_trim(skb, prandom_u32_state(&rnd) % (skb->len + 1));
+		} else if ((r >> 2) % 3 == 1 && skb->len > 14) {
+			for (j = 0; j < 3; j++)
+				skb->data[14 + prandom_u32_state(&rnd) %
+					  (skb->len - 14)] ^= prandom_u32_state(&rnd);
+		}
+		set_promisc(fx, r & 16);
+		snprintf(what, sizeof(what), "frame %u (kind %d, r %08x)", i,
+			 f.kind, r);
+		agree(test, fx, skb, r & 32, what);
+		kfree_skb(skb);
+	}
+}
+
+static struct kunit_case pmode_check_cases[] = {
+	KUNIT_CASE_PARAM(pmode_check_table, tx_gen_params),
+	KUNIT_CASE(pmode_check_rx_table),
+	KUNIT_CASE(pmode_check_corpus),
+	{}
+};
+
+static struct kunit_suite pmode_check_suite = {
+	.name = "pmode_check",
+	.init = check_init,
+	.exit = check_exit,
+	.test_cases = pmode_check_cases,
+};
+
 static struct kunit_case pmode_verdict_cases[] = {
 	KUNIT_CASE_PARAM(pmode_verdict_tx, tx_gen_params),
 	KUNIT_CASE(pmode_verdict_rx),
+	KUNIT_CASE_PARAM(pmode_frame_bytes, tx_gen_params),
 	{}
 };
 
@@ -686,4 +1017,5 @@ static struct kunit_suite pmode_perm_suite = {
 	.test_cases = pmode_perm_cases,
 };
 
-kunit_test_suites(&pmode_verdict_suite, &pmode_learn_suite, &pmode_perm_suite);
+kunit_test_suites(&pmode_verdict_suite, &pmode_learn_suite, &pmode_perm_suite,
+		  &pmode_check_suite);

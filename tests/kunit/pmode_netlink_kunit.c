@@ -126,10 +126,10 @@ static int nl_call(struct kunit *test, struct nl_client *c, struct sk_buff *req)
 }
 
 /* A request to the family; attributes are appended by the caller. */
-static struct sk_buff *req_new(struct kunit *test, struct nl_client *c,
-			       u8 cmd, u16 flags)
+static struct sk_buff *req_new_size(struct kunit *test, struct nl_client *c,
+				    u8 cmd, u16 flags, size_t size)
 {
-	struct sk_buff *skb = nlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	struct sk_buff *skb = nlmsg_new(size, GFP_KERNEL);
 	struct genlmsghdr *g;
 	struct nlmsghdr *nlh;
 
@@ -142,6 +142,12 @@ static struct sk_buff *req_new(struct kunit *test, struct nl_client *c,
 	g->version = PMODE_GENL_VERSION;
 	g->reserved = 0;
 	return skb;
+}
+
+static struct sk_buff *req_new(struct kunit *test, struct nl_client *c,
+			       u8 cmd, u16 flags)
+{
+	return req_new_size(test, c, cmd, flags, NLMSG_GOODSIZE);
 }
 
 static int nl_open(struct kunit *test, struct nl_client *c)
@@ -242,6 +248,8 @@ enum req_kind {
 	R_NO_VM, R_BOTH_PORTS, R_NO_PORT, R_VM_TOO_LONG, R_MAC_SHORT, R_MAC_MCAST,
 	R_UNKNOWN_ATTR, R_UNSUPPORTED_ATTR, R_VM_NOT_STRING, R_PROMISC_2,
 	R_NO_SUCH_DEV, R_FEATURE_MISSING, R_VM_NEWLINE, R_VM_DEL,
+	R_CHECK_NO_FRAME, R_CHECK_SHORT, R_CHECK_LONG, R_CHECK_DIR_2,
+	R_CHECK_NO_ADAPTER, R_CHECK_VM,
 };
 
 static const struct nl_bad_case {
@@ -272,6 +280,19 @@ static const struct nl_bad_case {
 	  -EINVAL, "control characters (byte 0x0a at 3)" },
 	{ "new with DEL in the VM id", PMODE_CMD_ADAPTER_NEW, R_VM_DEL,
 	  -EINVAL, "byte 0x7f" },
+	/* The dry run: bounded, strict, and says what to give instead. */
+	{ "check without a frame", PMODE_CMD_ADAPTER_CHECK, R_CHECK_NO_FRAME,
+	  -EINVAL, "give the frame" },
+	{ "check of a 13-byte frame", PMODE_CMD_ADAPTER_CHECK, R_CHECK_SHORT,
+	  -EINVAL, "a 13-byte frame has no Ethernet header: give at least 14" },
+	{ "check of a frame over the limit", PMODE_CMD_ADAPTER_CHECK,
+	  R_CHECK_LONG, -EMSGSIZE, "give its first 9216" },
+	{ "check with direction 2", PMODE_CMD_ADAPTER_CHECK, R_CHECK_DIR_2,
+	  -ERANGE, NULL },
+	{ "check on a port without adapter", PMODE_CMD_ADAPTER_CHECK,
+	  R_CHECK_NO_ADAPTER, -ENOENT, "has no adapter" },
+	{ "check with a VM id", PMODE_CMD_ADAPTER_CHECK, R_CHECK_VM, -EINVAL,
+	  NULL },
 };
 
 static void bad_desc(const struct nl_bad_case *c, char *desc)
@@ -287,12 +308,14 @@ static void pmode_netlink_refusals(struct kunit *test)
 	struct nl_fixture *fx = test->priv;
 	struct nl_client *c = &fx->c;
 	const char *name = fx->dev->name;
+	static u8 frame[PMODE_CHECK_MAX_FRAME + 1];
 	char vm[65];
 	struct sk_buff *req;
 	int err = 0;
 
 	nl_resolve(test, c);
-	req = req_new(test, c, bc->cmd, NLM_F_ACK);
+	req = req_new_size(test, c, bc->cmd, NLM_F_ACK, 2 * PAGE_SIZE +
+			   PMODE_CHECK_MAX_FRAME);
 	switch (bc->kind) {
 	case R_NO_VM:
 		err = nla_put_string(req, PMODE_A_IFNAME, name);
@@ -342,6 +365,25 @@ static void pmode_netlink_refusals(struct kunit *test)
 		err = nla_put_string(req, PMODE_A_IFNAME, "nosuch0");
 		break;
 	case R_FEATURE_MISSING:
+	case R_CHECK_NO_FRAME:
+		break;
+	case R_CHECK_SHORT:
+	case R_CHECK_LONG:
+	case R_CHECK_NO_ADAPTER:
+		memset(frame, 0xff, sizeof(frame));
+		err = nla_put_string(req, PMODE_A_IFNAME, name) ?:
+		      nla_put(req, PMODE_A_FRAME,
+			      bc->kind == R_CHECK_SHORT ? ETH_HLEN - 1 :
+			      bc->kind == R_CHECK_LONG ? sizeof(frame) : 60,
+			      frame);
+		break;
+	case R_CHECK_DIR_2:
+	case R_CHECK_VM:
+		err = nla_put_string(req, PMODE_A_IFNAME, name) ?:
+		      nla_put(req, PMODE_A_FRAME, 60, frame) ?:
+		      (bc->kind == R_CHECK_VM ?
+		       nla_put_string(req, PMODE_A_VM, "v") :
+		       nla_put_u8(req, PMODE_A_DIRECTION, 2));
 		break;
 	case R_VM_NEWLINE:
 	case R_VM_DEL:
@@ -812,8 +854,67 @@ static void pmode_faults_each_allocation(struct kunit *test)
 	KUNIT_EXPECT_GT(test, injected, 5);
 }
 
+/*
+ * The dry run with each of its allocations failing in turn (the request's
+ * skb, the frame's, the reply's): an answer or an error, and never a
+ * trace on the adapter. Leaks are for pmode_leak_kunit.c.
+ */
+static void pmode_faults_check(struct kunit *test)
+{
+	static const u8 frame[60] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff,	/* broadcast */
+		0x02, 0, 0, 0, 0x0c, 0x99,		/* a forged source */
+		0x81, 0x00, 0x00, 0x0a, 0x88, 0xb5,	/* 802.1Q vid 10 */
+	};
+	struct nl_fixture *fx = test->priv;
+	u64 before[PMODE_NSTATS], after[PMODE_NSTATS];
+	struct pmode_adapter *ad;
+	int nth, injected = 0;
+
+	nl_resolve(test, &fx->c);
+	KUNIT_ASSERT_EQ(test, fault_request(test, fx, F_NEW), 0);
+	rtnl_lock();
+	ad = pmode_adapter_find(pmode_net(&init_net), fx->dev);
+	rtnl_unlock();
+	KUNIT_ASSERT_NOT_NULL(test, ad);
+	pmode_stats_read(ad, before);
+	for (nth = 1; nth < 100; nth++) {
+		struct sk_buff *req;
+		unsigned int left;
+		int err;
+
+		req = port_req(test, fx, PMODE_CMD_ADAPTER_CHECK, NLM_F_ACK);
+		KUNIT_ASSERT_EQ(test, nla_put(req, PMODE_A_FRAME, sizeof(frame),
+					      frame), 0);
+		WRITE_ONCE(current->fail_nth, nth);
+		err = fault_send(fx, req);
+		left = READ_ONCE(current->fail_nth);
+		WRITE_ONCE(current->fail_nth, 0);
+		if (left) {
+			KUNIT_EXPECT_EQ_MSG(test, err, 0, "%s", fx->c.msg);
+			break;
+		}
+		injected++;
+		/*
+		 * Answered, refused for want of memory (ENOBUFS: netlink's
+		 * own buffers), or the answer lost.
+		 */
+		KUNIT_EXPECT_TRUE_MSG(test, err == 0 || err == 1 || err == -ENOMEM ||
+				      err == -ENOBUFS,
+				      "allocation %d failed: error %d", nth, err);
+	}
+	KUNIT_EXPECT_LT(test, nth, 100);
+	KUNIT_EXPECT_GT(test, injected, 1);
+	pmode_stats_read(ad, after);
+	KUNIT_EXPECT_EQ(test, memcmp(before, after, sizeof(before)), 0);
+	fault_undo(test, fx, F_NEW);
+	kunit_info(test, "adapter check: %d allocations, each failed once\n",
+		   nth - 1);
+}
+
 static struct kunit_case pmode_faults_cases[] = {
 	KUNIT_CASE(pmode_faults_each_allocation),
+	KUNIT_CASE(pmode_faults_check),
 	{}
 };
 

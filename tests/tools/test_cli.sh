@@ -28,6 +28,11 @@ expect 2 "needs 'dev IFNAME' and 'vm VMID'" "add without vm is a usage error" ad
 expect 2 "'vm' needs a value" "a keyword without value is a usage error" adapter add dev x vm
 expect 2 "promisc is 'on' or 'off'" "promisc takes on|off" adapter set dev x promisc maybe
 expect 2 "unknown user 'no-such-user-pmode'" "unknown user name is a usage error" user grant no-such-user-pmode
+expect 2 "usage: pmodectl adapter check dev IFNAME" "check without a frame is a usage error" adapter check dev x
+expect 2 "usage: pmodectl adapter check dev IFNAME" "check with both frame and pcap is a usage error" adapter check dev x frame 00 pcap f
+expect 2 "'zz' is not a frame in hex" "check quotes a frame that is not hex" adapter check dev x frame zz
+expect 2 "'0a0' is not a frame in hex" "check refuses an odd number of hex digits" adapter check dev x frame 0a0
+expect 1 "cannot read '/nonexistent/x.pcap'" "check names a pcap file it cannot read" adapter check dev x pcap /nonexistent/x.pcap
 expect 2 "see 'pmodectl --help'" "unknown option is a usage error" --frobnicate
 if [ -d /sys/module/pmode ]; then
 	echo "# pmode is loaded here: the module-absent case is not tested"

@@ -221,6 +221,79 @@ static void test_json(void)
 	free(buf);
 }
 
+static size_t unhex(const char *s, uint8_t *out)
+{
+	size_t n = 0;
+	unsigned int b;
+
+	for (; s[0] && s[1]; s += 2) {
+		if (*s == ' ') {
+			s--;
+			continue;
+		}
+		sscanf(s, "%2x", &b);
+		out[n++] = b;
+	}
+	return n;
+}
+
+/* The decoder says what the fields it reads say, and survives any input. */
+static void test_decode(void)
+{
+	static const struct { const char *hex, *want; } t[] = {
+		/* ARP reply in 802.1Q vid 10, sender 02:ba:00:00:00:01 */
+		{ "ffffffffffff 02000000000a 8100000a 0806 0001080006040002"
+		  "02ba00000001 0a000001 000000000000 0a000002",
+		  "02:00:00:00:00:0a > ff:ff:ff:ff:ff:ff, 802.1Q vid 10, "
+		  "ARP reply 10.0.0.1 is-at 02:ba:00:00:00:01, length 46" },
+		/* ARP request, 802.1ad vid 5 pcp 3 over 802.1Q vid 7 */
+		{ "ffffffffffff 02000000000a 88a86005 81000007 0806"
+		  "0001080006040001 02000000000a 0a000001 000000000000 0a000002",
+		  "02:00:00:00:00:0a > ff:ff:ff:ff:ff:ff, 802.1ad vid 5 pcp 3, "
+		  "802.1Q vid 7, ARP request who-has 10.0.0.2 tell 10.0.0.1 "
+		  "(sender 02:00:00:00:00:0a), length 50" },
+		/* NA for fe80::1, target lladdr 02:00:00:00:00:99 */
+		{ "333300000001 02000000000a 86dd 6000000000203aff"
+		  "fe800000000000000000000000000001 ff020000000000000000000000000001"
+		  "88000000 20000000 fe800000000000000000000000000001"
+		  "0201020000000099",
+		  "02:00:00:00:00:0a > 33:33:00:00:00:01, IPv6 fe80::1 > ff02::1, "
+		  "ICMPv6 neighbor-advertisement target fe80::1, "
+		  "target lladdr 02:00:00:00:00:99, length 86" },
+		{ "02000000000b 020000000099 0800 45000014000000004011000"
+		  "00a0000010a000002",
+		  "02:00:00:00:00:99 > 02:00:00:00:00:0b, IPv4 10.0.0.1 > "
+		  "10.0.0.2, protocol 17, length 34" },
+		{ "02000000000b 020000000099 88b5 00", "02:00:00:00:00:99 > "
+		  "02:00:00:00:00:0b, ethertype 0x88b5, length 15" },
+		{ "02000000000b0200", "8 bytes, not even an Ethernet header" },
+	};
+	uint8_t f[256], r[96];
+	char out[512];
+	size_t i, len, cut;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		len = unhex(t[i].hex, f);
+		decode_frame(f, len, len, out, sizeof(out));
+		CHECK(!strcmp(out, t[i].want), "decode %zu: '%s'", i, out);
+	}
+	/* Every cut of every frame, and noise: bounded reads, a line. */
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		len = unhex(t[i].hex, f);
+		for (cut = 0; cut <= len; cut++)
+			decode_frame(f, cut, len, out, sizeof(out));
+	}
+	srand(1);
+	for (i = 0; i < 100000; i++) {
+		for (cut = 0; cut < sizeof(r); cut++)
+			r[cut] = rand();
+		r[12] = (uint8_t[]){ 0x08, 0x86, 0x81, 0x88 }[i % 4];
+		r[13] = (uint8_t[]){ 0x06, 0xdd, 0x00, 0xa8 }[i % 4];
+		decode_frame(r, rand() % sizeof(r), 1500, out, 16 + i % 200);
+	}
+	CHECK(1, "decode: any cut of any frame, and 100000 noisy ones, decoded");
+}
+
 int main(void)
 {
 	test_mac();
@@ -229,5 +302,6 @@ int main(void)
 	test_split();
 	test_word();
 	test_json();
+	test_decode();
 	return failed ? 1 : 0;
 }

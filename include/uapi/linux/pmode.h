@@ -54,6 +54,22 @@
  *   A dump whose adapter set changed while it was taken is flagged with
  *   NLM_F_DUMP_INTR.
  *
+ * PMODE_CMD_ADAPTER_CHECK (anyone) a dry run: the verdict the adapter's
+ * hooks would give a frame, with no effect (nothing counted, learned or
+ * reported)
+ *   PMODE_A_IFINDEX | PMODE_A_IFNAME
+ *   PMODE_A_FRAME                       the frame from its destination MAC
+ *                                       on, VLAN tags in it, without FCS:
+ *                                       14 to PMODE_CHECK_MAX_FRAME bytes
+ *   PMODE_A_DIRECTION   [optional]      enum pmode_direction; default
+ *                                       PMODE_DIR_FROM_VM
+ *   replies with PMODE_A_IFINDEX, PMODE_A_IFNAME, PMODE_A_VM,
+ *     PMODE_A_DIRECTION, PMODE_A_VERDICT (enum pmode_verdict),
+ *     PMODE_A_DROP_REASON (for a drop),
+ *     PMODE_A_OFFENDING_MAC (the MAC judged: for a drop but of a malformed
+ *       frame, and for PMODE_VERDICT_PASS_PROMISC),
+ *     PMODE_A_FRAME_LENGTH (the length judged)
+ *
  * PMODE_CMD_FEATURE_GET (anyone)      -> PMODE_A_FEATURE
  * PMODE_CMD_FEATURE_SET (CAP_NET_ADMIN in the initial user namespace)
  *   PMODE_A_FEATURE                     0 or 1; 0 turns every promisc flag off
@@ -65,16 +81,27 @@
  *
  * Multicast group PMODE_MCGRP_NOTIFY carries, for the namespace of the port:
  *   PMODE_CMD_ADAPTER_NEW, _SET, _DEL   the adapter as in a dump, plus
- *                                       PMODE_A_REASON (enum pmode_reason)
+ *                                       PMODE_A_REASON (enum pmode_reason),
+ *                                       PMODE_A_BY_UID (who made the change:
+ *                                       the uid of the process whose request,
+ *                                       or port change, caused it),
+ *                                       PMODE_A_AS_UID (the user an agent
+ *                                       acted for, when it named one)
  *   PMODE_CMD_VIOLATION                 PMODE_A_IFINDEX, PMODE_A_IFNAME,
  *                                       PMODE_A_VM, PMODE_A_DROP_REASON,
  *                                       PMODE_A_OFFENDING_MAC,
  *                                       PMODE_A_SUPPRESSED (violations not
- *                                       reported since the previous event)
+ *                                       reported since the previous event),
+ *                                       PMODE_A_FRAME (the frame's first
+ *                                       bytes, at most
+ *                                       PMODE_VIOLATION_FRAME_LEN, as the VM
+ *                                       sent it: a VLAN tag the stack moved
+ *                                       out of it is put back),
+ *                                       PMODE_A_FRAME_LENGTH (its whole length)
  * and, host-wide, in the initial network namespace only (grants name uids
  * of the initial user namespace):
- *   PMODE_CMD_FEATURE_SET               PMODE_A_FEATURE
- *   PMODE_CMD_GRANT_NEW, _DEL           PMODE_A_UID
+ *   PMODE_CMD_FEATURE_SET               PMODE_A_FEATURE, PMODE_A_BY_UID
+ *   PMODE_CMD_GRANT_NEW, _DEL           PMODE_A_UID, PMODE_A_BY_UID
  *
  * User ids are translated to and from the requesting process's user namespace.
  */
@@ -92,6 +119,10 @@
 #define PMODE_MAX_ALLOWED	16
 /* Most MACs a promiscuous adapter is remembered to transmit from. */
 #define PMODE_MAX_LEARNED	256
+/* Most bytes of the offending frame a violation event carries. */
+#define PMODE_VIOLATION_FRAME_LEN	128
+/* Longest frame PMODE_CMD_ADAPTER_CHECK judges, in bytes (a jumbo frame). */
+#define PMODE_CHECK_MAX_FRAME	9216
 
 /*
  * A notification carries the number of the request that causes it. The
@@ -117,6 +148,7 @@ enum pmode_cmd {
 	PMODE_CMD_GRANT_DEL_NTF = PMODE_CMD_GRANT_DEL,
 	PMODE_CMD_GRANT_GET,
 	PMODE_CMD_VIOLATION,
+	PMODE_CMD_ADAPTER_CHECK,
 	__PMODE_CMD_MAX
 };
 
@@ -145,6 +177,11 @@ enum pmode_attr {
 	PMODE_A_DROP_REASON,	/* u32: enum pmode_drop_reason */
 	PMODE_A_OFFENDING_MAC,	/* binary, ETH_ALEN */
 	PMODE_A_SUPPRESSED,	/* u32 */
+	PMODE_A_FRAME,		/* binary: a frame, from its destination MAC */
+	PMODE_A_FRAME_LENGTH,	/* u32: the whole frame's length, in bytes */
+	PMODE_A_DIRECTION,	/* u8: enum pmode_direction */
+	PMODE_A_VERDICT,	/* u32: enum pmode_verdict */
+	PMODE_A_BY_UID,		/* u32: uid of the process that made a change */
 	__PMODE_A_MAX
 };
 
@@ -176,6 +213,25 @@ enum pmode_drop_reason {
 };
 
 #define PMODE_DROP_MAX (__PMODE_DROP_MAX - 1)
+
+/* Which way a frame goes through the port (PMODE_CMD_ADAPTER_CHECK). */
+enum pmode_direction {
+	PMODE_DIR_FROM_VM,	/* the VM transmits it */
+	PMODE_DIR_TO_VM,	/* it is delivered to the VM */
+	__PMODE_DIR_MAX
+};
+
+#define PMODE_DIR_MAX (__PMODE_DIR_MAX - 1)
+
+/* What the data path would do with a frame (PMODE_CMD_ADAPTER_CHECK). */
+enum pmode_verdict {
+	PMODE_VERDICT_PASS,
+	PMODE_VERDICT_PASS_PROMISC,	/* passes only because promisc is on */
+	PMODE_VERDICT_DROP,		/* PMODE_A_DROP_REASON says why */
+	__PMODE_VERDICT_MAX
+};
+
+#define PMODE_VERDICT_MAX (__PMODE_VERDICT_MAX - 1)
 
 /* Counters of PMODE_A_STATS, all u64. */
 enum pmode_stats_attr {

@@ -1,0 +1,245 @@
+#!/bin/bash
+# Why was this frame dropped? A violation event shows the frame, decoded;
+# 'adapter check' gives, frame by frame, the verdict the data path gives
+# the same frame; and it judges a capture taken inside a VM as the port's
+# counters did.
+#
+#   (process) tap:t-w -- t-w [br0] h-b -- eth0[vm b 02:..:09:0b]
+#                            [br0] h-c -- eth0[vm c 02:..:09:0c] (tcpdump -w)
+. "$PMODE_TOP/tests/vm/lib.sh"
+load_pmode
+mkbridge br0
+tap_vm w br0
+veth_vm b 02:00:00:00:09:0b br0
+veth_vm c 02:00:00:00:09:0c br0
+W=02:00:00:00:09:0a B=02:00:00:00:09:0b C=02:00:00:00:09:0c
+F=02:00:00:00:09:99 BC=ff:ff:ff:ff:ff:ff ND=33:33:00:00:00:01
+run pmodectl adapter add dev t-w vm vm-w mac $W
+
+# hexof MARKER PKT-ARGS...: the bytes pkt.py sends for these arguments.
+hexof() {
+	/usr/bin/python3 - "$top/tests/vm" "$@" <<'PY'
+import argparse, sys
+sys.path.insert(0, sys.argv[1])
+import pkt
+ap = argparse.ArgumentParser()
+ap.add_argument('marker')
+for o, d in (('src', '02:00:00:00:00:01'), ('dst', 'ff:ff:ff:ff:ff:ff'),
+             ('lladdr', ''), ('vlan', ''), ('kind', 'raw')):
+    ap.add_argument('--' + o, default=d)
+print(pkt.frame(ap.parse_args(sys.argv[2:])).hex())
+PY
+}
+
+# --- The violation event carries the frame, as sent, and monitor decodes it.
+mon=$(mktemp)
+monj=$(mktemp)
+"$PMODECTL" monitor >"$mon" &
+mon_pid=$!
+"$PMODECTL" -j monitor >"$monj" &
+monj_pid=$!
+sleep 1
+# A forged ARP reply in an 802.1Q tag, which the stack moves out of the
+# frame before the hook: the event must put it back. One event a second,
+# and a loaded host may take the first frame late: until one is reported.
+arp=(--src $W --dst $BC --kind arp --lladdr $F --vlan 8100:10)
+for i in $(seq 10); do
+	run "${PKT[@]}" send tap:t-w --marker 7 "${arp[@]}"
+	wait_for grep -q violation "$mon" && wait_for grep -q violation "$monj" && break
+	sleep 1.1
+done
+sleep 0.5
+kill $mon_pid $monj_pid
+line=$(grep -m1 violation "$mon")
+echo "# $line"
+expect_match "^violation dev t-w vm vm-w reason forged-arp mac $F suppressed [0-9]+ frame $W > $BC, 802.1Q vid 10, ARP reply 10.99.0.7 is-at $F, length 64\$" \
+	"$line" "why: monitor shows the violation's frame decoded: tag, ARP reply, sender"
+want=$(hexof 7 "${arp[@]}")
+got=$(/usr/bin/python3 -c '
+import json, sys
+e = [json.loads(l) for l in open(sys.argv[1]) if "violation" in l][0]
+f = e["frame"]
+print(f["hex"], f["len"], f["vlans"][0]["tpid"], f["vlans"][0]["vid"],
+      f["arp"]["op"], f["arp"]["sender_mac"], f["arp"]["sender_ip"])' "$monj")
+expect_eq "$want 64 802.1Q 10 reply $F 10.99.0.7" "$got" \
+	"why: the event's bytes are the frame as sent, its moved-out tag put back (JSON)"
+
+# --- adapter check against the data path, frame by frame.
+stats_of() {
+	"$PMODECTL" -s -j adapter show dev "$1" |
+		/usr/bin/python3 -c 'import json, sys; print(json.dumps(json.load(sys.stdin)[0]["stats"]))'
+}
+# path_verdict BEFORE AFTER RECEIVED: what the data path did, told by the
+# counter that moved and whether the frame arrived.
+path_verdict() {
+	/usr/bin/python3 - "$@" <<'PY'
+import json, sys
+b, a, got = json.loads(sys.argv[1]), json.loads(sys.argv[2]), int(sys.argv[3] or 0)
+m = [k for k in a if a[k] != b[k]]
+if len(m) > 1:
+    print('several counters moved: ' + ','.join(m))
+elif m and m[0].startswith('promisc'):
+    print('pass-promisc' if got else 'lost')
+elif m:
+    print('drop/' + m[0])
+else:
+    print('pass' if got else 'lost')
+PY
+}
+# dry ARGS...: 'adapter check' of one frame, as verdict[/reason].
+dry() {
+	pmodectl -j adapter check "$@" | /usr/bin/python3 -c '
+import json, sys
+f = json.load(sys.stdin)["frames"][0]
+print(f["verdict"] + ("/" + f["reason"].replace("-", "_") if f["reason"] else ""))'
+}
+
+# tx_case DESC WANT MARKER PKT-ARGS...: a frame w transmits.
+tx_case() {
+	local desc=$1 want=$2 marker=$3 verdict before after got
+	shift 3
+	verdict=$(dry dev t-w tx frame "$(hexof "$marker" "$@")")
+	expect_eq "$want" "$verdict" "why: check: $desc"
+	before=$(stats_of t-w)
+	got=$(count_rx b "$marker" 1 -- "${PKT[@]}" send tap:t-w --marker "$marker" "$@")
+	after=$(stats_of t-w)
+	expect_eq "$verdict" "$(path_verdict "$before" "$after" "$got")" \
+		"why: ... and the data path does the same"
+}
+
+# rx_case DESC WANT MARKER PKT-ARGS...: a frame b sends towards w.
+rx_case() {
+	local desc=$1 want=$2 marker=$3 verdict before after got
+	shift 3
+	verdict=$(dry dev t-w rx frame "$(hexof "$marker" "$@")")
+	expect_eq "$want" "$verdict" "why: check rx: $desc"
+	before=$(stats_of t-w)
+	got=$(count_rx tap:t-w "$marker" 1 -- send_from b --marker "$marker" "$@")
+	after=$(stats_of t-w)
+	expect_eq "$verdict" "$(path_verdict "$before" "$after" "$got")" \
+		"why: ... and the data path does the same"
+}
+
+tx_case "genuine frame" pass 11 --src $W --dst $BC
+tx_case "forged source" drop/forged_src 12 --src $F --dst $BC
+tx_case "forged source, 802.1ad over 802.1Q" drop/forged_src 13 --src $F --dst $BC --vlan 88a8:5,8100:6
+tx_case "multicast source" drop/invalid_src 14 --src 01:00:5e:00:00:01 --dst $BC
+tx_case "genuine ARP" pass 15 --src $W --kind arp
+tx_case "forged ARP sender, 802.1Q" drop/forged_arp 16 --src $W --kind arp --lladdr $F --vlan 8100:10
+tx_case "genuine NA" pass 17 --src $W --dst $ND --kind na
+tx_case "forged NA target lladdr" drop/forged_nd 18 --src $W --dst $ND --kind na --lladdr $F
+tx_case "forged NS source lladdr" drop/forged_nd 19 --src $W --dst $ND --kind ns --lladdr $F
+rx_case "to the VM's MAC" pass 21 --src $B --dst $W
+rx_case "unicast to another MAC" drop/foreign_dst 22 --src $B --dst 02:00:00:00:09:55
+rx_case "broadcast" pass 23 --src $B --dst $BC
+run pmodectl feature enable
+run pmodectl user grant 0
+run pmodectl adapter set dev t-w promisc on
+tx_case "forged source, promisc on" pass-promisc 31 --src $F --dst $BC
+run pmodectl adapter set dev t-w promisc off
+run pmodectl user revoke 0
+run pmodectl feature disable
+
+# The dry run moves nothing: the counters are those the frames above made.
+before=$(stats_of t-w)
+run pmodectl adapter check dev t-w frame "$(hexof 12 --src $F --dst $BC)"
+expect_eq "$before" "$(stats_of t-w)" "why: check counts nothing"
+expect_exit 1 "why: a frame shorter than an Ethernet header is refused" \
+	"$PMODECTL" adapter check dev t-w frame 0200000000
+expect_match "5-byte frame has no Ethernet header" "$last_err" "why: ... saying so"
+expect_exit 1 "why: check on a port without adapter is refused" \
+	"$PMODECTL" adapter check dev h-b frame "$(hexof 11 --src $W)"
+expect_match "h-b has no adapter" "$last_err" "why: ... saying so"
+
+# --- A capture taken inside VM c, judged as c's port judged it.
+run in_vm c sysctl -qw net.ipv6.conf.eth0.disable_ipv6=1
+run pmodectl adapter add dev h-c vm vm-c
+cap=$(mktemp)
+caplog=$(mktemp)
+ip netns exec c-$$ tcpdump -Z root -U -Q out -i eth0 -w "$cap" 2>"$caplog" &
+cap_pid=$!
+wait_ready "$caplog" "listening on"
+before=$(stats_of h-c)
+run send_from c --src $C --dst $BC --count 3 --marker 41
+run send_from c --src $F --dst $BC --count 2 --marker 42
+run send_from c --src $C --kind arp --lladdr $F --marker 43
+run send_from c --src $C --dst $ND --kind na --lladdr $F --marker 44
+run send_from c --src $C --dst $ND --kind ns --marker 45 --vlan 8100:3
+sleep 1
+kill -INT $cap_pid
+wait $cap_pid
+after=$(stats_of h-c)
+cat "$caplog" >&2
+out=$(pmodectl adapter check dev h-c pcap "$cap")
+echo "$out" | sed 's/^/# /'
+json=$(pmodectl -j adapter check dev h-c pcap "$cap")
+got=$(/usr/bin/python3 - "$before" "$after" "$json" <<'PY'
+import json, sys
+b, a, r = json.loads(sys.argv[1]), json.loads(sys.argv[2]), json.loads(sys.argv[3])
+s = r['summary']
+moved = {k: a[k] - b[k] for k in a if a[k] != b[k]}
+said = {k: v for k, v in s['dropped'].items() if v}
+print(s['frames'], s['pass'], s['drop'], 'same' if moved == said else f'{moved} vs {said}')
+PY
+)
+expect_eq "8 4 4 same" "$got" \
+	"why: check of c's capture: 8 frames, 4 dropped, by the reasons c's port counted"
+expect_match "^ +4 +drop +forged-src +$F +$F > $BC" "$out" "why: pcap: one line per frame, with verdict, reason and MAC"
+expect_match "^ +6 +drop +forged-arp +$F +$C > $BC, ARP reply 10.99.0.43 is-at $F" "$out" \
+	"why: pcap: ... and the frame decoded"
+expect_match "^8 frames: 4 pass, 0 pass only because promisc is on, 4 drop" "$out" \
+	"why: pcap: a summary at the end"
+expect_match "^  forged-src +2\$" "$out" "why: pcap: ... by reason"
+
+# The Python client asks the same.
+got=$(/usr/bin/python3 - "$top/python" "$(hexof 12 --src $F --dst $BC)" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[1])
+from pmode import Pmode
+with Pmode() as pm:
+    tx = pm.adapter_check('t-w', bytes.fromhex(sys.argv[2]))
+    rx = pm.adapter_check('t-w', bytes.fromhex(sys.argv[2]), to_vm=True)
+    print(tx.verdict, tx.drop_reason, tx.mac, rx.verdict)
+PY
+)
+expect_eq "drop forged_src $F pass" "$got" "why: the Python client's adapter_check says the same"
+
+# For the README and the man page: one frame checked, as a person reads it.
+for f in "$(hexof 16 --src $W --kind arp --lladdr $F --vlan 8100:10)"; do
+	echo "# \$ pmodectl adapter check dev t-w frame $f"
+	"$PMODECTL" adapter check dev t-w frame "$f" | sed 's/^/# /'
+done
+
+# --- Who made a change: every change event names the uid that made it
+# and, for an agent acting for a user, that user.
+mon=$(mktemp)
+monj=$(mktemp)
+"$PMODECTL" monitor >"$mon" &
+mon_pid=$!
+"$PMODECTL" -j monitor >"$monj" &
+monj_pid=$!
+sleep 1
+run pmodectl feature enable
+run pmodectl user grant 1000
+run pmodectl adapter add dev h-b vm vm-b owner 1000
+run pmodectl adapter set dev h-b promisc on as 1000
+check "who: the owner turns promisc off" \
+	setpriv --reuid 1000 --regid 1000 --clear-groups "$PMODECTL" adapter set dev h-b promisc off
+run pmodectl adapter allow dev h-b 00:00:5e:00:01:07
+run pmodectl adapter del dev h-b
+run pmodectl user revoke 1000
+run pmodectl feature disable
+sleep 1
+kill $mon_pid $monj_pid
+sed 's/^/# /' "$mon"
+who=$(awk '{ by = as = "-"; for (i = 1; i < NF; i++) { if ($i == "by") by = $(i + 2); if ($i == "as") as = $(i + 2) }
+	p = ""; for (i = 1; i < NF; i++) if ($i == "promisc") p = "/" $(i + 1)
+	print $1 p, by, as }' "$mon" | tr '\n' ';')
+expect_eq "feature 0 -;grant-new 0 -;adapter-new/off 0 -;adapter-set/on 0 1000;adapter-set/off 1000 -;adapter-set/off 0 -;adapter-del/off 0 -;grant-del 0 -;feature 0 -;" \
+	"$who" "who: monitor names who made each change, and whom an agent acted for"
+who=$(/usr/bin/python3 -c '
+import json, sys
+print(";".join("%s %s %s" % (e["event"], e.get("by_uid"), e.get("as_uid"))
+               for e in map(json.loads, open(sys.argv[1]))))' "$monj")
+expect_eq "feature 0 None;grant-new 0 None;adapter-new 0 None;adapter-set 0 1000;adapter-set 1000 None;adapter-set 0 None;adapter-del 0 None;grant-del 0 None;feature 0 None" \
+	"$who" "who: ... and so does its JSON"
