@@ -133,7 +133,7 @@ done >"$out/env"
 # key patched under traffic has livelocked vCPUs at the patched site. A
 # file that patches none and needs real parallelism asks for multi.
 # shellcheck disable=SC2086
-timeout "${PMODE_VM_TIMEOUT:-2400}" qemu-system-x86_64 \
+timeout "${PMODE_VM_TIMEOUT:-3600}" qemu-system-x86_64 \
 	-accel tcg,thread=${PMODE_VM_TCG:-single} -m ${PMODE_VM_MEM:-2G} -smp ${PMODE_VM_SMP:-2} -nographic -no-reboot \
 	-kernel "$kernel" -initrd "$initrd" -append "$append" \
 	-virtfs local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap \
