@@ -91,7 +91,7 @@ dry() {
 	pmodectl -j adapter check "$@" | /usr/bin/python3 -c '
 import json, sys
 f = json.load(sys.stdin)["frames"][0]
-print(f["verdict"] + ("/" + f["reason"].replace("-", "_") if f["reason"] else ""))'
+print(f["verdict"] + ("/" + f["reason"] if f["reason"] else ""))'
 }
 
 # tx_case DESC WANT MARKER PKT-ARGS...: a frame w transmits.
@@ -121,16 +121,16 @@ rx_case() {
 }
 
 tx_case "genuine frame" pass 11 --src $W --dst $BC
-tx_case "forged source" drop/forged_src 12 --src $F --dst $BC
-tx_case "forged source, 802.1ad over 802.1Q" drop/forged_src 13 --src $F --dst $BC --vlan 88a8:5,8100:6
-tx_case "multicast source" drop/invalid_src 14 --src 01:00:5e:00:00:01 --dst $BC
+tx_case "forged source" drop/forged-src 12 --src $F --dst $BC
+tx_case "forged source, 802.1ad over 802.1Q" drop/forged-src 13 --src $F --dst $BC --vlan 88a8:5,8100:6
+tx_case "multicast source" drop/invalid-src 14 --src 01:00:5e:00:00:01 --dst $BC
 tx_case "genuine ARP" pass 15 --src $W --kind arp
-tx_case "forged ARP sender, 802.1Q" drop/forged_arp 16 --src $W --kind arp --lladdr $F --vlan 8100:10
+tx_case "forged ARP sender, 802.1Q" drop/forged-arp 16 --src $W --kind arp --lladdr $F --vlan 8100:10
 tx_case "genuine NA" pass 17 --src $W --dst $ND --kind na
-tx_case "forged NA target lladdr" drop/forged_nd 18 --src $W --dst $ND --kind na --lladdr $F
-tx_case "forged NS source lladdr" drop/forged_nd 19 --src $W --dst $ND --kind ns --lladdr $F
+tx_case "forged NA target lladdr" drop/forged-nd 18 --src $W --dst $ND --kind na --lladdr $F
+tx_case "forged NS source lladdr" drop/forged-nd 19 --src $W --dst $ND --kind ns --lladdr $F
 rx_case "to the VM's MAC" pass 21 --src $B --dst $W
-rx_case "unicast to another MAC" drop/foreign_dst 22 --src $B --dst 02:00:00:00:09:55
+rx_case "unicast to another MAC" drop/foreign-dst 22 --src $B --dst 02:00:00:00:09:55
 rx_case "broadcast" pass 23 --src $B --dst $BC
 run pmodectl feature enable
 run pmodectl user grant 0
@@ -202,7 +202,7 @@ with Pmode() as pm:
     print(tx.verdict, tx.drop_reason, tx.mac, rx.verdict)
 PY
 )
-expect_eq "drop forged_src $F pass" "$got" "why: the Python client's adapter_check says the same"
+expect_eq "drop forged-src $F pass" "$got" "why: the Python client's adapter_check says the same"
 
 # For the README and the man page: one frame checked, as a person reads it.
 for f in "$(hexof 16 --src $W --kind arp --lladdr $F --vlan 8100:10)"; do
