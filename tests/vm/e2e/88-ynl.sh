@@ -31,7 +31,8 @@ cli() {
 # has REGEX TEXT DESCRIPTION: expect_match, TEXT's JSON on one line.
 has() { expect_match "$1" "$2" "$3"; }
 
-expect_eq "adapter-del  [ do ]
+expect_eq "adapter-check  [ do ]
+adapter-del  [ do ]
 adapter-get  [ do, dump ]
 adapter-new  [ do ]
 adapter-set  [ do ]
@@ -80,6 +81,11 @@ out=$(cli --dump adapter-get --json '{"vm": "vm-b"}')
 has '^\[\{[^]]*"ifname": "h-b", "vm": "vm-b", "mac": "02:00:00:00:08:0b", "master": [0-9]+, "owner": 1000, [^]]*\]$' \
 	"$out" "ynl: cli.py --dump adapter-get, filtered by VM id"
 expect_eq 1 "$(grep -o '"ifname"' <<<"$out" | wc -l)" "ynl: ... only that VM's adapter"
+# A dry run: a frame from a MAC not h-b's, judged as if vm-b sent it. It
+# sends no notification (the list of events below has none for it).
+out=$(cli --do adapter-check --json \
+	'{"ifname": "h-b", "frame": "02000000080a02000000089988b50000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"}')
+has '"verdict": "drop", "drop-reason": "forged-src"' "$out" "ynl: cli.py --do adapter-check, a forged source"
 expect_eq '{"feature": 0}' "$(cli --do feature-get)" "ynl: cli.py --do feature-get"
 expect_eq "[null, null, null]" \
 	"$(cli --multi feature-set '{"feature": 1}' --multi grant-new '{"uid": 0}' --multi grant-new '{"uid": 1000}')" \
