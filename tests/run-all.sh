@@ -69,15 +69,14 @@ for tier in $tiers; do
 	api)	run_tier api tests/api/run.sh ;;
 	kunit)	for k in $kseries_all; do run_tier "kunit $k" tests/kunit/run.sh "$k"; done ;;
 	# Debian 12's default kernel runs the long files at full size; 6.12
-	# runs every file too, the stress file's unload cycles, the failing
-	# hook registrations and the save/restore states cut to fit CI's hour
-	# (each still far past the first race or failure they look for).
+	# runs every file too, the stress file's unload cycles and the
+	# save/restore states cut to fit CI's hour (each still far past the
+	# first race or failure they look for).
 	vm)	for k in $kseries_all; do
 			if [ "$k" = 6.1 ]; then
 				PMODE_KERNEL=$k run_tier "vm $k" tests/vm/run.sh
 			else
 				PMODE_KERNEL=$k PMODE_STRESS_CYCLES=${PMODE_STRESS_CYCLES:-30} \
-				PMODE_HOOK_SLOT_TRIES=${PMODE_HOOK_SLOT_TRIES:-50} \
 				PMODE_SAVE_STATES=${PMODE_SAVE_STATES:-100} \
 					run_tier "vm $k" tests/vm/run.sh
 			fi

@@ -67,7 +67,7 @@ fi
 # stress file's unload cycles (each a reload and a restore under four
 # floods) take most of the suite's time: 25 here instead of the stock
 # kernel's 100.
-export PMODE_STRESS_CYCLES=${PMODE_STRESS_CYCLES:-25}
+export PMODE_STRESS_CYCLES=${PMODE_STRESS_CYCLES:-25} PMODE_HOOK_SLOT_TRIES=${PMODE_HOOK_SLOT_TRIES:-200}
 export PMODE_VM_KERNEL_TREE=$tree
 export PMODE_VM_TIMEOUT=${PMODE_VM_TIMEOUT:-14400} PMODE_VM_FILE_TIMEOUT=${PMODE_VM_FILE_TIMEOUT:-7200}
 # Two boots. The files that race the data path against the control path
