@@ -4,9 +4,9 @@
 # adapter fails with a message, again and again, while the VM floods the
 # port with forged frames. The ingress hook, live for a moment each time,
 # may be running on another CPU when the registration is undone: the
-# adapter must outlive it. On the debug kernel (make check-debug: 2 vCPUs,
-# multi-threaded TCG) KASAN reports the adapter freed under the hook if it
-# does not.
+# adapter must outlive it. On the debug kernel with two vCPUs on
+# multi-threaded TCG (PMODE_DEBUG_PARALLEL=1 make check-debug) KASAN
+# reports the adapter's configuration freed under the hook if it does not.
 . "$PMODE_TOP/tests/vm/lib.sh"
 load_pmode
 mkbridge br0
