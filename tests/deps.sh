@@ -24,7 +24,7 @@ for tier in "${@:-all}"; do
 	# debian/control's Build-Depends (tests/packaging.sh checks that
 	# dpkg-checkbuilddeps finds nothing missing), and git to copy the tree.
 	deb) want+=(dpkg-dev build-essential debhelper dh-dkms dh-python python3
-		    pkg-config libnl-3-dev libnl-genl-3-dev git) ;;
+		    pkg-config libnl-3-dev libnl-genl-3-dev libpcap-dev git) ;;
 	lintian) want+=(lintian) ;;
 	api) want+=(python3 python3-yaml python3-jsonschema python3-pyroute2 gcc g++
 		    $(kseries_pkg source 6.12) $(kseries_pkg headers 6.12) xz-utils) ;;
