@@ -152,6 +152,26 @@ static struct net_device *port_dev(struct net *net, struct nlattr **attrs,
 	return dev ?: ERR_PTR(-ENODEV);
 }
 
+/* The adapter on the port a request names, for a reader. Under RCU. */
+static struct pmode_adapter *port_adapter_rcu(struct genl_info *info)
+{
+	struct net *net = genl_info_net(info);
+	struct pmode_adapter *ad;
+	struct net_device *dev;
+
+	dev = port_dev(net, info->attrs, true, info->extack);
+	if (IS_ERR(dev))
+		return ERR_CAST(dev);
+	ad = pmode_adapter_find_rcu(pmode_net(net), dev->ifindex);
+	if (!ad) {
+		PMODE_SET_ERR_MSG_FMT(info->extack, NULL,
+				      "%s has no adapter; register one with 'pmodectl adapter add'",
+				      dev->name);
+		return ERR_PTR(-ENOENT);
+	}
+	return ad;
+}
+
 /* The adapter on the port a request names. Under RTNL. */
 static struct pmode_adapter *port_adapter(struct genl_info *info)
 {
@@ -635,9 +655,7 @@ out:
 
 static int pmode_adapter_get(struct sk_buff *skb, struct genl_info *info)
 {
-	struct net *net = genl_info_net(info);
 	struct pmode_adapter *ad;
-	struct net_device *dev;
 	struct sk_buff *msg;
 	int err;
 
@@ -645,16 +663,9 @@ static int pmode_adapter_get(struct sk_buff *skb, struct genl_info *info)
 	if (!msg)
 		return -ENOMEM;
 	rcu_read_lock();
-	dev = port_dev(net, info->attrs, true, info->extack);
-	if (IS_ERR(dev)) {
-		err = PTR_ERR(dev);
-		goto err_unlock;
-	}
-	ad = pmode_adapter_find_rcu(pmode_net(net), dev->ifindex);
-	if (!ad) {
-		PMODE_SET_ERR_MSG_FMT(info->extack, NULL, "%s has no adapter",
-				      dev->name);
-		err = -ENOENT;
+	ad = port_adapter_rcu(info);
+	if (IS_ERR(ad)) {
+		err = PTR_ERR(ad);
 		goto err_unlock;
 	}
 	err = fill_adapter(msg, ad, info->snd_portid, info->snd_seq, 0,
@@ -734,12 +745,10 @@ static int put_check(struct sk_buff *msg, struct genl_info *info,
  */
 static int pmode_adapter_check(struct sk_buff *skb, struct genl_info *info)
 {
-	struct net *net = genl_info_net(info);
 	struct nlattr *dir = info->attrs[PMODE_A_DIRECTION];
 	bool from_vm = !dir || nla_get_u8(dir) == PMODE_DIR_FROM_VM;
 	struct sk_buff *frame, *msg;
 	struct pmode_adapter *ad;
-	struct net_device *dev;
 	u8 offender[ETH_ALEN];
 	bool has_offender;
 	int len, verdict, err;
@@ -754,17 +763,9 @@ static int pmode_adapter_check(struct sk_buff *skb, struct genl_info *info)
 		goto out_free;
 	}
 	rcu_read_lock();
-	dev = port_dev(net, info->attrs, true, info->extack);
-	if (IS_ERR(dev)) {
-		err = PTR_ERR(dev);
-		goto out_unlock;
-	}
-	ad = pmode_adapter_find_rcu(pmode_net(net), dev->ifindex);
-	if (!ad) {
-		PMODE_SET_ERR_MSG_FMT(info->extack, NULL,
-				      "%s has no adapter: pmode judges none of its frames",
-				      dev->name);
-		err = -ENOENT;
+	ad = port_adapter_rcu(info);
+	if (IS_ERR(ad)) {
+		err = PTR_ERR(ad);
 		goto out_unlock;
 	}
 	verdict = pmode_hooks_check(ad, &frame, from_vm, offender,

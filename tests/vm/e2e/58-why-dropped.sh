@@ -31,14 +31,19 @@ print(pkt.frame(ap.parse_args(sys.argv[2:])).hex())
 PY
 }
 
+# monitors: start 'pmodectl monitor' and 'pmodectl -j monitor', their
+# output in $mon and $monj, their pids in $mon_pid and $monj_pid.
+monitors() {
+	mon=$(mktemp) monj=$(mktemp)
+	"$PMODECTL" monitor >"$mon" &
+	mon_pid=$!
+	"$PMODECTL" -j monitor >"$monj" &
+	monj_pid=$!
+	sleep 1
+}
+
 # --- The violation event carries the frame, as sent, and monitor decodes it.
-mon=$(mktemp)
-monj=$(mktemp)
-"$PMODECTL" monitor >"$mon" &
-mon_pid=$!
-"$PMODECTL" -j monitor >"$monj" &
-monj_pid=$!
-sleep 1
+monitors
 # A forged ARP reply in an 802.1Q tag, which the stack moves out of the
 # frame before the hook: the event must put it back. One event a second,
 # and a loaded host may take the first frame late: until one is reported.
@@ -212,13 +217,7 @@ done
 
 # --- Who made a change: every change event names the uid that made it
 # and, for an agent acting for a user, that user.
-mon=$(mktemp)
-monj=$(mktemp)
-"$PMODECTL" monitor >"$mon" &
-mon_pid=$!
-"$PMODECTL" -j monitor >"$monj" &
-monj_pid=$!
-sleep 1
+monitors
 run pmodectl feature enable
 run pmodectl user grant 1000
 run pmodectl adapter add dev h-b vm vm-b owner 1000
