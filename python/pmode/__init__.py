@@ -25,7 +25,7 @@ from typing import Dict, Iterator, List, Optional, Union
 
 from pyroute2.netlink import (NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST, genlmsg,
                               nla)
-from pyroute2.netlink.exceptions import NetlinkError
+from pyroute2.netlink.exceptions import NetlinkDumpInterrupted, NetlinkError
 from pyroute2.netlink.generic import GenericNetlinkSocket
 
 __all__ = ['Pmode', 'PmodeError', 'Adapter', 'Event', 'CMD', 'ATTR',
@@ -239,6 +239,10 @@ class Pmode:
                 replies = list(self.sock.nlm_request(
                     msg, msg_type=self.sock.prid, msg_flags=flags,
                     terminate=watch))
+            except NetlinkDumpInterrupted:
+                # pyroute2 raises this, after the whole dump, when one of
+                # its messages carried the flag; the DONE it lets through.
+                continue
             except NetlinkError as e:
                 text = e.args[1] if len(e.args) > 1 else None
                 raise PmodeError(e.code, text) from None
