@@ -171,14 +171,15 @@ static int on_event(struct nlattr **a, uint8_t cmd, void *arg)
 	return 0;
 }
 
-static int do_monitor(int argc, char **argv)
+static int do_monitor(struct nl_msg *unused, int argc, char **argv)
 {
+	(void)unused;
 	(void)argv;
 	if (argc)
-		return usage_error("usage: pmodectl monitor");
+		return HANDLER_USAGE;
 	pmode_monitor(on_event, NULL);
 	fprintf(stderr, "pmodectl: %s\n", pmode_error());
 	return EXIT_FAIL;
 }
-COMMAND(monitor, "", "", "Print every change and violation until interrupted.",
-	do_monitor);
+COMMAND(monitor, "", "", 0, 0, PORT_NONE, do_monitor, NULL, NULL,
+	"Print every change and violation until interrupted.");

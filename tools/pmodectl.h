@@ -13,7 +13,10 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include <net/if.h>
+
 #include <linux/if_ether.h>
+#include <linux/pmode.h>
 
 #include <netlink/genl/genl.h>
 #include <netlink/msg.h>
@@ -34,20 +37,55 @@ struct options {
 
 extern struct options opts;
 
+/* nl.c: a reply's attributes, its command, the caller's argument */
+typedef int (*reply_fn)(struct nlattr **attrs, uint8_t cmd, void *arg);
+
+/* How a command's request names the port it is about. */
+enum cmd_port {
+	PORT_NONE,
+	PORT_DEV,		/* "dev IFNAME", needed */
+	PORT_DEV_OPT,		/* "dev IFNAME", if given (a dump's filter) */
+};
+
+/* Command flags. */
+#define CMD_DUMP	0x1	/* NLM_F_DUMP; in JSON, its replies make an array */
+#define CMD_DEFAULT	0x2	/* the object's command when none is given */
+
+/* A handler's return: 0 to send the request, an exit status, or this. */
+#define HANDLER_USAGE	(-1)	/* print the command's usage line; status 2 */
+
+/*
+ * A command, as iw's: the dispatcher makes a request of @nlcmd with
+ * @flags, puts the port the arguments name as @port says, lets @handler
+ * add the other attributes from the remaining arguments, sends it and
+ * feeds each reply to @reply, then calls @done. With @nlcmd 0 the handler
+ * gets no message and makes its own requests (save, monitor, check).
+ * Every request asks for an acknowledgement (libnl's default), so an
+ * error is reported even where no reply is expected.
+ */
 struct command {
 	const char *object;
 	const char *name;
 	const char *args;
 	const char *help;
 	int line;		/* orders an object's commands in help */
-	int (*handler)(int argc, char **argv);
+	uint8_t nlcmd;
+	int flags;
+	enum cmd_port port;
+	int (*handler)(struct nl_msg *msg, int argc, char **argv);
+	reply_fn reply;
+	int (*done)(void);
 };
 
-#define COMMAND(obj, nm, a, h, fn)					\
-	static const struct command __cmd_##obj##_##fn			\
-	__attribute__((used, section("pmode_cmds"), aligned(8))) = {	\
-		.object = #obj, .name = nm, .args = a, .help = h,	\
-		.line = __LINE__, .handler = fn,			\
+#define CMD_SYM_(obj, line) __cmd_##obj##_##line
+#define CMD_SYM(obj, line) CMD_SYM_(obj, line)
+
+#define COMMAND(obj, nm, a, cmd, fl, pt, fn, rep, dn, h)			\
+	static const struct command CMD_SYM(obj, __LINE__)			\
+	__attribute__((used, section("pmode_cmds"), aligned(8))) = {		\
+		.object = #obj, .name = nm, .args = a, .help = h,		\
+		.line = __LINE__, .nlcmd = cmd, .flags = fl, .port = pt,	\
+		.handler = fn, .reply = rep, .done = dn,			\
 	}
 
 /* parse.c */
@@ -81,7 +119,6 @@ void json_null(struct json *j);
 void json_done(struct json *j);
 
 /* nl.c */
-typedef int (*reply_fn)(struct nlattr **attrs, uint8_t cmd, void *arg);
 struct nl_msg *pmode_msg(uint8_t cmd, int flags);
 int pmode_send(struct nl_msg *msg, reply_fn fn, void *arg);
 int pmode_monitor(reply_fn fn, void *arg);
@@ -102,12 +139,25 @@ int run_command(int argc, char **argv);
 int run_batch(const char *file);
 void print_help(FILE *f, const char *object);
 
-/* adapter.c: one adapter's reply, printed; exported for monitor and tests */
+/* adapter.c: one adapter's reply, read (for show and save) and printed */
+struct adapter {
+	char ifname[IFNAMSIZ], vm[PMODE_VM_ID_MAXLEN + 1], mac[MAC_BUFSIZE];
+	char network[32], owner[16], allowed[PMODE_MAX_ALLOWED * MAC_BUFSIZE + 1];
+	bool promisc;
+	uint64_t stats[PMODE_STATS_A_MAX + 1];
+	uint32_t ifindex, net_id, owner_uid, master;
+	bool has_net_id, has_owner;
+	uint8_t allowed_macs[PMODE_MAX_ALLOWED][ETH_ALEN];
+	int n_allowed;
+	struct adapter *next;
+};
+
+void adapter_read(struct nlattr **a, struct adapter *r);
 int adapter_print_json(struct json *j, struct nlattr **attrs, bool stats);
 extern const char *const reason_words[];
 extern const char *const drop_words[];
 
 /* check.c: adapter check */
-int adapter_check(int argc, char **argv);
+int adapter_check(struct nl_msg *msg, int argc, char **argv);
 
 #endif
