@@ -4,7 +4,6 @@
  */
 #include <errno.h>
 #include <net/if.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <linux/pmode.h>
@@ -149,11 +148,11 @@ static int do_add(struct nl_msg *msg, int argc, char **argv)
 	       kw[0].seen ? 0 : usage_error("'adapter add' needs 'dev IFNAME' and 'vm VMID'");
 }
 COMMAND(adapter, "add", "dev IFNAME vm VMID [mac LLADDR] [network NETID] [owner UID]",
-	PMODE_CMD_ADAPTER_NEW, 0, PORT_DEV, do_add, NULL, NULL,
+	PMODE_CMD_ADAPTER_NEW, 0, PORT_DEV, do_add, NULL,
 	"Register the VM adapter whose host-side port is IFNAME.");
 
 COMMAND(adapter, "del", "dev IFNAME", PMODE_CMD_ADAPTER_DEL, 0, PORT_DEV, NULL,
-	NULL, NULL, "Unregister the adapter on IFNAME.");
+	NULL, "Unregister the adapter on IFNAME.");
 
 static int do_set(struct nl_msg *msg, int argc, char **argv)
 {
@@ -166,7 +165,7 @@ static int do_set(struct nl_msg *msg, int argc, char **argv)
 	       argc ? 0 : usage_error("nothing to set: give promisc or mac");
 }
 COMMAND(adapter, "set", "dev IFNAME [promisc on|off] [as UID] [mac LLADDR]",
-	PMODE_CMD_ADAPTER_SET, 0, PORT_DEV, do_set, NULL, NULL,
+	PMODE_CMD_ADAPTER_SET, 0, PORT_DEV, do_set, NULL,
 	"Change an adapter: its promiscuous mode (as a granted user), or its MAC.");
 
 static int do_allow(struct nl_msg *msg, int argc, char **argv)
@@ -174,20 +173,19 @@ static int do_allow(struct nl_msg *msg, int argc, char **argv)
 	return argc == 1 ? put_mac(msg, PMODE_A_ALLOW_ADD, argv[0]) : HANDLER_USAGE;
 }
 COMMAND(adapter, "allow", "dev IFNAME LLADDR", PMODE_CMD_ADAPTER_SET, 0, PORT_DEV,
-	do_allow, NULL, NULL, "Let the adapter also use LLADDR (at most 16 extra MACs).");
+	do_allow, NULL, "Let the adapter also use LLADDR (at most 16 extra MACs).");
 
 static int do_disallow(struct nl_msg *msg, int argc, char **argv)
 {
 	return argc == 1 ? put_mac(msg, PMODE_A_ALLOW_DEL, argv[0]) : HANDLER_USAGE;
 }
 COMMAND(adapter, "disallow", "dev IFNAME LLADDR", PMODE_CMD_ADAPTER_SET, 0, PORT_DEV,
-	do_disallow, NULL, NULL, "Withdraw an allowed extra MAC.");
+	do_disallow, NULL, "Withdraw an allowed extra MAC.");
 
 /* An adapter's reply, read into @r. */
 void adapter_read(struct nlattr **a, struct adapter *r)
 {
 	struct nlattr *nest;
-	char name[IFNAMSIZ];
 	int rem;
 
 	memset(r, 0, sizeof(*r));
@@ -199,40 +197,22 @@ void adapter_read(struct nlattr **a, struct adapter *r)
 		snprintf(r->vm, sizeof(r->vm), "%s", nla_get_string(a[PMODE_A_VM]));
 	if (a[PMODE_A_MAC])
 		format_mac(nla_data(a[PMODE_A_MAC]), r->mac);
-	strcpy(r->network, "-");
 	if (a[PMODE_A_MASTER])
 		r->master = nla_get_u32(a[PMODE_A_MASTER]);
 	if (a[PMODE_A_NETWORK]) {
 		r->has_net_id = true;
 		r->net_id = nla_get_u32(a[PMODE_A_NETWORK]);
-		snprintf(r->network, sizeof(r->network), "%u", r->net_id);
-	} else if (r->master) {
-		if (!if_indextoname(r->master, name))
-			snprintf(name, sizeof(name), "if%u", r->master);
-		snprintf(r->network, sizeof(r->network), "%s", name);
 	}
-	strcpy(r->owner, "-");
 	if (a[PMODE_A_OWNER]) {
 		r->has_owner = true;
 		r->owner_uid = nla_get_u32(a[PMODE_A_OWNER]);
-		snprintf(r->owner, sizeof(r->owner), "%u", r->owner_uid);
 	}
 	r->promisc = a[PMODE_A_PROMISC] && nla_get_u8(a[PMODE_A_PROMISC]);
-	strcpy(r->allowed, "-");
-	if (a[PMODE_A_ALLOWED]) {
-		char *p = r->allowed;
-
-		nla_for_each_nested(nest, a[PMODE_A_ALLOWED], rem) {
-			if (nla_type(nest) != PMODE_MACLIST_A_MAC || nla_len(nest) < ETH_ALEN ||
-			    r->n_allowed == PMODE_MAX_ALLOWED)
-				continue;
-			memcpy(r->allowed_macs[r->n_allowed++], nla_data(nest), ETH_ALEN);
-			if (p != r->allowed)
-				*p++ = ',';
-			format_mac(nla_data(nest), p);
-			p += MAC_STRLEN;
-		}
-	}
+	if (a[PMODE_A_ALLOWED])
+		nla_for_each_nested(nest, a[PMODE_A_ALLOWED], rem)
+			if (nla_type(nest) == PMODE_MACLIST_A_MAC && nla_len(nest) >= ETH_ALEN &&
+			    r->n_allowed < PMODE_MAX_ALLOWED)
+				memcpy(r->allowed_macs[r->n_allowed++], nla_data(nest), ETH_ALEN);
 	if (a[PMODE_A_STATS])
 		nla_for_each_nested(nest, a[PMODE_A_STATS], rem)
 			if (nla_type(nest) <= PMODE_STATS_A_MAX &&
@@ -240,172 +220,102 @@ void adapter_read(struct nlattr **a, struct adapter *r)
 				r->stats[nla_type(nest)] = nla_get_u64(nest);
 }
 
-/* One adapter as a JSON object; also used by monitor. */
-int adapter_print_json(struct json *j, struct nlattr **a, bool stats)
+/* A list of MACs: an array in JSON, a cell "a,b" or "-" in text. */
+static void print_macs(struct nlattr *list, const char *key)
 {
+	char mac[MAC_BUFSIZE];
 	struct nlattr *nest;
-	struct adapter r;
-	char buf[MAC_BUFSIZE];
-	int i, rem;
+	int n = 0, rem;
 
-	adapter_read(a, &r);
-	json_begin(j, '{');
-	json_key(j, "ifname");
-	json_str(j, r.ifname);
-	json_key(j, "ifindex");
-	json_u64(j, r.ifindex);
-	json_key(j, "vm");
-	json_str(j, r.vm);
-	json_key(j, "mac");
-	json_str(j, r.mac);
-	json_key(j, "network");		/* the explicit id; the bridge is "master" */
-	if (r.has_net_id)
-		json_u64(j, r.net_id);
-	else
-		json_null(j);
-	json_key(j, "master");
-	if (r.master) {
-		char name[IFNAMSIZ];
-
-		json_str(j, if_indextoname(r.master, name) ? name : "");
-	} else {
-		json_null(j);
-	}
-	json_key(j, "owner");
-	if (r.has_owner)
-		json_u64(j, r.owner_uid);
-	else
-		json_null(j);
-	json_key(j, "promisc");
-	json_bool(j, r.promisc);
-	json_key(j, "allowed");
-	json_begin(j, '[');
-	for (i = 0; i < r.n_allowed; i++) {
-		format_mac(r.allowed_macs[i], buf);
-		json_str(j, buf);
-	}
-	json_end(j, ']');
-	json_key(j, "learned");
-	json_begin(j, '[');
-	if (a[PMODE_A_LEARNED])
-		nla_for_each_nested(nest, a[PMODE_A_LEARNED], rem) {
+	print_open(key, '[');
+	if (list)
+		nla_for_each_nested(nest, list, rem) {
 			if (nla_type(nest) != PMODE_MACLIST_A_MAC || nla_len(nest) < ETH_ALEN)
 				continue;
-			format_mac(nla_data(nest), buf);
-			json_str(j, buf);
+			format_mac(nla_data(nest), mac);
+			print_string(PRINT_ANY, NULL, n++ ? ",%s" : "%s", mac);
 		}
-	json_end(j, ']');
+	if (!n)
+		print_string(PRINT_TEXT, NULL, "%s", "-");
+	print_close(']');
+}
+
+/*
+ * One adapter, each field once: an object in JSON (@key names it in the
+ * object around it, if any), a row of show's table in text, and its
+ * counters, with @stats, on a line of their own after it.
+ */
+void adapter_print(struct nlattr **a, const char *key, bool stats)
+{
+	char name[IFNAMSIZ], fmt[32];
+	struct adapter r;
+	int i;
+
+	adapter_read(a, &r);
+	print_open(key, '{');
+	print_string(PRINT_ANY, "ifname", "%s\t", r.ifname);
+	print_uint(PRINT_JSON, "ifindex", NULL, r.ifindex);
+	print_string(PRINT_ANY, "vm", "%s\t", r.vm);
+	print_string(PRINT_ANY, "mac", "%s\t", r.mac);
+	/* The explicit network id; a bridge's name is the master's. */
+	if (r.has_net_id)
+		print_uint(PRINT_ANY, "network", "%llu\t", r.net_id);
+	else
+		print_null(PRINT_ANY, "network", "%s\t");
+	if (r.master && !if_indextoname(r.master, name))
+		snprintf(name, sizeof(name), "if%u", r.master);
+	if (r.master)
+		print_string(PRINT_ANY, "master", "%s\t", name);
+	else
+		print_null(PRINT_ANY, "master", "%s\t");
+	if (r.has_owner)
+		print_uint(PRINT_ANY, "owner", "%llu\t", r.owner_uid);
+	else
+		print_null(PRINT_ANY, "owner", "%s\t");
+	print_bool(PRINT_ANY, "promisc", "%s\t", r.promisc);
+	print_macs(a[PMODE_A_ALLOWED], "allowed");
+	print_string(PRINT_TEXT, NULL, "%s", "\t");
+	print_macs(a[PMODE_A_LEARNED], "learned");
+	print_string(PRINT_TEXT, NULL, "%s", "\n");
 	if (stats) {
-		json_key(j, "stats");
-		json_begin(j, '{');
+		print_string(PRINT_TEXT, NULL, "%s", "    stats:");
+		print_open("stats", '{');
 		for (i = 0; i <= PMODE_STATS_A_MAX; i++) {
 			if (!stats_key(i))
 				continue;
-			json_key(j, stats_key(i));
-			json_u64(j, r.stats[i]);
+			snprintf(fmt, sizeof(fmt), " %s %%llu", stats_key(i));
+			print_uint(PRINT_ANY, stats_key(i), fmt, r.stats[i]);
 		}
-		json_end(j, '}');
+		print_close('}');
+		print_string(PRINT_TEXT, NULL, "%s", "\n");
 	}
-	if (a[PMODE_A_REASON] && nla_get_u32(a[PMODE_A_REASON]) <= PMODE_REASON_MAX) {
-		json_key(j, "reason");
-		json_str(j, reason_words[nla_get_u32(a[PMODE_A_REASON])]);
-	}
-	json_end(j, '}');
-	return 0;
+	if (a[PMODE_A_REASON] && nla_get_u32(a[PMODE_A_REASON]) <= PMODE_REASON_MAX)
+		print_string(PRINT_JSON, "reason", NULL,
+			     reason_words[nla_get_u32(a[PMODE_A_REASON])]);
+	print_close('}');
 }
-
-/* show, in text: the rows, printed once all have come, in columns. */
-static struct adapter *rows, **tail = &rows;
 
 static int show_one(struct nlattr **attrs, uint8_t cmd, void *arg)
 {
-	struct adapter *r;
-
 	(void)cmd;
-	if (opts.json)
-		return adapter_print_json(arg, attrs, opts.stats);
-	r = malloc(sizeof(*r));
-	if (!r)
-		return -1;
-	adapter_read(attrs, r);
-	*tail = r;
-	tail = &r->next;
+	(void)arg;
+	adapter_print(attrs, NULL, opts.stats);
 	return 0;
-}
-
-/* The columns of show, the last (ALLOWED) unpadded. */
-enum { COL_DEV, COL_VM, COL_MAC, COL_NETWORK, COL_OWNER, COL_PROMISC, COL_ALLOWED, NCOLS };
-
-static void print_line(const int *w, const char *const *col)
-{
-	int i;
-
-	for (i = 0; i < COL_ALLOWED; i++)
-		printf("%-*s  ", w[i], col[i]);
-	printf("%s\n", col[COL_ALLOWED]);
-}
-
-static void print_rows(struct adapter *rows)
-{
-	static const char *const head[NCOLS] = {
-		"DEV", "VM", "MAC", "NETWORK", "OWNER", "PROMISC", "ALLOWED",
-	};
-	int w[NCOLS];
-	struct adapter *r;
-	int i;
-
-	for (i = 0; i < NCOLS; i++)
-		w[i] = strlen(head[i]);
-	w[COL_MAC] = MAC_STRLEN;
-	for (r = rows; r; r = r->next) {
-		const char *col[NCOLS] = { r->ifname, r->vm, r->mac, r->network, r->owner };
-
-		for (i = 0; i < COL_PROMISC; i++)
-			if ((int)strlen(col[i]) > w[i])
-				w[i] = strlen(col[i]);
-	}
-	print_line(w, head);
-	for (r = rows; r; r = r->next) {
-		print_line(w, (const char *[NCOLS]){ r->ifname, r->vm, r->mac, r->network,
-						     r->owner, r->promisc ? "on" : "off",
-						     r->allowed });
-		if (!opts.stats)
-			continue;
-		printf("    dropped:");
-		for (i = PMODE_STATS_A_INVALID_SRC; i <= PMODE_STATS_A_MALFORMED; i++)
-			printf(" %s %llu", drop_words[i - PMODE_STATS_A_INVALID_SRC],
-			       (unsigned long long)r->stats[i]);
-		printf("\n    promisc: tx %llu rx %llu\n",
-		       (unsigned long long)r->stats[PMODE_STATS_A_PROMISC_TX],
-		       (unsigned long long)r->stats[PMODE_STATS_A_PROMISC_RX]);
-	}
-}
-
-static int show_done(void)
-{
-	struct adapter *r;
-
-	if (!opts.json)
-		print_rows(rows);
-	while ((r = rows)) {
-		rows = r->next;
-		free(r);
-	}
-	tail = &rows;
-	return EXIT_OK;
 }
 
 static int do_show(struct nl_msg *msg, int argc, char **argv)
 {
 	struct keyword kw[] = { KW("vm", PMODE_A_VM, KW_STR), { .name = NULL } };
 
+	print_string(PRINT_TEXT, NULL, "%s",
+		     "DEV\tVM\tMAC\tNETWORK\tMASTER\tOWNER\tPROMISC\tALLOWED\tLEARNED\n");
 	return put_keywords(msg, argc, argv, kw);
 }
 COMMAND(adapter, "show", "[dev IFNAME] [vm VMID]", PMODE_CMD_ADAPTER_GET,
-	CMD_DUMP | CMD_DEFAULT, PORT_DEV_OPT, do_show, show_one, show_done,
+	CMD_DUMP | CMD_DEFAULT, PORT_DEV_OPT, do_show, show_one,
 	"List adapters (with -s, their drop counters).");
 COMMAND(adapter, "check", "dev IFNAME [rx|tx] frame HEX | pcap FILE", 0, 0, PORT_NONE,
-	adapter_check, NULL, NULL,
+	adapter_check, NULL,
 	"Dry run: the verdict the adapter would give frames the VM transmits (tx,\n"
 	"      the default) or receives (rx), given in hex or read from a pcap file.");
 

@@ -7,22 +7,16 @@
 
 static int print_feature(struct nlattr **a, uint8_t cmd, void *arg)
 {
-	bool on = a[PMODE_A_FEATURE] && nla_get_u8(a[PMODE_A_FEATURE]);
-	struct json *j = arg;
-
 	(void)cmd;
-	if (!opts.json) {
-		printf("promiscuous mode feature: %s\n", on ? "enabled" : "disabled");
-		return 0;
-	}
-	json_begin(j, '{');
-	json_key(j, "enabled");
-	json_bool(j, on);
-	json_end(j, '}');
+	(void)arg;
+	print_open(NULL, '{');
+	print_bool(PRINT_ANY, "enabled", "promiscuous mode feature: %s\n",
+		   a[PMODE_A_FEATURE] && nla_get_u8(a[PMODE_A_FEATURE]));
+	print_close('}');
 	return 0;
 }
 COMMAND(feature, "show", "", PMODE_CMD_FEATURE_GET, CMD_DEFAULT, PORT_NONE, NULL,
-	print_feature, NULL, "Whether promiscuous mode is enabled on this host.");
+	print_feature, "Whether promiscuous mode is enabled on this host.");
 
 static int put_feature(struct nl_msg *msg, int argc, bool on)
 {
@@ -37,7 +31,7 @@ static int do_enable(struct nl_msg *msg, int argc, char **argv)
 	return put_feature(msg, argc, true);
 }
 COMMAND(feature, "enable", "", PMODE_CMD_FEATURE_SET, 0, PORT_NONE, do_enable, NULL,
-	NULL, "Enable promiscuous mode on this host (administrator).");
+	"Enable promiscuous mode on this host (administrator).");
 
 static int do_disable(struct nl_msg *msg, int argc, char **argv)
 {
@@ -45,4 +39,4 @@ static int do_disable(struct nl_msg *msg, int argc, char **argv)
 	return put_feature(msg, argc, false);
 }
 COMMAND(feature, "disable", "", PMODE_CMD_FEATURE_SET, 0, PORT_NONE, do_disable, NULL,
-	NULL, "Disable it; every adapter's promiscuous mode is turned off.");
+	"Disable it; every adapter's promiscuous mode is turned off.");

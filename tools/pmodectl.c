@@ -183,7 +183,6 @@ static int run(const struct command *c, int argc, char **argv)
 {
 	bool dump = c->flags & CMD_DUMP, port = false;
 	struct nl_msg *msg;
-	struct json j;
 	int rc;
 
 	if (!c->nlcmd) {
@@ -200,24 +199,23 @@ static int run(const struct command *c, int argc, char **argv)
 	 */
 	if (!rc && c->port == PORT_DEV && !port && !argc)
 		rc = HANDLER_USAGE;
+	if (!rc && c->reply)
+		print_start(dump);
 	if (!rc)
 		rc = c->handler ? c->handler(msg, argc, argv) : argc ? HANDLER_USAGE : 0;
 	if (!rc && c->port == PORT_DEV && !port)
 		rc = HANDLER_USAGE;
 	if (rc) {
+		print_drop();
 		nlmsg_free(msg);
 		return rc == HANDLER_USAGE ? usage(c) : rc;
 	}
-	json_init(&j, stdout, opts.pretty);
-	if (opts.json && dump)
-		json_begin(&j, '[');
-	if (pmode_send(msg, c->reply, &j))
+	if (pmode_send(msg, c->reply, NULL)) {
+		print_drop();
 		return pmode_fail();
-	if (opts.json && dump)
-		json_end(&j, ']');
-	if (opts.json && c->reply)
-		json_done(&j);
-	return c->done ? c->done() : EXIT_OK;
+	}
+	print_end();
+	return EXIT_OK;
 }
 
 /* Run one command line, without options. Return: the exit status. */

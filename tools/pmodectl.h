@@ -74,18 +74,17 @@ struct command {
 	enum cmd_port port;
 	int (*handler)(struct nl_msg *msg, int argc, char **argv);
 	reply_fn reply;
-	int (*done)(void);
 };
 
 #define CMD_SYM_(obj, line) __cmd_##obj##_##line
 #define CMD_SYM(obj, line) CMD_SYM_(obj, line)
 
-#define COMMAND(obj, nm, a, cmd, fl, pt, fn, rep, dn, h)			\
+#define COMMAND(obj, nm, a, cmd, fl, pt, fn, rep, h)			\
 	static const struct command CMD_SYM(obj, __LINE__)			\
 	__attribute__((used, section("pmode_cmds"), aligned(8))) = {		\
 		.object = #obj, .name = nm, .args = a, .help = h,		\
 		.line = __LINE__, .nlcmd = cmd, .flags = fl, .port = pt,	\
-		.handler = fn, .reply = rep, .done = dn,			\
+		.handler = fn, .reply = rep,					\
 	}
 
 /* parse.c */
@@ -118,6 +117,20 @@ void json_bool(struct json *j, bool v);
 void json_null(struct json *j);
 void json_done(struct json *j);
 
+/* print.c: each field once, for text and JSON alike */
+enum print_type { PRINT_ANY, PRINT_JSON, PRINT_TEXT };
+void print_start(bool list);
+void print_end(void);
+void print_drop(void);
+void print_string(enum print_type t, const char *key, const char *fmt, const char *v);
+void print_uint(enum print_type t, const char *key, const char *fmt,
+		unsigned long long v);
+void print_bool(enum print_type t, const char *key, const char *fmt, bool v);
+void print_null(enum print_type t, const char *key, const char *fmt);
+void print_open(const char *key, char open);
+void print_close(char close);
+struct json *print_json_writer(void);
+
 /* nl.c */
 struct nl_msg *pmode_msg(uint8_t cmd, int flags);
 int pmode_send(struct nl_msg *msg, reply_fn fn, void *arg);
@@ -142,18 +155,17 @@ void print_help(FILE *f, const char *object);
 /* adapter.c: one adapter's reply, read (for show and save) and printed */
 struct adapter {
 	char ifname[IFNAMSIZ], vm[PMODE_VM_ID_MAXLEN + 1], mac[MAC_BUFSIZE];
-	char network[32], owner[16], allowed[PMODE_MAX_ALLOWED * MAC_BUFSIZE + 1];
 	bool promisc;
 	uint64_t stats[PMODE_STATS_A_MAX + 1];
 	uint32_t ifindex, net_id, owner_uid, master;
 	bool has_net_id, has_owner;
 	uint8_t allowed_macs[PMODE_MAX_ALLOWED][ETH_ALEN];
 	int n_allowed;
-	struct adapter *next;
+	struct adapter *next;	/* save's list */
 };
 
 void adapter_read(struct nlattr **a, struct adapter *r);
-int adapter_print_json(struct json *j, struct nlattr **attrs, bool stats);
+void adapter_print(struct nlattr **a, const char *key, bool stats);
 extern const char *const reason_words[];
 extern const char *const drop_words[];
 

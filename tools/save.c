@@ -195,5 +195,5 @@ static int do_save(struct nl_msg *unused, int argc, char **argv)
 	free(s.grants);
 	return rc;
 }
-COMMAND(save, "", "", 0, 0, PORT_NONE, do_save, NULL, NULL,
+COMMAND(save, "", "", 0, 0, PORT_NONE, do_save, NULL,
 	"Print a batch file that recreates the configuration.");

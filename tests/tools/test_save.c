@@ -2,7 +2,8 @@
 /*
  * Property test of 'pmodectl save' and 'pmodectl -b': for random states of
  * a fake kernel, save then restore into an empty one gives the same state.
- * And the shape of 'pmodectl -j -s adapter show' of each state.
+ * And the shape of 'pmodectl -j -s adapter show' of each state, and the
+ * NETWORK and MASTER columns of its text.
  *
  * The tool runs for real (the dispatcher, the batch reader, the command
  * handlers, save); only nl.c is replaced, by a fake kernel that keeps the
@@ -716,9 +717,75 @@ static int check_json(void)
 	return rc;
 }
 
+/* The cell of @line under @head of the heading line @h, trailing blanks cut. */
+static void cell(const char *h, const char *line, const char *head, char *out, size_t size)
+{
+	const char *start = strstr(h, head), *end;
+	size_t n;
+
+	*out = 0;
+	if (!start || (size_t)(start - h) > strlen(line))
+		return;
+	end = strchr(start, ' ');
+	while (end && *end == ' ')
+		end++;
+	line += start - h;
+	n = end && *end ? (size_t)(end - start) : strlen(line);
+	while (n && (line[n - 1] == ' ' || line[n - 1] == '\n'))
+		n--;
+	snprintf(out, size, "%.*s", (int)(n < size ? n : size - 1), line);
+}
+
+/*
+ * 'pmodectl adapter show' of the state in the fake kernel, in text: under
+ * NETWORK the explicit id or "-", under MASTER the bridge or "-", as the
+ * JSON has them. Return: 0 if so.
+ */
+static int check_text(void)
+{
+	FILE *out = tmpfile(), *err = tmpfile();
+	char *head = NULL, *line = NULL, got[64], want[64], name[IFNAMSIZ];
+	size_t hcap = 0, cap = 0;
+	int i, rc;
+
+	if (!out || !err)
+		return -1;
+	redirect(out, err);
+	rc = run_command(2, (char *[]){ "adapter", "show", NULL });
+	redirect(NULL, NULL);
+	rewind(out);
+	if (rc || getline(&head, &hcap, out) < 0 || !strstr(head, " MASTER "))
+		rc = -1;
+	for (i = 0; !rc && i < k.n_ports; i++) {
+		if (!k.ad[i].registered)
+			continue;
+		if (getline(&line, &cap, out) < 0) {
+			rc = -1;
+			break;
+		}
+		cell(head, line, "NETWORK", got, sizeof(got));
+		snprintf(want, sizeof(want), k.ad[i].has_net ? "%u" : "-", k.ad[i].net);
+		rc = strcmp(got, want) ? -1 : 0;
+		cell(head, line, "MASTER", got, sizeof(got));
+		if (!k.master[i])
+			strcpy(want, "-");
+		else if (!if_indextoname(k.master[i], name))
+			snprintf(want, sizeof(want), "if%u", k.master[i]);
+		else
+			snprintf(want, sizeof(want), "%s", name);
+		rc = rc || strcmp(got, want) ? -1 : 0;
+	}
+	free(head);
+	free(line);
+	fclose(out);
+	fclose(err);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	int states = argc > 1 ? atoi(argv[1]) : 1000, i, failed = 0, json_bad = 0;
+	int text_bad = 0;
 	uint64_t seed = argc > 2 ? strtoull(argv[2], NULL, 0) : (uint64_t)time(NULL);
 	static struct fake_kernel s;
 
@@ -728,6 +795,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < states; i++) {
 		random_state(&s);
 		json_bad += !!check_json();
+		text_bad += !!check_text();
 		failed += !!round_trip(&s, i, failed < 3);
 	}
 	printf("%sok 201 - tools: save then -b restores %d random states exactly (%d differ)\n",
@@ -735,5 +803,7 @@ int main(int argc, char **argv)
 	printf("%sok 202 - tools: -j -s adapter show of them: \"network\" a number or null, "
 	       "the counters named as the drop reasons (%d wrong)\n",
 	       json_bad ? "not " : "", json_bad);
-	return failed || json_bad ? 1 : 0;
+	printf("%sok 203 - tools: adapter show of them in text: NETWORK the id or -, "
+	       "MASTER the bridge or - (%d wrong)\n", text_bad ? "not " : "", text_bad);
+	return failed || json_bad || text_bad ? 1 : 0;
 }
