@@ -314,6 +314,17 @@ static int do_show(struct nl_msg *msg, int argc, char **argv)
 COMMAND(adapter, "show", "[dev IFNAME] [vm VMID]", PMODE_CMD_ADAPTER_GET,
 	CMD_DUMP | CMD_DEFAULT, PORT_DEV_OPT, do_show, show_one,
 	"List adapters (with -s, their drop counters).");
+/* One VM id a line: for scripts, and bash completion. */
+static int print_vm(struct nlattr **a, uint8_t cmd, void *arg)
+{
+	(void)cmd;
+	(void)arg;
+	if (a[PMODE_A_VM])
+		print_string(PRINT_ANY, NULL, "%s\n", nla_get_string(a[PMODE_A_VM]));
+	return 0;
+}
+COMMAND(adapter, "vms", "", PMODE_CMD_ADAPTER_GET, CMD_DUMP, PORT_NONE, NULL, print_vm,
+	"Print the VM id of each adapter, one a line (for scripts and completion).");
 COMMAND(adapter, "check", "dev IFNAME [rx|tx] frame HEX | pcap FILE", 0, 0, PORT_NONE,
 	adapter_check, NULL,
 	"Dry run: the verdict the adapter would give frames the VM transmits (tx,\n"

@@ -782,10 +782,40 @@ static int check_text(void)
 	return rc;
 }
 
+/* 'pmodectl adapter vms': each adapter's VM id, a line each. Return: 0 if so. */
+static int check_vms(void)
+{
+	FILE *out = tmpfile(), *err = tmpfile();
+	char *line = NULL;
+	size_t cap = 0;
+	int i, rc;
+
+	if (!out || !err)
+		return -1;
+	redirect(out, err);
+	rc = run_command(2, (char *[]){ "adapter", "vms", NULL });
+	redirect(NULL, NULL);
+	rewind(out);
+	for (i = 0; !rc && i < k.n_ports; i++) {
+		if (!k.ad[i].registered)
+			continue;
+		if (getline(&line, &cap, out) < 0)
+			rc = -1;
+		else
+			rc = strcmp(strtok(line, "\n") ?: "", k.ad[i].vm) ? -1 : 0;
+	}
+	if (!rc && getline(&line, &cap, out) >= 0)
+		rc = -1;
+	free(line);
+	fclose(out);
+	fclose(err);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	int states = argc > 1 ? atoi(argv[1]) : 1000, i, failed = 0, json_bad = 0;
-	int text_bad = 0;
+	int text_bad = 0, vms_bad = 0;
 	uint64_t seed = argc > 2 ? strtoull(argv[2], NULL, 0) : (uint64_t)time(NULL);
 	static struct fake_kernel s;
 
@@ -796,6 +826,7 @@ int main(int argc, char **argv)
 		random_state(&s);
 		json_bad += !!check_json();
 		text_bad += !!check_text();
+		vms_bad += !!check_vms();
 		failed += !!round_trip(&s, i, failed < 3);
 	}
 	printf("%sok 201 - tools: save then -b restores %d random states exactly (%d differ)\n",
@@ -805,5 +836,7 @@ int main(int argc, char **argv)
 	       json_bad ? "not " : "", json_bad);
 	printf("%sok 203 - tools: adapter show of them in text: NETWORK the id or -, "
 	       "MASTER the bridge or - (%d wrong)\n", text_bad ? "not " : "", text_bad);
-	return failed || json_bad || text_bad ? 1 : 0;
+	printf("%sok 204 - tools: adapter vms of them: each adapter's VM id, a line each "
+	       "(%d wrong)\n", vms_bad ? "not " : "", vms_bad);
+	return failed || json_bad || text_bad || vms_bad ? 1 : 0;
 }
