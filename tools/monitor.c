@@ -106,7 +106,7 @@ static void print_json(struct nlattr **a, uint8_t cmd)
 {
 	char mac[MAC_BUFSIZE];
 
-	print_start(false);
+	print_start(false, false);	/* one event a line, even with -p */
 	print_open(NULL, '{');
 	print_string(PRINT_JSON, "event", NULL, event_name(cmd));
 	if (a[PMODE_A_FEATURE])

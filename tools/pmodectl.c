@@ -200,7 +200,7 @@ static int run(const struct command *c, int argc, char **argv)
 	if (!rc && c->port == PORT_DEV && !port && !argc)
 		rc = HANDLER_USAGE;
 	if (!rc && c->reply)
-		print_start(dump);
+		print_start(dump, opts.pretty);
 	if (!rc)
 		rc = c->handler ? c->handler(msg, argc, argv) : argc ? HANDLER_USAGE : 0;
 	if (!rc && c->port == PORT_DEV && !port)

@@ -119,7 +119,7 @@ void json_done(struct json *j);
 
 /* print.c: each field once, for text and JSON alike */
 enum print_type { PRINT_ANY, PRINT_JSON, PRINT_TEXT };
-void print_start(bool list);
+void print_start(bool list, bool pretty);
 void print_end(void);
 void print_drop(void);
 void print_string(enum print_type t, const char *key, const char *fmt, const char *v);

@@ -24,14 +24,17 @@ static FILE *out;	/* the output held, or NULL outside start and end */
 static char *buf;
 static size_t len;
 
-/* A new output: a JSON array of what follows if @is_list, else one value. */
-void print_start(bool is_list)
+/*
+ * A new output: a JSON array of what follows if @is_list, else one value;
+ * indented if @pretty.
+ */
+void print_start(bool is_list, bool pretty)
 {
 	list = is_list;
 	out = open_memstream(&buf, &len);
 	if (!out)
 		return;
-	json_init(&j, out, opts.pretty);
+	json_init(&j, out, pretty);
 	if (opts.json && list)
 		json_begin(&j, '[');
 }
