@@ -307,8 +307,7 @@ static int do_show(struct nl_msg *msg, int argc, char **argv)
 {
 	struct keyword kw[] = { KW("vm", PMODE_A_VM, KW_STR), { .name = NULL } };
 
-	print_string(PRINT_TEXT, NULL, "%s",
-		     "DEV\tVM\tMAC\tNETWORK\tMASTER\tOWNER\tPROMISC\tALLOWED\tLEARNED\n");
+	print_head("DEV\tVM\tMAC\tNETWORK\tMASTER\tOWNER\tPROMISC\tALLOWED\tLEARNED\n");
 	return put_keywords(msg, argc, argv, kw);
 }
 COMMAND(adapter, "show", "[dev IFNAME] [vm VMID]", PMODE_CMD_ADAPTER_GET,

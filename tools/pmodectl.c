@@ -174,6 +174,18 @@ static int put_port(const struct command *c, struct nl_msg *msg, int *argc,
 	return 0;
 }
 
+/* A reply to command @arg's request, to its callback. */
+static int reply(struct nlattr **attrs, uint8_t cmd, void *arg)
+{
+	const struct command *c = arg;
+
+	if (!attrs) {		/* the dump is taken again */
+		print_restart();
+		return 0;
+	}
+	return c->reply(attrs, cmd, NULL);
+}
+
 /*
  * Run command @c on its arguments: make its request, let the handler add
  * to it, send it, feed the replies to the command's callback.
@@ -210,7 +222,7 @@ static int run(const struct command *c, int argc, char **argv)
 		nlmsg_free(msg);
 		return rc == HANDLER_USAGE ? usage(c) : rc;
 	}
-	if (pmode_send(msg, c->reply, NULL)) {
+	if (pmode_send(msg, c->reply ? reply : NULL, (void *)c)) {
 		print_drop();
 		return pmode_fail();
 	}

@@ -37,7 +37,11 @@ struct options {
 
 extern struct options opts;
 
-/* nl.c: a reply's attributes, its command, the caller's argument */
+/*
+ * nl.c: a reply's attributes, its command, the caller's argument. @attrs
+ * NULL: a dump torn by a concurrent change is taken again, so forget its
+ * replies so far. Return: 0, or -1 to fail the request.
+ */
 typedef int (*reply_fn)(struct nlattr **attrs, uint8_t cmd, void *arg);
 
 /* How a command's request names the port it is about. */
@@ -122,6 +126,8 @@ enum print_type { PRINT_ANY, PRINT_JSON, PRINT_TEXT };
 void print_start(bool list, bool pretty);
 void print_end(void);
 void print_drop(void);
+void print_restart(void);
+void print_head(const char *text);
 void print_string(enum print_type t, const char *key, const char *fmt, const char *v);
 void print_uint(enum print_type t, const char *key, const char *fmt,
 		unsigned long long v);

@@ -19,7 +19,8 @@
 #define MAX_COLS 16
 
 static struct json j;
-static bool list;
+static bool list, indent;
+static const char *head;	/* the text's heading line */
 static FILE *out;	/* the output held, or NULL outside start and end */
 static char *buf;
 static size_t len;
@@ -31,6 +32,8 @@ static size_t len;
 void print_start(bool is_list, bool pretty)
 {
 	list = is_list;
+	indent = pretty;
+	head = NULL;
 	out = open_memstream(&buf, &len);
 	if (!out)
 		return;
@@ -103,6 +106,24 @@ void print_drop(void)
 	fclose(out);
 	out = NULL;
 	free(buf);
+}
+
+/* The output so far dropped, to start again (a dump taken again). */
+void print_restart(void)
+{
+	const char *h = head;
+
+	print_drop();
+	print_start(list, indent);
+	if (h)
+		print_head(h);
+}
+
+/* The heading of a table, in text; kept when the output starts again. */
+void print_head(const char *text)
+{
+	head = text;
+	print_string(PRINT_TEXT, NULL, "%s", text);
 }
 
 static bool json_side(enum print_type t, const char *key)

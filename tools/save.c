@@ -30,6 +30,10 @@ static int save_grant(struct nlattr **a, uint8_t cmd, void *arg)
 	struct saved *s = arg;
 
 	(void)cmd;
+	if (!a) {		/* the dump is taken again */
+		s->n_grants = 0;
+		return 0;
+	}
 	if (!a[PMODE_A_UID])
 		return 0;
 	if (s->n_grants == s->cap) {
@@ -44,12 +48,28 @@ static int save_grant(struct nlattr **a, uint8_t cmd, void *arg)
 	return 0;
 }
 
+static void free_adapters(struct saved *s)
+{
+	struct adapter *r;
+
+	while ((r = s->rows)) {
+		s->rows = r->next;
+		free(r);
+	}
+	s->tail = &s->rows;
+}
+
 static int save_adapter(struct nlattr **a, uint8_t cmd, void *arg)
 {
 	struct saved *s = arg;
-	struct adapter *r = malloc(sizeof(*r));
+	struct adapter *r;
 
 	(void)cmd;
+	if (!a) {		/* the dump is taken again */
+		free_adapters(s);
+		return 0;
+	}
+	r = malloc(sizeof(*r));
 	if (!r)
 		return -1;
 	adapter_read(a, r);
@@ -166,7 +186,6 @@ static int do_save(struct nl_msg *unused, int argc, char **argv)
 {
 	struct saved s = { .tail = &s.rows };
 	struct nl_msg *msg;
-	struct adapter *r;
 	int rc = EXIT_OK;
 
 	(void)unused;
@@ -188,10 +207,7 @@ static int do_save(struct nl_msg *unused, int argc, char **argv)
 			errno ? strerror(errno) : "a name holds a newline");
 		rc = EXIT_FAIL;
 	}
-	while ((r = s.rows)) {
-		s.rows = r->next;
-		free(r);
-	}
+	free_adapters(&s);
 	free(s.grants);
 	return rc;
 }

@@ -39,6 +39,7 @@ struct fake_adapter {
 
 struct fake_kernel {
 	bool gate;
+	bool tear;			/* every dump is torn once */
 	uint32_t grants[MAX_GRANTS];	/* ascending, as the kernel dumps them */
 	int n_grants;
 	int n_ports;
@@ -339,7 +340,7 @@ static int put_adapter(struct nl_msg *m, int i)
 	return 0;
 }
 
-static int get(uint8_t cmd, reply_fn fn, void *arg)
+static int dump(uint8_t cmd, reply_fn fn, void *arg)
 {
 	struct nl_msg *m;
 	int i, err;
@@ -366,6 +367,23 @@ static int get(uint8_t cmd, reply_fn fn, void *arg)
 			return err;
 	}
 	return 0;
+}
+
+/*
+ * A get, or a dump. A torn dump (k.tear) is taken twice, as nl.c takes a
+ * dump flagged NLM_F_DUMP_INTR again: the replies of the first, then a
+ * call with no attributes, then the second's.
+ */
+static int get(uint8_t cmd, reply_fn fn, void *arg)
+{
+	int err = 0;
+
+	if (k.tear && cmd != PMODE_CMD_FEATURE_GET) {
+		err = dump(cmd, fn, arg);
+		if (!err && fn && fn(NULL, cmd, arg) < 0)
+			err = refuse(-EINVAL, "the reply callback failed");
+	}
+	return err ?: dump(cmd, fn, arg);
 }
 
 static int handle(uint8_t cmd, struct nlattr **a, reply_fn fn, void *arg)
@@ -576,6 +594,7 @@ static void random_state(struct fake_kernel *s)
 	for (i = 0; i < k.n_ports; i++)
 		k.master[i] = rnd(2) ? 1000 + rnd(2) : 0;	/* two bridges */
 	k.gate = rnd(2);
+	k.tear = rnd(3) == 0;
 	n = rnd(100) == 0 ? MAX_GRANTS : (int)rnd(5);
 	for (i = 0; i < n; i++)
 		grant_add(n == MAX_GRANTS ? (uint32_t)i * 7 : random_uid());
