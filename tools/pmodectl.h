@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * pmodectl: shared declarations. Parsing (parse.c) and formatting (json.c)
- * know nothing of netlink; nl.c knows nothing of commands; each object's
- * commands (adapter.c, feature.c, user.c, monitor.c) register themselves
- * with COMMAND() and only add attributes and read replies.
+ * pmodectl: shared declarations. Parsing (parse.c) and output (print.c
+ * on json.c) know nothing of netlink; nl.c knows nothing of commands; the
+ * dispatcher (pmodectl.c) makes, sends and reads each command's request;
+ * each object's commands (adapter.c, feature.c, user.c, monitor.c,
+ * save.c) register themselves with COMMAND() and only add attributes and
+ * print replies.
  */
 #ifndef PMODECTL_H
 #define PMODECTL_H
@@ -61,9 +63,10 @@ enum cmd_port {
 /*
  * A command, as iw's: the dispatcher makes a request of @nlcmd with
  * @flags, puts the port the arguments name as @port says, lets @handler
- * add the other attributes from the remaining arguments, sends it and
- * feeds each reply to @reply, then calls @done. With @nlcmd 0 the handler
- * gets no message and makes its own requests (save, monitor, check).
+ * add the other attributes from the remaining arguments (without a
+ * handler, the command takes none), sends it and feeds each reply to
+ * @reply, which prints through print.c. With @nlcmd 0 the handler gets
+ * no message and makes its own requests (save, monitor, check).
  * Every request asks for an acknowledgement (libnl's default), so an
  * error is reported even where no reply is expected.
  */
