@@ -77,11 +77,12 @@ make -C "$tmp/clone" KERNELRELEASE="$kver" KERNELDIR="/lib/modules/$kver/build" 
 	DESTDIR="$tmp/root" install >"$log" 2>&1
 rc=$?
 for f in "lib/modules/$kver/updates/pmode.ko" usr/sbin/pmodectl \
-	 usr/share/man/man8/pmodectl.8 usr/lib/modules-load.d/pmode.conf \
+	 usr/share/man/man8/pmodectl.8 usr/share/bash-completion/completions/pmodectl \
+	 usr/lib/modules-load.d/pmode.conf \
 	 usr/lib/systemd/system/pmode-restore.service; do
 	[ -e "$tmp/root/$f" ] || { echo "missing: $f" >>"$log"; rc=1; }
 done
-result $rc "packaging: make install DESTDIR= installs module, tool, man page, boot units" "$log"
+result $rc "packaging: make install DESTDIR= installs module, tool, man page, completion, boot units" "$log"
 
 # One version: dkms.conf's, and every copy of it agrees.
 : >"$log"
@@ -135,7 +136,7 @@ expect_files pmode-dkms $(docs pmode-dkms) /usr/lib/modules-load.d/pmode.conf \
 	$(cd "$tmp/clone" && printf "$src/%s\n" kmod/*.[ch])
 expect_files pmodectl $(docs pmodectl) /usr/sbin/pmodectl \
 	/usr/share/man/man8/pmodectl.8.gz /lib/systemd/system/pmode-restore.service \
-	/usr/share/lintian/overrides/pmodectl
+	/usr/share/bash-completion/completions/pmodectl /usr/share/lintian/overrides/pmodectl
 expect_files python3-pmode $(docs python3-pmode) \
 	/usr/lib/python3/dist-packages/pmode/__init__.py \
 	/usr/share/doc/python3-pmode/examples/violation-agent.py \

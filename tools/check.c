@@ -240,7 +240,7 @@ static int check_pcap(struct check *c, const char *file)
 }
 
 /* The command's entry is in adapter.c, after 'show', where help lists it. */
-int adapter_check(int argc, char **argv)
+int adapter_check(struct nl_msg *unused, int argc, char **argv)
 {
 	struct check c = { .reason = -1 };
 	const char *hex = NULL, *pcap = NULL;
@@ -248,6 +248,7 @@ int adapter_check(int argc, char **argv)
 	long len = 0;
 	int i, status;
 
+	(void)unused;
 	for (i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "rx") || !strcmp(argv[i], "tx")) {
 			c.to_vm = argv[i][0] == 'r';
@@ -267,7 +268,7 @@ int adapter_check(int argc, char **argv)
 					   argv[i]);
 	}
 	if (!c.dev || !hex == !pcap)
-		return usage_error("usage: pmodectl adapter check dev IFNAME [rx|tx] frame HEX | pcap FILE");
+		return HANDLER_USAGE;
 	if (strlen(c.dev) >= IFNAMSIZ)
 		return usage_error("invalid device name '%s'", c.dev);
 	if (hex) {

@@ -44,17 +44,15 @@ static void print_who_text(struct nlattr **a)
 		printf(" as uid %u", nla_get_u32(a[PMODE_A_AS_UID]));
 }
 
-static void print_who_json(struct json *j, struct nlattr **a)
+static void print_who_json(struct nlattr **a)
 {
 	if (!a[PMODE_A_BY_UID])
 		return;
-	json_key(j, "by_uid");
-	json_u64(j, nla_get_u32(a[PMODE_A_BY_UID]));
-	json_key(j, "as_uid");
+	print_uint(PRINT_JSON, "by_uid", NULL, nla_get_u32(a[PMODE_A_BY_UID]));
 	if (a[PMODE_A_AS_UID])
-		json_u64(j, nla_get_u32(a[PMODE_A_AS_UID]));
+		print_uint(PRINT_JSON, "as_uid", NULL, nla_get_u32(a[PMODE_A_AS_UID]));
 	else
-		json_null(j);
+		print_null(PRINT_JSON, "as_uid", NULL);
 }
 
 static void print_text(struct nlattr **a, uint8_t cmd)
@@ -106,58 +104,42 @@ static void print_text(struct nlattr **a, uint8_t cmd)
 
 static void print_json(struct nlattr **a, uint8_t cmd)
 {
-	struct json j;
 	char mac[MAC_BUFSIZE];
 
-	json_init(&j, stdout, false);
-	if (cmd <= PMODE_CMD_ADAPTER_SET && cmd >= PMODE_CMD_ADAPTER_NEW) {
-		/* The adapter object, with the event's name in front. */
-		json_begin(&j, '{');
-		json_key(&j, "event");
-		json_str(&j, event_name(cmd));
-		print_who_json(&j, a);
-		json_key(&j, "adapter");
-		adapter_print_json(&j, a, false);
-		json_end(&j, '}');
-		json_done(&j);
-		return;
-	}
-	json_begin(&j, '{');
-	json_key(&j, "event");
-	json_str(&j, event_name(cmd));
-	if (a[PMODE_A_FEATURE]) {
-		json_key(&j, "enabled");
-		json_bool(&j, nla_get_u8(a[PMODE_A_FEATURE]));
-	}
-	if (a[PMODE_A_UID]) {
-		json_key(&j, "uid");
-		json_u64(&j, nla_get_u32(a[PMODE_A_UID]));
-	}
-	print_who_json(&j, a);
+	print_start(false, false);	/* one event a line, even with -p */
+	print_open(NULL, '{');
+	print_string(PRINT_JSON, "event", NULL, event_name(cmd));
+	if (a[PMODE_A_FEATURE])
+		print_bool(PRINT_JSON, "enabled", NULL, nla_get_u8(a[PMODE_A_FEATURE]));
+	if (a[PMODE_A_UID])
+		print_uint(PRINT_JSON, "uid", NULL, nla_get_u32(a[PMODE_A_UID]));
+	print_who_json(a);
+	/* An adapter's event carries the adapter object. */
+	if (cmd <= PMODE_CMD_ADAPTER_SET && cmd >= PMODE_CMD_ADAPTER_NEW)
+		adapter_print(a, "adapter", false);
 	if (cmd == PMODE_CMD_VIOLATION) {
-		json_key(&j, "ifname");
-		json_str(&j, a[PMODE_A_IFNAME] ? nla_get_string(a[PMODE_A_IFNAME]) : "");
-		json_key(&j, "vm");
-		json_str(&j, a[PMODE_A_VM] ? nla_get_string(a[PMODE_A_VM]) : "");
-		json_key(&j, "reason");
-		json_str(&j, word(drop_words, PMODE_DROP_MAX, a[PMODE_A_DROP_REASON]));
-		json_key(&j, "mac");
+		print_string(PRINT_JSON, "ifname", NULL,
+			     a[PMODE_A_IFNAME] ? nla_get_string(a[PMODE_A_IFNAME]) : "");
+		print_string(PRINT_JSON, "vm", NULL,
+			     a[PMODE_A_VM] ? nla_get_string(a[PMODE_A_VM]) : "");
+		print_string(PRINT_JSON, "reason", NULL,
+			     word(drop_words, PMODE_DROP_MAX, a[PMODE_A_DROP_REASON]));
 		if (a[PMODE_A_OFFENDING_MAC]) {
 			format_mac(nla_data(a[PMODE_A_OFFENDING_MAC]), mac);
-			json_str(&j, mac);
+			print_string(PRINT_JSON, "mac", NULL, mac);
 		} else {
-			json_null(&j);
+			print_null(PRINT_JSON, "mac", NULL);
 		}
-		json_key(&j, "suppressed");
-		json_u64(&j, a[PMODE_A_SUPPRESSED] ? nla_get_u32(a[PMODE_A_SUPPRESSED]) : 0);
+		print_uint(PRINT_JSON, "suppressed", NULL,
+			   a[PMODE_A_SUPPRESSED] ? nla_get_u32(a[PMODE_A_SUPPRESSED]) : 0);
 		if (a[PMODE_A_FRAME]) {
-			json_key(&j, "frame");
-			decode_frame_json(&j, nla_data(a[PMODE_A_FRAME]),
+			json_key(print_json_writer(), "frame");
+			decode_frame_json(print_json_writer(), nla_data(a[PMODE_A_FRAME]),
 					  nla_len(a[PMODE_A_FRAME]), frame_len(a));
 		}
 	}
-	json_end(&j, '}');
-	json_done(&j);
+	print_close('}');
+	print_end();
 }
 
 static int on_event(struct nlattr **a, uint8_t cmd, void *arg)
@@ -171,14 +153,15 @@ static int on_event(struct nlattr **a, uint8_t cmd, void *arg)
 	return 0;
 }
 
-static int do_monitor(int argc, char **argv)
+static int do_monitor(struct nl_msg *unused, int argc, char **argv)
 {
+	(void)unused;
 	(void)argv;
 	if (argc)
-		return usage_error("usage: pmodectl monitor");
+		return HANDLER_USAGE;
 	pmode_monitor(on_event, NULL);
 	fprintf(stderr, "pmodectl: %s\n", pmode_error());
 	return EXIT_FAIL;
 }
-COMMAND(monitor, "", "", "Print every change and violation until interrupted.",
-	do_monitor);
+COMMAND(monitor, "", "", 0, 0, PORT_NONE, do_monitor, NULL,
+	"Print every change and violation until interrupted.");

@@ -253,9 +253,15 @@ int pmode_send(struct nl_msg *msg, reply_fn fn, void *arg)
 		while (!x.done && !err)
 			err = nl_recvmsgs(sk, cb);
 		if (err == -NLE_DUMP_INTR) {
-			/* Drain what is left of this dump, then take it again. */
+			/*
+			 * Drain what is left of this dump (libnl fed its
+			 * replies to @fn all the same), tell @fn to forget
+			 * them, and take it again.
+			 */
 			while (!x.done && nl_recvmsgs(sk, cb) == -NLE_DUMP_INTR)
 				;
+			if (fn)
+				fn(NULL, 0, arg);
 			continue;
 		}
 		if (err < 0 && !x.err) {

@@ -77,6 +77,26 @@ expect 1 "^pmodectl: " "'ad de de IFNAME' reaches the kernel" ad de de pmode-nod
 expect 2 "^pmodectl: usage: pmodectl adapter del dev IFNAME" "'adapter del devx IFNAME' is a usage error" adapter del devx pmode-nodev0
 expect 2 "^pmodectl: ambiguous command 'adapter a'" "an ambiguous command is a usage error" adapter a
 expect 2 "^pmodectl: unknown argument 'x'" "an unknown keyword is a usage error" adapter add x y
+# The dispatcher: usage lines, ports and default commands from the table.
+expect 2 "^pmodectl: usage: pmodectl adapter add dev IFNAME vm VMID" "'adapter add' without dev is a usage error" adapter add vm x
+expect 2 "^pmodectl: usage: pmodectl adapter set dev IFNAME" "'adapter set' alone is a usage error" adapter set
+expect 2 "^pmodectl: nothing to set" "'adapter set dev IFNAME' alone is a usage error" adapter set dev x
+expect 2 "^pmodectl: usage: pmodectl adapter del dev IFNAME\$" "'adapter del' with a word too many is a usage error" adapter del dev x y
+expect 2 "^pmodectl: usage: pmodectl adapter allow dev IFNAME LLADDR" "'adapter allow' without a MAC is a usage error" adapter allow dev x
+expect 2 "^pmodectl: invalid device name 'x{16}'" "a device name too long is a usage error" adapter del dev xxxxxxxxxxxxxxxx
+expect 2 "^pmodectl: 'dev' needs a value" "'dev' without a name is a usage error" adapter show dev
+expect 2 "^pmodectl: usage: pmodectl feature enable\$" "'feature enable' takes no argument" feature enable x
+expect 2 "^pmodectl: usage: pmodectl user show\$" "'user show' takes no argument" user show x
+expect 2 "^pmodectl: usage: pmodectl user revoke UID" "'user revoke' needs a uid" user revoke
+expect 2 "^pmodectl: usage: pmodectl save\$" "'save' takes no argument" save x
+expect 2 "^pmodectl: usage: pmodectl adapter vms\$" "'adapter vms' takes no argument" adapter vms x
+expect 2 "^pmodectl: usage: pmodectl monitor\$" "'monitor' takes no argument" monitor x
+if [ ! -d /sys/module/pmode ]; then
+	for obj in adapter feature user; do
+		expect 1 "^pmodectl: the pmode module is not loaded" "'$obj' alone runs its default command" $obj
+	done
+	expect 1 "^pmodectl: the pmode module is not loaded" "'adapter show d IFNAME v VM' reaches the kernel" adapter show d x v y
+fi
 printf '# a comment\n\nadapter bogus\nfeature show\n' >/tmp/pmodectl-batch.$$
 expect 2 "pmodectl: /tmp/pmodectl-batch.$$:3:" "batch reports the failing line" -b /tmp/pmodectl-batch.$$
 rm -f /tmp/pmodectl-batch.$$

@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Every field once, for text and JSON alike, as iproute2's print_*() of
+ * include/json_print.h: a call names the field's JSON key and its text
+ * format, and prints the one or the other. PRINT_JSON and PRINT_TEXT are
+ * for what only one output has (an ifindex; a table's heading).
+ *
+ * The output is held until print_end(), so that a failure prints none of
+ * it; in text, print_end() lines up the lines holding tabs in columns,
+ * each as wide as its widest cell, two spaces apart, and prints the other
+ * lines as they are.
+ */
+#define _GNU_SOURCE
+#include <stdlib.h>
+#include <string.h>
+
+#include "pmodectl.h"
+
+#define MAX_COLS 16
+
+static struct json j;
+static bool list, indent;
+static const char *head;	/* the text's heading line */
+static FILE *out;	/* the output held, or NULL outside start and end */
+static char *buf;
+static size_t len;
+
+/*
+ * A new output: a JSON array of what follows if @is_list, else one value;
+ * indented if @pretty.
+ */
+void print_start(bool is_list, bool pretty)
+{
+	list = is_list;
+	indent = pretty;
+	head = NULL;
+	out = open_memstream(&buf, &len);
+	if (!out)
+		return;
+	json_init(&j, out, pretty);
+	if (opts.json && list)
+		json_begin(&j, '[');
+}
+
+/* One line, its cells padded to the widths @w, the last unpadded. */
+static void print_line(char *line, char *end, const int *w)
+{
+	char *tab;
+	int col = 0;
+
+	while ((tab = memchr(line, '\t', end - line))) {
+		printf("%-*.*s  ", col < MAX_COLS ? w[col] : 0, (int)(tab - line), line);
+		line = tab + 1;
+		col++;
+	}
+	printf("%.*s\n", (int)(end - line), line);
+}
+
+static void print_columns(char *s)
+{
+	int w[MAX_COLS] = { 0 };
+	char *line, *p, *tab, *end;
+	int col;
+
+	for (line = s; *line; line = *end ? end + 1 : end) {
+		end = strchrnul(line, '\n');
+		for (p = line, col = 0; col < MAX_COLS; p = tab + 1, col++) {
+			tab = memchr(p, '\t', end - p);
+			if (!tab)
+				break;
+			if (tab - p > w[col])
+				w[col] = tab - p;
+		}
+	}
+	for (line = s; *line; line = *end ? end + 1 : end) {
+		end = strchrnul(line, '\n');
+		print_line(line, end, w);
+	}
+}
+
+/* The output's end: the JSON value closed, or the text printed. */
+void print_end(void)
+{
+	if (!out)
+		return;
+	if (opts.json) {
+		if (list)
+			json_end(&j, ']');
+		json_done(&j);
+	}
+	fclose(out);
+	out = NULL;
+	if (opts.json)
+		fputs(buf, stdout);
+	else
+		print_columns(buf);
+	free(buf);
+	fflush(stdout);
+}
+
+/* The text held so far, dropped (the request failed). */
+void print_drop(void)
+{
+	if (!out)
+		return;
+	fclose(out);
+	out = NULL;
+	free(buf);
+}
+
+/* The output so far dropped, to start again (a dump taken again). */
+void print_restart(void)
+{
+	const char *h = head;
+
+	print_drop();
+	print_start(list, indent);
+	if (h)
+		print_head(h);
+}
+
+/* The heading of a table, in text; kept when the output starts again. */
+void print_head(const char *text)
+{
+	head = text;
+	print_string(PRINT_TEXT, NULL, "%s", text);
+}
+
+static bool json_side(enum print_type t, const char *key)
+{
+	if (!opts.json || t == PRINT_TEXT || !out)
+		return false;
+	if (key)
+		json_key(&j, key);
+	return true;
+}
+
+static bool text_side(enum print_type t, const char *fmt)
+{
+	return !opts.json && t != PRINT_JSON && fmt && out;
+}
+
+void print_string(enum print_type t, const char *key, const char *fmt, const char *v)
+{
+	if (json_side(t, key))
+		json_str(&j, v);
+	else if (text_side(t, fmt))
+		fprintf(out, fmt, v);
+}
+
+void print_uint(enum print_type t, const char *key, const char *fmt,
+		unsigned long long v)
+{
+	if (json_side(t, key))
+		json_u64(&j, v);
+	else if (text_side(t, fmt))
+		fprintf(out, fmt, v);
+}
+
+/* A boolean: true or false in JSON, "on" or "off" in text. */
+void print_bool(enum print_type t, const char *key, const char *fmt, bool v)
+{
+	if (json_side(t, key))
+		json_bool(&j, v);
+	else if (text_side(t, fmt))
+		fprintf(out, fmt, v ? "on" : "off");
+}
+
+/* No value: null in JSON, "-" in text. */
+void print_null(enum print_type t, const char *key, const char *fmt)
+{
+	if (json_side(t, key))
+		json_null(&j);
+	else if (text_side(t, fmt))
+		fprintf(out, fmt, "-");
+}
+
+void print_open(const char *key, char open)
+{
+	if (json_side(PRINT_JSON, key))
+		json_begin(&j, open);
+}
+
+void print_close(char close)
+{
+	if (opts.json && out)
+		json_end(&j, close);
+}
+
+/* The JSON writer of the output, for what writes JSON itself (a frame). */
+struct json *print_json_writer(void)
+{
+	return &j;
+}
