@@ -407,15 +407,6 @@ void pmode_adapter_destroy(struct pmode_adapter *ad, enum pmode_reason why)
 	call_rcu(&ad->rcu, adapter_free_rcu);
 }
 
-void pmode_stats_add(struct pmode_adapter *ad, unsigned int stat)
-{
-	struct pmode_pcpu_stats *s = this_cpu_ptr(ad->stats);
-
-	u64_stats_update_begin(&s->syncp);
-	u64_stats_inc(&s->cnt[stat]);
-	u64_stats_update_end(&s->syncp);
-}
-
 void pmode_stats_read(const struct pmode_adapter *ad, u64 *sum)
 {
 	unsigned int cpu, i, start;

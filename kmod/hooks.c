@@ -127,17 +127,30 @@ static __always_inline int frame_verdict(struct pmode_adapter *ad,
 	return judge_rx(ad, cfg, skb, o);
 }
 
+/*
+ * One more frame for counter @stat, on this CPU's copy: the hooks take no
+ * lock and share no cache line. pmode_stats_read() sums the copies.
+ */
+static inline void stats_add(struct pmode_adapter *ad, unsigned int stat)
+{
+	struct pmode_pcpu_stats *s = this_cpu_ptr(ad->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->cnt[stat]);
+	u64_stats_update_end(&s->syncp);
+}
+
 /* What the VM transmits and the hook does not simply accept. */
 static noinline unsigned int tx_act(struct pmode_adapter *ad,
 				    struct sk_buff *skb, int verdict,
 				    const u8 *offender)
 {
 	if (verdict == PMODE_PASS_PROMISC) {
-		pmode_stats_add(ad, PMODE_STAT_PROMISC_TX);
+		stats_add(ad, PMODE_STAT_PROMISC_TX);
 		pmode_learn_note(&ad->learn, offender);
 		return NF_ACCEPT;
 	}
-	pmode_stats_add(ad, verdict);
+	stats_add(ad, verdict);
 	violation(ad, verdict, offender, skb);
 	return NF_DROP;
 }
@@ -145,11 +158,11 @@ static noinline unsigned int tx_act(struct pmode_adapter *ad,
 static noinline unsigned int rx_act(struct pmode_adapter *ad, int verdict)
 {
 	if (verdict == PMODE_PASS_PROMISC) {
-		pmode_stats_add(ad, PMODE_STAT_PROMISC_RX);
+		stats_add(ad, PMODE_STAT_PROMISC_RX);
 		return NF_ACCEPT;
 	}
 	/* Not the VM's doing: counted, never reported as a violation. */
-	pmode_stats_add(ad, verdict);
+	stats_add(ad, verdict);
 	return NF_DROP;
 }
 
