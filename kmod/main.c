@@ -1,11 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * pmode: per-adapter promiscuous mode for virtual machine network adapters.
- *
- * A VM network adapter registered with pmode may transmit only from its own
- * MAC, unless an authorised user turns promiscuous mode on for it; and no
- * VM receives unicast meant for another, promiscuous or not.
- */
+/* Module init and exit: namespaces, the port notifier, the netlink family. */
 #include "adapter.h"
 #include "netlink.h"
 #include "perm.h"
