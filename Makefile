@@ -38,8 +38,11 @@ export BUILD
 
 all: module tools
 
+# kbuild builds in kmod/ (kmod/Kbuild), so its products stay there.
+kmod := $(CURDIR)/kmod
+
 module:
-	$(need_kernel)$(MAKE) -C $(KERNELDIR) M=$(CURDIR) modules
+	$(need_kernel)$(MAKE) -C $(KERNELDIR) M=$(kmod) modules
 
 tools:
 	$(MAKE) -C tools
@@ -47,13 +50,13 @@ tools:
 # Without a kernel tree, kbuild's own clean cannot run: what it would remove.
 clean:
 	kdir=$$(tests/kernel.sh dir 2>/dev/null) && \
-		$(MAKE) -C "$$kdir" M=$(CURDIR) clean || \
-		rm -rf *.ko *.mod *.mod.c *.o .*.cmd modules.order Module.symvers \
-			.tmp_versions kmod/*.o kmod/.*.cmd kmod/*.d
+		$(MAKE) -C "$$kdir" M=$(kmod) clean || \
+		cd kmod && rm -rf *.ko *.mod *.mod.c *.o .*.cmd *.d modules.order \
+			Module.symvers .tmp_versions
 	$(MAKE) -C tools clean
 
 install: all
-	$(need_kernel)$(MAKE) -C $(KERNELDIR) M=$(CURDIR) \
+	$(need_kernel)$(MAKE) -C $(KERNELDIR) M=$(kmod) \
 		INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=updates modules_install
 	[ -n "$(DESTDIR)" ] || depmod -a $(KERNELRELEASE)
 	$(MAKE) -C tools install DESTDIR=$(DESTDIR) SBINDIR=$(SBINDIR) MANDIR=$(MANDIR)
@@ -85,7 +88,9 @@ ifeq ($(DESTDIR),)
 endif
 	rm -rf "$(dkms_src)"
 	mkdir -p "$(dkms_src)"
-	cp -r Kbuild Makefile dkms.conf kmod include "$(dkms_src)/"
+	install -D -m 0644 -t "$(dkms_src)" Makefile dkms.conf
+	install -D -m 0644 -t "$(dkms_src)/kmod" kmod/Kbuild kmod/Kconfig kmod/*.[ch]
+	install -D -m 0644 -t "$(dkms_src)/include/uapi/linux" include/uapi/linux/pmode.h
 ifeq ($(DESTDIR),)
 	touch "$(dkms_src)/$(dkms_stamp)"
 	$(need_kernel)dkms add -m pmode -v $(DKMS_VERSION)

@@ -47,7 +47,7 @@ result $rc "packaging: dkms.conf admits ${kvers[*]} and no other series (${range
 
 src=$tmp/src/pmode-$version
 mkdir -p "$src" "$tmp/dkms"
-cp -r "$tmp/clone"/{Kbuild,Makefile,dkms.conf,kmod,include} "$src/"
+cp -r "$tmp/clone"/{Makefile,dkms.conf,kmod,include} "$src/"
 # A scratch module tree for 'dkms install', with the kernels' index files.
 for kver in "${kvers[@]}"; do
 	mkdir -p "$tmp/inst/$kver/kernel"
@@ -131,8 +131,8 @@ expect_files() {
 docs() { echo "/usr/share/doc/$1/changelog.gz /usr/share/doc/$1/copyright"; }
 src=/usr/src/pmode-$version
 expect_files pmode-dkms $(docs pmode-dkms) /usr/lib/modules-load.d/pmode.conf \
-	$src/Kbuild $src/Makefile $src/dkms.conf $src/include/uapi/linux/pmode.h \
-	$(cd "$tmp/clone" && printf "$src/%s\n" kmod/*.[ch])
+	$src/Makefile $src/dkms.conf $src/include/uapi/linux/pmode.h \
+	$(cd "$tmp/clone" && printf "$src/%s\n" kmod/Kbuild kmod/Kconfig kmod/*.[ch])
 expect_files pmodectl $(docs pmodectl) /usr/sbin/pmodectl \
 	/usr/share/man/man8/pmodectl.8.gz /lib/systemd/system/pmode-restore.service \
 	/usr/share/lintian/overrides/pmodectl
