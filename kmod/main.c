@@ -50,5 +50,5 @@ module_exit(pmode_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Per-adapter promiscuous mode for VM network adapters");
 MODULE_AUTHOR("The pmode developers");
-MODULE_VERSION("0.1.0");
+MODULE_VERSION(PMODE_VERSION);
 MODULE_ALIAS_GENL_FAMILY(PMODE_GENL_NAME);

@@ -56,6 +56,7 @@ trap 'rm -f "$log"' EXIT
 cd "$tree" || exit 1
 python3 tools/testing/kunit/kunit.py run --arch=um \
 	--kunitconfig="$top/tests/kunit/.kunitconfig" --build_dir="$build" \
+	--make_options="PMODE_VERSION=$(cat "$top/VERSION")" \
 	--jobs="$(nproc)" --raw_output=all --kernel_args=kmemleak.verbose=1 \
 	>"$log" 2>&1
 rc=$?
