@@ -85,6 +85,8 @@ uninstall:
 # $(dkms_stamp)): never pmode-dkms's.
 dkms_src = $(DESTDIR)/usr/src/pmode-$(VERSION)
 dkms_stamp = .pmode-make-dkms-install
+# The module's sources, not what a build left beside them (pmode.mod.c).
+kmod_src = kmod/Kbuild kmod/Kconfig $(filter-out %.mod.c,$(wildcard kmod/*.[ch]))
 dkms-install:
 	@[ -n "$(VERSION)" ] || { echo "no version in VERSION" >&2; exit 1; }
 ifeq ($(DESTDIR),)
@@ -95,7 +97,7 @@ endif
 	rm -rf "$(dkms_src)"
 	install -D -m 0644 -t "$(dkms_src)" VERSION
 	sed 's/#MODULE_VERSION#/$(VERSION)/' dkms.conf >"$(dkms_src)/dkms.conf"
-	install -D -m 0644 -t "$(dkms_src)/kmod" kmod/Kbuild kmod/Kconfig kmod/*.[ch]
+	install -D -m 0644 -t "$(dkms_src)/kmod" $(kmod_src)
 	install -D -m 0644 -t "$(dkms_src)/include/uapi/linux" include/uapi/linux/pmode.h
 ifeq ($(DESTDIR),)
 	touch "$(dkms_src)/$(dkms_stamp)"

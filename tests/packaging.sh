@@ -49,8 +49,8 @@ result $rc "packaging: dkms.conf admits ${kvers[*]} and no other series (${range
 # dkms.conf; DKMS builds from that copy.
 make -C "$tmp/clone" DESTDIR="$tmp/stage" dkms-install >"$log" 2>&1
 rc=$?
-(cd "$tmp/clone" && printf '%s\n' VERSION dkms.conf include/uapi/linux/pmode.h \
-	kmod/Kbuild kmod/Kconfig kmod/*.[ch]) | sort >"$tmp/want"
+(cd "$tmp/clone" && printf '%s\n' VERSION dkms.conf include/uapi/linux/pmode.h &&
+	git ls-files kmod) | sort >"$tmp/want"
 (cd "$tmp/stage/usr/src/pmode-$version" 2>/dev/null && find . -type f | sed 's|^\./||' | sort) >"$tmp/have"
 diff -u "$tmp/want" "$tmp/have" >>"$log" || rc=1
 grep -qx "PACKAGE_VERSION=\"$version\"" "$tmp/stage/usr/src/pmode-$version/dkms.conf" ||
@@ -143,7 +143,7 @@ docs() { echo "/usr/share/doc/$1/changelog.gz /usr/share/doc/$1/copyright"; }
 src=/usr/src/pmode-$version
 expect_files pmode-dkms $(docs pmode-dkms) /usr/lib/modules-load.d/pmode.conf \
 	$src/VERSION $src/dkms.conf $src/include/uapi/linux/pmode.h \
-	$(cd "$tmp/clone" && printf "$src/%s\n" kmod/Kbuild kmod/Kconfig kmod/*.[ch])
+	$(git -C "$tmp/clone" ls-files kmod | sed "s|^|$src/|")
 expect_files pmodectl $(docs pmodectl) /usr/sbin/pmodectl \
 	/usr/share/man/man8/pmodectl.8.gz /lib/systemd/system/pmode-restore.service \
 	/usr/share/lintian/overrides/pmodectl
