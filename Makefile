@@ -7,6 +7,9 @@
 #   make KERNELRELEASE=x.y.z  against another installed kernel's headers
 #   make KERNELDIR=/path      against a kernel build tree
 #   make W=1 C=1              with extra warnings and sparse
+#   make install              module (under updates/), pmodectl, man page, boot units
+#   make dkms-install         the module's sources to /usr/src/pmode-VERSION (DESTDIR=)
+#   make dkms                 that, then dkms add, build and install it
 #   make deb                  the Debian packages (debian/), in build/deb
 #   make check                install test dependencies, run every test tier
 #   make demo                 boot a VM and show what pmode does
@@ -31,15 +34,20 @@ SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 MODULESLOADDIR ?= /usr/lib/modules-load.d
 UNITDIR ?= /usr/lib/systemd/system
-DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+# The version, once: MODULE_VERSION (kmod/Kbuild), pmodectl and its man page
+# (tools/Makefile), dkms.conf (written by dkms-install) and the packages.
+VERSION := $(shell cat VERSION)
 BUILD ?= $(CURDIR)/build
 
 export BUILD
 
 all: module tools
 
+# kbuild builds in kmod/ (kmod/Kbuild), so its products stay there.
+kmod := $(CURDIR)/kmod
+
 module:
-	$(need_kernel)$(MAKE) -C $(KERNELDIR) M=$(CURDIR) modules
+	$(need_kernel)$(MAKE) -C $(KERNELDIR) M=$(kmod) modules
 
 tools:
 	$(MAKE) -C tools
@@ -47,13 +55,13 @@ tools:
 # Without a kernel tree, kbuild's own clean cannot run: what it would remove.
 clean:
 	kdir=$$(tests/kernel.sh dir 2>/dev/null) && \
-		$(MAKE) -C "$$kdir" M=$(CURDIR) clean || \
-		rm -rf *.ko *.mod *.mod.c *.o .*.cmd modules.order Module.symvers \
-			.tmp_versions kmod/*.o kmod/.*.cmd kmod/*.d
+		$(MAKE) -C "$$kdir" M=$(kmod) clean || \
+		cd kmod && rm -rf *.ko *.mod *.mod.c *.o .*.cmd *.d modules.order \
+			Module.symvers .tmp_versions
 	$(MAKE) -C tools clean
 
 install: all
-	$(need_kernel)$(MAKE) -C $(KERNELDIR) M=$(CURDIR) \
+	$(need_kernel)$(MAKE) -C $(KERNELDIR) M=$(kmod) \
 		INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=updates modules_install
 	[ -n "$(DESTDIR)" ] || depmod -a $(KERNELRELEASE)
 	$(MAKE) -C tools install DESTDIR=$(DESTDIR) SBINDIR=$(SBINDIR) MANDIR=$(MANDIR)
@@ -68,38 +76,47 @@ uninstall:
 	rm -f $(DESTDIR)$(MODULESLOADDIR)/pmode.conf \
 		$(DESTDIR)$(UNITDIR)/pmode-restore.service
 
-# The sources go to $(DESTDIR)/usr/src/pmode-VERSION. With a DESTDIR (a
-# package being staged: debian/rules does it) that is all: dkms
-# add/build/install are for the machine the package is installed on, and
-# the staging tree is the packager's. Without one, a previous copy is
+# make dkms-install copies the module's sources to
+# $(DESTDIR)/usr/src/pmode-VERSION, with dkms.conf naming the version, and
+# does nothing else, with or without DESTDIR (debian/rules stages pmode-dkms
+# with it). make dkms then has DKMS add, build and install that copy for
+# the kernel this Makefile builds for. Without DESTDIR, a previous copy is
 # replaced or removed only if make dkms-install made it (it carries
-# $(dkms_stamp)).
-dkms_src = $(DESTDIR)/usr/src/pmode-$(DKMS_VERSION)
+# $(dkms_stamp)): never pmode-dkms's.
+dkms_src = $(DESTDIR)/usr/src/pmode-$(VERSION)
 dkms_stamp = .pmode-make-dkms-install
+# The module's sources, not what a build left beside them (pmode.mod.c).
+kmod_src = kmod/Kbuild kmod/Kconfig $(filter-out %.mod.c,$(wildcard kmod/*.[ch]))
 dkms-install:
-	@[ -n "$(DKMS_VERSION)" ] || { echo "no PACKAGE_VERSION in dkms.conf" >&2; exit 1; }
+	@[ -n "$(VERSION)" ] || { echo "no version in VERSION" >&2; exit 1; }
 ifeq ($(DESTDIR),)
 	@if [ -e "$(dkms_src)" ] && [ ! -e "$(dkms_src)/$(dkms_stamp)" ]; then \
 		echo "$(dkms_src) exists and is not a copy make dkms-install made: leaving it alone." >&2; \
 		echo "Remove it (or make dkms-uninstall a copy of ours) first." >&2; exit 1; fi
 endif
 	rm -rf "$(dkms_src)"
-	mkdir -p "$(dkms_src)"
-	cp -r Kbuild Makefile dkms.conf kmod include "$(dkms_src)/"
+	install -D -m 0644 -t "$(dkms_src)" VERSION
+	sed 's/#MODULE_VERSION#/$(VERSION)/' dkms.conf >"$(dkms_src)/dkms.conf"
+	install -D -m 0644 -t "$(dkms_src)/kmod" $(kmod_src)
+	install -D -m 0644 -t "$(dkms_src)/include/uapi/linux" include/uapi/linux/pmode.h
 ifeq ($(DESTDIR),)
 	touch "$(dkms_src)/$(dkms_stamp)"
-	$(need_kernel)dkms add -m pmode -v $(DKMS_VERSION)
-	dkms build -m pmode -v $(DKMS_VERSION) -k $(KERNELRELEASE)
-	dkms install -m pmode -v $(DKMS_VERSION) -k $(KERNELRELEASE)
 endif
+
+dkms:
+	@[ -z "$(DESTDIR)" ] || { echo "make dkms installs on this machine: no DESTDIR (make dkms-install stages)" >&2; exit 1; }
+	$(MAKE) dkms-install
+	$(need_kernel)dkms add -m pmode -v $(VERSION)
+	dkms build -m pmode -v $(VERSION) -k $(KERNELRELEASE)
+	dkms install -m pmode -v $(VERSION) -k $(KERNELRELEASE)
 
 dkms-uninstall:
 ifeq ($(DESTDIR),)
 	@if [ -e "$(dkms_src)" ] && [ ! -e "$(dkms_src)/$(dkms_stamp)" ]; then \
 		echo "$(dkms_src) is not a copy make dkms-install made (pmode-dkms's?): leaving it and its DKMS modules alone." >&2; \
 	else \
-		echo "dkms remove -m pmode -v $(DKMS_VERSION) --all"; \
-		dkms remove -m pmode -v $(DKMS_VERSION) --all || true; \
+		echo "dkms remove -m pmode -v $(VERSION) --all"; \
+		dkms remove -m pmode -v $(VERSION) --all || true; \
 		rm -rf "$(dkms_src)"; fi
 else
 	rm -rf "$(dkms_src)"
@@ -114,12 +131,12 @@ deb_dir = $(BUILD)/deb
 deb:
 	tests/deps.sh deb
 	rm -rf "$(deb_dir)"
-	mkdir -p "$(deb_dir)/pmode-$(DKMS_VERSION)"
+	mkdir -p "$(deb_dir)/pmode-$(VERSION)"
 	git ls-files -z --cached --others --exclude-standard >"$(deb_dir)/files"
 	tar --null --ignore-failed-read -T "$(deb_dir)/files" -cf "$(deb_dir)/files.tar"
-	tar -xf "$(deb_dir)/files.tar" -C "$(deb_dir)/pmode-$(DKMS_VERSION)"
+	tar -xf "$(deb_dir)/files.tar" -C "$(deb_dir)/pmode-$(VERSION)"
 	rm "$(deb_dir)/files" "$(deb_dir)/files.tar"
-	cd "$(deb_dir)/pmode-$(DKMS_VERSION)" && dpkg-buildpackage -us -uc -b
+	cd "$(deb_dir)/pmode-$(VERSION)" && dpkg-buildpackage -us -uc -b
 	@echo "make deb: the packages are in $(deb_dir):"
 	@cd "$(deb_dir)" && ls -1 *.deb | sed 's/^/  /'
 
@@ -140,5 +157,5 @@ bench:
 check-debug:
 	tests/debug/run.sh
 
-.PHONY: all module tools clean install uninstall dkms-install dkms-uninstall \
+.PHONY: all module tools clean install uninstall dkms-install dkms dkms-uninstall \
 	deb style check demo bench check-debug

@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Adapters: creation and destruction, lookups, the one-per-VM-per-network
- * rule, configuration updates and counters. Every change happens under
- * RTNL, which the port notifier holds too, so a change never races a port's
- * deletion, rename or move.
+ * rule, configuration updates and counters. Every change holds RTNL.
  */
 #include "adapter.h"
 #include "compat.h"
@@ -318,12 +316,18 @@ struct pmode_adapter *pmode_adapter_create(struct net_device *dev,
 	}
 
 	ad = kzalloc(sizeof(*ad), GFP_KERNEL_ACCOUNT);
+	if (!ad)
+		return ERR_PTR(-ENOMEM);
 	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL_ACCOUNT);
-	if (!ad || !cfg)
-		goto err_nomem;
+	if (!cfg) {
+		err = -ENOMEM;
+		goto err_free_ad;
+	}
 	ad->stats = alloc_percpu_gfp(struct pmode_pcpu_stats, GFP_KERNEL_ACCOUNT);
-	if (!ad->stats)
-		goto err_nomem;
+	if (!ad->stats) {
+		err = -ENOMEM;
+		goto err_free_cfg;
+	}
 	for_each_possible_cpu(cpu)
 		u64_stats_init(&per_cpu_ptr(ad->stats, cpu)->syncp);
 
@@ -332,10 +336,9 @@ struct pmode_adapter *pmode_adapter_create(struct net_device *dev,
 	} else {
 		err = peer_mac(dev, cfg->mac, extack);
 		if (err)
-			goto err;
+			goto err_free_stats;
 	}
 	RCU_INIT_POINTER(ad->cfg, cfg);
-	cfg = NULL;
 	pmode_learn_init(&ad->learn);
 	INIT_LIST_HEAD(&ad->promisc_node);
 	ad->dev = dev;
@@ -358,12 +361,7 @@ struct pmode_adapter *pmode_adapter_create(struct net_device *dev,
 		else
 			NL_SET_ERR_MSG(extack,
 				       "could not attach to the port's hooks");
-		/*
-		 * A hook registered before another failed was live: a frame
-		 * may still be using the adapter on another CPU.
-		 */
-		call_rcu(&ad->rcu, adapter_free_rcu);
-		return ERR_PTR(err);
+		goto err_free_rcu;
 	}
 	netdev_hold(dev, &ad->dev_tracker, GFP_KERNEL);
 	hash_add_rcu(pn->by_ifindex, &ad->index_node, dev->ifindex);
@@ -372,12 +370,20 @@ struct pmode_adapter *pmode_adapter_create(struct net_device *dev,
 	pmode_net_changed(pn);
 	return ad;
 
-err_nomem:
-	err = -ENOMEM;
-err:
+err_free_rcu:
+	/*
+	 * A hook registered before another failed was live: a frame may still
+	 * be using the adapter on another CPU. All of it goes after a grace
+	 * period.
+	 */
+	call_rcu(&ad->rcu, adapter_free_rcu);
+	return ERR_PTR(err);
+err_free_stats:
+	free_percpu(ad->stats);
+err_free_cfg:
 	kfree(cfg);
-	if (ad)
-		adapter_free(ad);
+err_free_ad:
+	kfree(ad);
 	return ERR_PTR(err);
 }
 
@@ -405,15 +411,6 @@ void pmode_adapter_destroy(struct pmode_adapter *ad, enum pmode_reason why)
 	pmode_hooks_unregister(ad);
 	netdev_put(ad->dev, &ad->dev_tracker);
 	call_rcu(&ad->rcu, adapter_free_rcu);
-}
-
-void pmode_stats_add(struct pmode_adapter *ad, unsigned int stat)
-{
-	struct pmode_pcpu_stats *s = this_cpu_ptr(ad->stats);
-
-	u64_stats_update_begin(&s->syncp);
-	u64_stats_inc(&s->cnt[stat]);
-	u64_stats_update_end(&s->syncp);
 }
 
 void pmode_stats_read(const struct pmode_adapter *ad, u64 *sum)

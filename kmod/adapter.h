@@ -5,6 +5,7 @@
 #ifndef _PMODE_ADAPTER_H
 #define _PMODE_ADAPTER_H
 
+#include "cfg.h"
 #include "learn.h"
 
 #include <linux/etherdevice.h>
@@ -15,19 +16,6 @@
 #include <linux/u64_stats_sync.h>
 #include <linux/uidgid.h>
 #include <uapi/linux/pmode.h>
-
-/*
- * What the data path reads for an adapter. A configuration is never changed
- * once published: a change builds a copy, publishes it with
- * rcu_replace_pointer() under RTNL and frees the old one after a grace
- * period. The hooks read it with rcu_dereference().
- */
-struct pmode_cfg {
-	struct rcu_head rcu;
-	u8 n_allowed;
-	u8 mac[ETH_ALEN] __aligned(2);
-	u8 allowed[PMODE_MAX_ALLOWED][ETH_ALEN] __aligned(2);
-};
 
 /* Per-CPU counters: one per drop reason, then these. */
 enum {
@@ -165,21 +153,7 @@ void pmode_adapter_all_promisc_off(void);
 
 int pmode_mac_check(const u8 *mac, const struct nlattr *attr,
 		    struct netlink_ext_ack *extack);
-void pmode_stats_add(struct pmode_adapter *ad, unsigned int stat);
 void pmode_stats_read(const struct pmode_adapter *ad, u64 *sum);
-
-/* Is @mac the adapter's own or allowed? On the data path: at most 17 compares. */
-static inline bool pmode_cfg_owns(const struct pmode_cfg *cfg, const u8 *mac)
-{
-	unsigned int i;
-
-	if (ether_addr_equal(cfg->mac, mac))
-		return true;
-	for (i = 0; i < cfg->n_allowed; i++)
-		if (ether_addr_equal(cfg->allowed[i], mac))
-			return true;
-	return false;
-}
 
 static inline struct pmode_cfg *pmode_cfg_rtnl(const struct pmode_adapter *ad)
 {

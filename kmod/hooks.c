@@ -1,22 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The data path. Each adapter places two netdev-family netfilter hooks on
- * its own port, and on no other device:
- *
- *   ingress: frames arriving at the port from the VM (what it transmits)
- *   egress:  frames leaving the port towards the VM (what it receives)
- *
- * or the other way round on a port the VM sits above (macvlan, macvtap).
- *
- * The hook's private pointer is the adapter, so a frame costs no lookup and
- * the cost does not depend on how many adapters exist. Devices without an
- * adapter carry no hook and pay nothing beyond the core's own check for one.
- * Hooks run under RCU in softirq context, or with BH disabled on egress;
- * they take no lock and write only per-CPU counters, except when a
- * promiscuous adapter transmits from a MAC it has not used before.
- *
- * The dry run (PMODE_CMD_ADAPTER_CHECK) judges a frame given as bytes with
- * frame_verdict(), the function the hooks call, and acts on nothing.
+ * The data path: the two netfilter hooks an adapter places on its port, and
+ * the dry run (PMODE_CMD_ADAPTER_CHECK) that judges a frame as they would.
  */
 #include "hooks.h"
 #include "adapter.h"
@@ -127,17 +112,30 @@ static __always_inline int frame_verdict(struct pmode_adapter *ad,
 	return judge_rx(ad, cfg, skb, o);
 }
 
+/*
+ * One more frame for counter @stat, on this CPU's copy: the hooks take no
+ * lock and share no cache line. pmode_stats_read() sums the copies.
+ */
+static inline void stats_add(struct pmode_adapter *ad, unsigned int stat)
+{
+	struct pmode_pcpu_stats *s = this_cpu_ptr(ad->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->cnt[stat]);
+	u64_stats_update_end(&s->syncp);
+}
+
 /* What the VM transmits and the hook does not simply accept. */
 static noinline unsigned int tx_act(struct pmode_adapter *ad,
 				    struct sk_buff *skb, int verdict,
 				    const u8 *offender)
 {
 	if (verdict == PMODE_PASS_PROMISC) {
-		pmode_stats_add(ad, PMODE_STAT_PROMISC_TX);
+		stats_add(ad, PMODE_STAT_PROMISC_TX);
 		pmode_learn_note(&ad->learn, offender);
 		return NF_ACCEPT;
 	}
-	pmode_stats_add(ad, verdict);
+	stats_add(ad, verdict);
 	violation(ad, verdict, offender, skb);
 	return NF_DROP;
 }
@@ -145,17 +143,20 @@ static noinline unsigned int tx_act(struct pmode_adapter *ad,
 static noinline unsigned int rx_act(struct pmode_adapter *ad, int verdict)
 {
 	if (verdict == PMODE_PASS_PROMISC) {
-		pmode_stats_add(ad, PMODE_STAT_PROMISC_RX);
+		stats_add(ad, PMODE_STAT_PROMISC_RX);
 		return NF_ACCEPT;
 	}
 	/* Not the VM's doing: counted, never reported as a violation. */
-	pmode_stats_add(ad, verdict);
+	stats_add(ad, verdict);
 	return NF_DROP;
 }
 
 /*
- * The hooks themselves stay small: the common frame costs a pointer load
- * and two compares (see tests/bench for the figures).
+ * The hooks run under RCU, in softirq context or with BH disabled. They take
+ * no lock and write only per-CPU counters, except when a promiscuous adapter
+ * transmits from a MAC it has not used before (pmode_learn_note()). They stay
+ * small: the common frame costs a pointer load and two compares (see
+ * tests/bench for the figures).
  */
 static unsigned int pmode_tx_hook(void *priv, struct sk_buff *skb,
 				  const struct nf_hook_state *state)

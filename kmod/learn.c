@@ -1,16 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The MACs a promiscuous adapter transmits from. "Traffic goes only to
- * adapters that actively use a MAC": a frame to a MAC the adapter does not
- * own is delivered only if the adapter has transmitted from it within the
- * ageing time.
- *
- * Lookups ignore expired entries; pmode_learn_expire(), called a few times
- * per ageing period while the adapter is promiscuous (adapter.c), removes
- * them, and so does an insertion that finds the table full, at most once a
- * second: a VM cycling through new MACs cannot make each of its frames
- * sweep the table. The table never holds more than PMODE_MAX_LEARNED
- * entries.
+ * The MACs a promiscuous adapter transmits from, aged and bounded: frames
+ * to them are delivered to it (pmode_judge_rx()).
  */
 #include "learn.h"
 #include "compat.h"
@@ -93,7 +84,14 @@ static void expire(struct pmode_learn *learn, unsigned long now,
 				unlink_entry(learn, e);
 }
 
-/* Remove what has expired. Process context. */
+/*
+ * Remove what has expired. Process context: called a few times per ageing
+ * period while the adapter is promiscuous (adapter.c). Lookups ignore
+ * expired entries meanwhile, and an insertion that finds the table full
+ * sweeps it too, at most once a second, so that a VM cycling through new
+ * MACs cannot make each of its frames sweep the table. The table never
+ * holds more than PMODE_MAX_LEARNED entries.
+ */
 void pmode_learn_expire(struct pmode_learn *learn)
 {
 	spin_lock_bh(&learn->lock);

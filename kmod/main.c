@@ -1,11 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * pmode: per-adapter promiscuous mode for virtual machine network adapters.
- *
- * A VM network adapter registered with pmode may transmit only from its own
- * MAC, unless an authorised user turns promiscuous mode on for it; and no
- * VM receives unicast meant for another, promiscuous or not.
- */
+/* Module init and exit: namespaces, the port notifier, the netlink family. */
 #include "adapter.h"
 #include "netlink.h"
 #include "perm.h"
@@ -56,5 +50,5 @@ module_exit(pmode_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Per-adapter promiscuous mode for VM network adapters");
 MODULE_AUTHOR("The pmode developers");
-MODULE_VERSION("0.1.0");
+MODULE_VERSION(PMODE_VERSION);
 MODULE_ALIAS_GENL_FAMILY(PMODE_GENL_NAME);

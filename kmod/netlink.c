@@ -1,11 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The generic netlink family "pmode". See include/uapi/linux/pmode.h for
- * the attributes of each command and docs/netlink.md for the whole API.
- *
- * Requests that change state take RTNL, which orders them with the port
- * notifier and with each other. Reads (get, dumps) take no lock: adapters
- * are found under RCU, so nobody can stall the host by dumping in a loop.
+ * The generic netlink family "pmode": include/uapi/linux/pmode.h has each
+ * command's attributes, docs/netlink.md the whole API.
  */
 #include "netlink.h"
 #include "adapter.h"
@@ -44,7 +40,18 @@ static const struct nla_policy adapter_new_policy[PMODE_A_MAX + 1] = {
 	[PMODE_A_OWNER] = { .type = NLA_U32 },
 };
 
-static const struct nla_policy adapter_get_policy[PMODE_A_MAX + 1] = {
+/*
+ * Each op's .maxattr is its policy's last entry. The del and get policies
+ * end at their last attribute, so that a higher one is refused as unknown
+ * (docs/netlink.md, section 8); the others span every attribute and refuse
+ * those they do not list as unsupported.
+ */
+static const struct nla_policy adapter_del_policy[PMODE_A_IFNAME + 1] = {
+	[PMODE_A_IFINDEX] = { .type = NLA_U32 },
+	[PMODE_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+};
+
+static const struct nla_policy adapter_get_policy[PMODE_A_VM + 1] = {
 	[PMODE_A_IFINDEX] = { .type = NLA_U32 },
 	[PMODE_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 	[PMODE_A_VM] = { .type = NLA_NUL_STRING },
@@ -254,14 +261,26 @@ static int put_who(struct sk_buff *skb, struct user_namespace *ns, kuid_t as)
 }
 
 /*
- * One adapter as a message. Under RTNL or RCU. Uids are shown in @ns.
- * @why < 0: no reason attribute (replies to requests and dumps); else a
- * notification, which says who made the change, acting for @as if valid.
+ * What a message about an adapter is: a reply to a request, a part of a
+ * dump (@cb, to flag it inconsistent), or a notification (@notify: says
+ * @why the adapter changed, and who changed it, acting for @as if valid).
+ * Uids are shown in @ns.
  */
+struct adapter_msg {
+	u8 cmd;
+	int flags;
+	u32 portid;
+	u32 seq;
+	struct user_namespace *ns;
+	struct netlink_callback *cb;
+	bool notify;
+	enum pmode_reason why;
+	kuid_t as;
+};
+
+/* One adapter as a message. Under RTNL or RCU. */
 static int fill_adapter(struct sk_buff *skb, struct pmode_adapter *ad,
-			u32 portid, u32 seq, int flags, u8 cmd, int why,
-			kuid_t as, struct user_namespace *ns,
-			struct netlink_callback *cb)
+			const struct adapter_msg *m)
 {
 	const struct pmode_cfg *cfg = rcu_dereference_rtnl(ad->cfg);
 	int master = READ_ONCE(ad->master_ifindex);
@@ -269,11 +288,12 @@ static int fill_adapter(struct sk_buff *skb, struct pmode_adapter *ad,
 	struct nlattr *nest;
 	void *hdr;
 
-	hdr = genlmsg_put(skb, portid, seq, &pmode_genl_family, flags, cmd);
+	hdr = genlmsg_put(skb, m->portid, m->seq, &pmode_genl_family, m->flags,
+			  m->cmd);
 	if (!hdr)
 		return -EMSGSIZE;
-	if (cb)
-		genl_dump_check_consistent(cb, hdr);
+	if (m->cb)
+		genl_dump_check_consistent(m->cb, hdr);
 	if (nla_put_u32(skb, PMODE_A_IFINDEX, ad->dev->ifindex) ||
 	    nla_put_string(skb, PMODE_A_IFNAME, ad->dev->name) ||
 	    nla_put_string(skb, PMODE_A_VM, ad->vm) ||
@@ -282,12 +302,13 @@ static int fill_adapter(struct sk_buff *skb, struct pmode_adapter *ad,
 	     nla_put_u32(skb, PMODE_A_NETWORK, ad->network_id)) ||
 	    (master && nla_put_u32(skb, PMODE_A_MASTER, master)) ||
 	    (uid_valid(ad->owner) &&
-	     nla_put_u32(skb, PMODE_A_OWNER, from_kuid_munged(ns, ad->owner))) ||
+	     nla_put_u32(skb, PMODE_A_OWNER,
+			 from_kuid_munged(m->ns, ad->owner))) ||
 	    nla_put_u8(skb, PMODE_A_PROMISC, promisc) ||
 	    put_maclist(skb, PMODE_A_ALLOWED, cfg->allowed, cfg->n_allowed) ||
 	    put_stats(skb, ad) ||
-	    (why >= 0 && (nla_put_u32(skb, PMODE_A_REASON, why) ||
-			  put_who(skb, ns, as))))
+	    (m->notify && (nla_put_u32(skb, PMODE_A_REASON, m->why) ||
+			   put_who(skb, m->ns, m->as))))
 		goto cancel;
 	nest = nla_nest_start(skb, PMODE_A_LEARNED);
 	if (!nest)
@@ -314,6 +335,13 @@ void pmode_nl_notify_adapter_as(struct pmode_adapter *ad, u8 cmd,
 				enum pmode_reason why, kuid_t as)
 {
 	struct net *net = dev_net(ad->dev);
+	const struct adapter_msg m = {
+		.cmd = cmd,
+		.ns = net->user_ns,
+		.notify = true,
+		.why = why,
+		.as = as,
+	};
 	struct sk_buff *skb;
 
 	ASSERT_RTNL();
@@ -323,7 +351,7 @@ void pmode_nl_notify_adapter_as(struct pmode_adapter *ad, u8 cmd,
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!skb)
 		return;
-	if (fill_adapter(skb, ad, 0, 0, 0, cmd, why, as, net->user_ns, NULL)) {
+	if (fill_adapter(skb, ad, &m)) {
 		nlmsg_free(skb);
 		return;
 	}
@@ -655,6 +683,12 @@ out:
 
 static int pmode_adapter_get(struct sk_buff *skb, struct genl_info *info)
 {
+	const struct adapter_msg m = {
+		.cmd = PMODE_CMD_ADAPTER_GET,
+		.portid = info->snd_portid,
+		.seq = info->snd_seq,
+		.ns = current_user_ns(),
+	};
 	struct pmode_adapter *ad;
 	struct sk_buff *msg;
 	int err;
@@ -668,9 +702,7 @@ static int pmode_adapter_get(struct sk_buff *skb, struct genl_info *info)
 		err = PTR_ERR(ad);
 		goto err_unlock;
 	}
-	err = fill_adapter(msg, ad, info->snd_portid, info->snd_seq, 0,
-			   PMODE_CMD_ADAPTER_GET, -1, INVALID_UID,
-			   current_user_ns(), NULL);
+	err = fill_adapter(msg, ad, &m);
 	rcu_read_unlock();
 	if (err) {
 		nlmsg_free(msg);
@@ -803,6 +835,14 @@ static int pmode_adapter_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	struct adapter_dump_ctx *ctx = (struct adapter_dump_ctx *)cb->ctx;
 	struct nlattr **attrs = pmode_dump_attrs(cb);
 	struct pmode_net *pn = pmode_net(sock_net(skb->sk));
+	const struct adapter_msg m = {
+		.cmd = PMODE_CMD_ADAPTER_GET,
+		.flags = NLM_F_MULTI,
+		.portid = NETLINK_CB(cb->skb).portid,
+		.seq = cb->nlh->nlmsg_seq,
+		.ns = current_user_ns(),
+		.cb = cb,
+	};
 	const char *vm = NULL;
 	struct pmode_adapter *ad;
 	int ifindex = 0;
@@ -839,10 +879,7 @@ static int pmode_adapter_dump(struct sk_buff *skb, struct netlink_callback *cb)
 			if ((ifindex && ad->dev->ifindex != ifindex) ||
 			    (vm && strcmp(ad->vm, vm)))
 				continue;
-			if (fill_adapter(skb, ad, NETLINK_CB(cb->skb).portid,
-					 cb->nlh->nlmsg_seq, NLM_F_MULTI,
-					 PMODE_CMD_ADAPTER_GET, -1, INVALID_UID,
-					 current_user_ns(), cb)) {
+			if (fill_adapter(skb, ad, &m)) {
 				ctx->skip = i - 1;
 				goto out;
 			}
@@ -965,28 +1002,33 @@ full:
 	return skb->len;
 }
 
+/*
+ * Requests that change state take RTNL, which orders them with the port
+ * notifier and with each other. Reads (get, dumps) take no lock: adapters
+ * are found under RCU, so nobody can stall the host by dumping in a loop.
+ */
 static const struct genl_ops pmode_genl_ops[] = {
 	{
 		.cmd = PMODE_CMD_ADAPTER_NEW,
 		.doit = pmode_adapter_new,
 		.policy = adapter_new_policy,
-		.maxattr = PMODE_A_MAX,
+		.maxattr = ARRAY_SIZE(adapter_new_policy) - 1,
 	}, {
 		.cmd = PMODE_CMD_ADAPTER_DEL,
 		.doit = pmode_adapter_del,
-		.policy = adapter_get_policy,
-		.maxattr = PMODE_A_IFNAME,
+		.policy = adapter_del_policy,
+		.maxattr = ARRAY_SIZE(adapter_del_policy) - 1,
 	}, {
 		.cmd = PMODE_CMD_ADAPTER_SET,
 		.doit = pmode_adapter_set,
 		.policy = adapter_set_policy,
-		.maxattr = PMODE_A_MAX,
+		.maxattr = ARRAY_SIZE(adapter_set_policy) - 1,
 	}, {
 		.cmd = PMODE_CMD_ADAPTER_GET,
 		.doit = pmode_adapter_get,
 		.dumpit = pmode_adapter_dump,
 		.policy = adapter_get_policy,
-		.maxattr = PMODE_A_VM,
+		.maxattr = ARRAY_SIZE(adapter_get_policy) - 1,
 	}, {
 		.cmd = PMODE_CMD_FEATURE_GET,
 		.doit = pmode_feature_get,
@@ -994,17 +1036,17 @@ static const struct genl_ops pmode_genl_ops[] = {
 		.cmd = PMODE_CMD_FEATURE_SET,
 		.doit = pmode_feature_set,
 		.policy = feature_policy,
-		.maxattr = PMODE_A_MAX,
+		.maxattr = ARRAY_SIZE(feature_policy) - 1,
 	}, {
 		.cmd = PMODE_CMD_GRANT_NEW,
 		.doit = pmode_grant_change,
 		.policy = grant_policy,
-		.maxattr = PMODE_A_MAX,
+		.maxattr = ARRAY_SIZE(grant_policy) - 1,
 	}, {
 		.cmd = PMODE_CMD_GRANT_DEL,
 		.doit = pmode_grant_change,
 		.policy = grant_policy,
-		.maxattr = PMODE_A_MAX,
+		.maxattr = ARRAY_SIZE(grant_policy) - 1,
 	}, {
 		.cmd = PMODE_CMD_GRANT_GET,
 		.dumpit = pmode_grant_dump,
@@ -1012,7 +1054,7 @@ static const struct genl_ops pmode_genl_ops[] = {
 		.cmd = PMODE_CMD_ADAPTER_CHECK,
 		.doit = pmode_adapter_check,
 		.policy = adapter_check_policy,
-		.maxattr = PMODE_A_MAX,
+		.maxattr = ARRAY_SIZE(adapter_check_policy) - 1,
 	},
 };
 

@@ -1,10 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The permission model of the seed document: promiscuous mode exists on a
- * host only once an administrator enables the feature, and then only users
- * an administrator granted it may turn it on. Nobody holds a grant by
- * default, root included. Turning it off needs only the right to change the
- * adapter.
+ * The feature gate, the grants, and who may turn promisc on or off: see
+ * pmode_perm_promisc() and docs/netlink.md (PMODE_CMD_ADAPTER_SET).
  */
 #include "perm.h"
 #include "compat.h"
@@ -18,7 +15,8 @@
 static bool pmode_gate;
 
 /*
- * Host-wide set of granted uids (kuid values as indices). Written under
+ * Host-wide set of granted uids (kuid values as indices), empty at load:
+ * nobody, root included, may turn promisc on until granted. Written under
  * RTNL so that a change and its notification are ordered with every other
  * change; the xarray's own lock and RCU make lookups safe without it.
  */

@@ -1,10 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Ports come and go under our feet: an adapter follows its port. A port
- * deleted, moved to another namespace or dying with its namespace takes
- * its adapter with it. A port moved to another master changes the
- * adapter's network, which must keep the one-per-VM-per-network rule: a
- * move that would break it is refused before it happens.
+ * Following ports: an adapter goes with its port's deletion or namespace
+ * move; a master change that would break one-per-VM-per-network is refused.
  */
 #include "port.h"
 #include "adapter.h"

@@ -10,7 +10,7 @@
  * skipped, however many are stacked.
  */
 #include "verdict.h"
-#include "adapter.h"
+#include "cfg.h"
 #include "learn.h"
 
 #include <linux/etherdevice.h>

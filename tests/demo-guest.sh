@@ -1,6 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# The demo, inside the VM: the seed document's story, told with real frames.
+# The demo, inside the VM, with real frames: forged sources dropped, the
+# feature gate and grants, one promiscuous adapter per VM per network, and a
+# promiscuous VM still not seeing others' unicast (README.md).
 export PMODE_TOP=${PMODE_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
 . "$PMODE_TOP/tests/vm/lib.sh" 2>/dev/null
 exec 2>/dev/null

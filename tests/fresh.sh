@@ -178,7 +178,7 @@ result "$([ $rc -eq 0 ] && [[ $summary == *" 0 failed" ]] && echo 0 || echo 1)" 
 
 # make: the module and pmodectl, from clean.
 start=$SECONDS
-in_root 1200 'make clean >/dev/null && make && ls -l pmode.ko tools/pmodectl' >"$log" 2>&1
-result $? "fresh: make builds pmode.ko and pmodectl ($((SECONDS - start)) s)" "$log"
+in_root 1200 'make clean >/dev/null && make && ls -l kmod/pmode.ko tools/pmodectl' >"$log" 2>&1
+result $? "fresh: make builds kmod/pmode.ko and pmodectl ($((SECONDS - start)) s)" "$log"
 
 [ "$fails" -eq 0 ]

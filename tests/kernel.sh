@@ -167,6 +167,12 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 	dir) pmode_kernel_dir "${2:-}" ;;
 	make)
 		rel=$(pmode_kernel_release) || exit 1
+		# An automatic choice was told above; an explicit one is
+		# told when it is not the kernel this machine runs.
+		if { [ -n "${KERNELRELEASE:-}" ] || [ -n "${KERNELDIR:-}" ]; } &&
+		   [ "$rel" != "$(uname -r)" ]; then
+			_pmode_kernel_say "building for $rel, not the running kernel ($(uname -r))"
+		fi
 		# Told once: the tree follows from the release just chosen,
 		# unless KERNELDIR= names one.
 		dir=$(KERNELRELEASE=$rel pmode_kernel_dir) || exit 1

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Packaging from a clean checkout, as TAP lines: DKMS adds and builds the
-# module with dkms.conf as it is, for each kernel of PMODE_KERNELS;
+# module from what 'make dkms-install' stages, for each kernel of PMODE_KERNELS;
 # 'make install' puts the module, the tool and the man page where they
 # belong; 'make deb' builds the Debian packages, lintian-clean, with the
 # files and maintainer scripts they must have. Everything happens in
@@ -22,7 +22,7 @@ for series in $kseries_all; do
 		result 1 "packaging: the headers of $series are installed"
 done
 [ ${#kvers[@]} -gt 0 ] || exit 1
-version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf")
+version=$(cat "$top/VERSION")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 log=$tmp/log
@@ -45,15 +45,24 @@ done
 [ -n "$range" ] || rc=1
 result $rc "packaging: dkms.conf admits ${kvers[*]} and no other series (${range:-no BUILD_EXCLUSIVE_KERNEL})" "$log"
 
-src=$tmp/src/pmode-$version
-mkdir -p "$src" "$tmp/dkms"
-cp -r "$tmp/clone"/{Kbuild,Makefile,dkms.conf,kmod,include} "$src/"
+# make dkms-install stages the sources, and only them, with the version in
+# dkms.conf; DKMS builds from that copy.
+make -C "$tmp/clone" DESTDIR="$tmp/stage" dkms-install >"$log" 2>&1
+rc=$?
+(cd "$tmp/clone" && printf '%s\n' VERSION dkms.conf include/uapi/linux/pmode.h &&
+	git ls-files kmod) | sort >"$tmp/want"
+(cd "$tmp/stage/usr/src/pmode-$version" 2>/dev/null && find . -type f | sed 's|^\./||' | sort) >"$tmp/have"
+diff -u "$tmp/want" "$tmp/have" >>"$log" || rc=1
+grep -qx "PACKAGE_VERSION=\"$version\"" "$tmp/stage/usr/src/pmode-$version/dkms.conf" ||
+	{ echo "the staged dkms.conf does not say PACKAGE_VERSION=\"$version\"" >>"$log"; rc=1; }
+result $rc "packaging: make dkms-install DESTDIR= stages the sources alone, dkms.conf saying $version" "$log"
+mkdir -p "$tmp/dkms"
 # A scratch module tree for 'dkms install', with the kernels' index files.
 for kver in "${kvers[@]}"; do
 	mkdir -p "$tmp/inst/$kver/kernel"
 	cp /lib/modules/"$kver"/modules.* "$tmp/inst/$kver/" 2>/dev/null
 done
-dkms=(dkms --sourcetree "$tmp/src" --dkmstree "$tmp/dkms" --installtree "$tmp/inst"
+dkms=(dkms --sourcetree "$tmp/stage/usr/src" --dkmstree "$tmp/dkms" --installtree "$tmp/inst"
       -m pmode -v "$version")
 "${dkms[@]}" add >"$log" 2>&1
 result $? "packaging: dkms add pmode/$version" "$log"
@@ -84,17 +93,19 @@ for f in "lib/modules/$kver/updates/pmode.ko" usr/sbin/pmodectl \
 done
 result $rc "packaging: make install DESTDIR= installs module, tool, man page, completion, boot units" "$log"
 
-# One version: dkms.conf's, and every copy of it agrees.
+# One version: the VERSION file's, and everything made from it says it.
 : >"$log"
 rc=0
 [ -n "$version" ] || rc=1
+r=$tmp/root
 for copy in "debian/changelog:$(dpkg-parsechangelog -l "$tmp/clone/debian/changelog" -S Version)" \
-	    "kmod/main.c:$(sed -n 's/^MODULE_VERSION("\(.*\)");/\1/p' "$tmp/clone/kmod/main.c")" \
-	    "tools/pmodectl.h:$(sed -n 's/^#define PMODECTL_VERSION "\(.*\)"/\1/p' "$tmp/clone/tools/pmodectl.h")" \
-	    "tools/pmodectl.8:$(sed -n 's/^\.TH .* "pmode \([^"]*\)".*/\1/p' "$tmp/clone/tools/pmodectl.8")"; do
-	[ "${copy#*:}" = "$version" ] || { echo "${copy%%:*} says '${copy#*:}'" >>"$log"; rc=1; }
+	    "the module:$(modinfo -F version "$r/lib/modules/$kver/updates/pmode.ko" 2>&1)" \
+	    "pmodectl:$("$r/usr/sbin/pmodectl" --version 2>&1)" \
+	    "the man page:$(sed -n 's/^\.TH .* "pmode \([^"]*\)".*/\1/p' "$r/usr/share/man/man8/pmodectl.8")"; do
+	[ "${copy#*:}" = "$version" ] || [ "${copy#*:}" = "pmodectl $version" ] ||
+		{ echo "${copy%%:*} says '${copy#*:}'" >>"$log"; rc=1; }
 done
-result $rc "packaging: debian/changelog, the module, pmodectl and its man page say dkms.conf's version ($version)" "$log"
+result $rc "packaging: debian/changelog, the installed module, pmodectl and its man page say VERSION's version ($version)" "$log"
 
 (cd "$tmp/clone" && dpkg-checkbuilddeps) >"$log" 2>&1
 result $? "packaging: tests/deps.sh deb installs debian/control's build dependencies" "$log"
@@ -132,8 +143,8 @@ expect_files() {
 docs() { echo "/usr/share/doc/$1/changelog.gz /usr/share/doc/$1/copyright"; }
 src=/usr/src/pmode-$version
 expect_files pmode-dkms $(docs pmode-dkms) /usr/lib/modules-load.d/pmode.conf \
-	$src/Kbuild $src/Makefile $src/dkms.conf $src/include/uapi/linux/pmode.h \
-	$(cd "$tmp/clone" && printf "$src/%s\n" kmod/*.[ch])
+	$src/VERSION $src/dkms.conf $src/include/uapi/linux/pmode.h \
+	$(git -C "$tmp/clone" ls-files kmod | sed "s|^|$src/|")
 expect_files pmodectl $(docs pmodectl) /usr/sbin/pmodectl \
 	/usr/share/man/man8/pmodectl.8.gz /lib/systemd/system/pmode-restore.service \
 	/usr/share/bash-completion/completions/pmodectl /usr/share/lintian/overrides/pmodectl
@@ -149,7 +160,7 @@ done
 
 # pmode-dkms: DKMS gets the module on configure and loses it on remove
 # (dh_dkms's snippets), for every kernel with headers (ours), from the
-# dkms.conf of the tree.
+# dkms.conf of the tree with its version, as make dkms-install writes it.
 d=$tmp/pmode-dkms
 : >"$log"
 rc=0
@@ -160,7 +171,7 @@ done
 for re in "^DKMS_NAME=pmode\$" "^DKMS_VERSION=$version\$" 'dkms remove -m \$DKMS_NAME -v \$DKMS_VERSION --all'; do
 	grep -q -- "$re" "$d/DEBIAN/prerm" || { echo "prerm lacks: $re" >>"$log"; rc=1; }
 done
-cmp "$tmp/clone/dkms.conf" "$d$src/dkms.conf" >>"$log" 2>&1 || rc=1
+cmp "$tmp/stage$src/dkms.conf" "$d$src/dkms.conf" >>"$log" 2>&1 || rc=1
 grep -q '^Depends:.*dkms' "$d/DEBIAN/control" || { echo "no Depends on dkms" >>"$log"; rc=1; }
 result $rc "packaging: pmode-dkms's postinst has dkms add, build and install pmode $version, its prerm dkms remove" "$log"
 

@@ -67,8 +67,9 @@ clean_build() {
 for series in $kseries_all; do
 	checkpatch "$series"
 	rm -rf "${build:?}"/*
-	cp -r Kbuild kmod include "$build/"
-	clean_build "$series" "$build" "the module"
+	# The sources alone, not what a build in the work tree left in kmod/.
+	git ls-files -z kmod include | xargs -0 cp --parents -t "$build"
+	clean_build "$series" "$build/kmod" "the module"
 	# The benchmark's instruments module, to the same standard.
 	mkdir -p "$build/bench"
 	cp tests/bench/kmod/Kbuild tests/bench/kmod/*.c "$build/bench/"

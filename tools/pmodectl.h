@@ -23,8 +23,6 @@
 #include <netlink/genl/genl.h>
 #include <netlink/msg.h>
 
-#define PMODECTL_VERSION "0.1.0"
-
 /* A MAC as text, "aa:bb:cc:dd:ee:ff": its length, and a buffer's size. */
 #define MAC_STRLEN (3 * ETH_ALEN - 1)
 #define MAC_BUFSIZE (MAC_STRLEN + 1)

@@ -61,7 +61,7 @@ bridge fdb add $B dev h-b master static
 sleep 3	# forwarding state
 # Warm the guest's cache of the host's files (9p cache=loose): timings
 # below are then the programs' own, not the host's disk.
-insmod "$top/pmode.ko" && "$PMODECTL" -j adapter show >/dev/null &&
+insmod "$top/kmod/pmode.ko" && "$PMODECTL" -j adapter show >/dev/null &&
 	/usr/bin/python3 "$top/tests/bench/cplane.py" dump >/dev/null && rmmod pmode || exit 1
 cat $(command -v nft tc ip awk date sh) >/dev/null
 nft list ruleset </dev/null >/dev/null && tc qdisc show </dev/null >/dev/null
@@ -175,13 +175,13 @@ pmode_cplane() {
 	for ((i = 0; i < N; i++)); do
 		echo "$(port_dev $i) vm-$i $(port_mac $i)"
 	done >"$work/adapters"
-	insmod "$top/pmode.ko" || exit 1
+	insmod "$top/kmod/pmode.ko" || exit 1
 	r=$(/usr/bin/python3 "$top/tests/bench/cplane.py" register "$work/adapters") || exit 1
 	set -- $r
 	emit cp-register-netlink-ms pmode "$(awk -v t=$1 'BEGIN { printf "%.2f", t / 1e6 }')"
 	emit mem-slab-bytes-per-adapter pmode $(($3 / $2))
 	emit mem-percpu-bytes-per-adapter pmode $(($4 / $2))
-	rmmod pmode && insmod "$top/pmode.ko" || exit 1
+	rmmod pmode && insmod "$top/kmod/pmode.ko" || exit 1
 
 	awk '{ print "adapter add dev", $1, "vm", $2, "mac", $3 }' "$work/adapters" >"$work/batch"
 	r=$(cpu_ms "$PMODECTL" -b "$work/batch") || exit 1

@@ -8,7 +8,8 @@
 #   tests/kunit/run.sh [SERIES]    6.1 or 6.12 (default: PMODE_KERNEL, or 6.1)
 #
 # kunit.py builds code that lives in the tree: the runner links the
-# module's sources (kmod/*.c, unchanged) and the suites (tests/kunit/*.c)
+# module's sources and build files (kmod/, unchanged: its Kbuild lists the
+# suites under CONFIG_PMODE_KUNIT_TEST) and the suites (tests/kunit/*.c)
 # into net/pmode/ of a scratch copy of the tree, cached outside the
 # repository, one per series, keyed by the tarball and the kunitconfig.
 #
@@ -41,38 +42,21 @@ if [ ! -f "$tree/.pmode-ready" ]; then
 	touch "$tree/.pmode-ready"
 fi
 
-# The module's sources, linked afresh each run (the set of files may change).
+# The module's sources and its Kbuild and Kconfig, as the module is built
+# out of tree, linked afresh each run (the set of files may change).
 rm -rf "$tree/net/pmode"
 mkdir -p "$tree/net/pmode"
-ln -sf "$top"/kmod/*.c "$top"/kmod/*.h "$tree/net/pmode/"
+ln -sf "$top"/kmod/*.c "$top"/kmod/*.h "$top"/kmod/Kbuild "$top"/kmod/Kconfig \
+	"$tree/net/pmode/"
 ln -sf "$top"/tests/kunit/*.c "$top"/tests/kunit/*.h "$tree/net/pmode/"
 ln -sf "$top/include/uapi/linux/pmode.h" "$tree/include/uapi/linux/pmode.h"
-cat >"$tree/net/pmode/Kconfig" <<'KCONFIG'
-config PMODE
-	tristate "Per-adapter promiscuous mode for VM network adapters"
-	depends on NETFILTER_INGRESS && NETFILTER_EGRESS && INET
-config PMODE_KUNIT_TEST
-	bool "KUnit tests for pmode" if !KUNIT_ALL_TESTS
-	depends on PMODE && KUNIT=y
-	default KUNIT_ALL_TESTS
-KCONFIG
-objs=$(cd "$top/kmod" && ls *.c | sed 's/\.c$/.o/' | tr '\n' ' ')
-# KUnit runs suites in link order: the leak scan goes last.
-tests=$(cd "$top/tests/kunit" && ls *.c | grep -v '^pmode_leak_kunit.c$' |
-	sed 's/\.c$/.o/' | tr '\n' ' ')
-tests+=" pmode_leak_kunit.o"
-cat >"$tree/net/pmode/Makefile" <<MAKEFILE
-ccflags-y += -I\$(srctree)/net/pmode -D'pr_fmt(fmt)=KBUILD_MODNAME ": " fmt'
-obj-\$(CONFIG_PMODE) += pmode.o
-pmode-y := $objs
-pmode-\$(CONFIG_PMODE_KUNIT_TEST) += $tests
-MAKEFILE
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 cd "$tree" || exit 1
 python3 tools/testing/kunit/kunit.py run --arch=um \
 	--kunitconfig="$top/tests/kunit/.kunitconfig" --build_dir="$build" \
+	--make_options="PMODE_VERSION=$(cat "$top/VERSION")" \
 	--jobs="$(nproc)" --raw_output=all --kernel_args=kmemleak.verbose=1 \
 	>"$log" 2>&1
 rc=$?

@@ -79,7 +79,7 @@ expect_match() {
 }
 
 load_pmode() {
-	lsmod | grep -q '^pmode ' || run insmod "$top/pmode.ko"
+	lsmod | grep -q '^pmode ' || run insmod "$top/kmod/pmode.ko"
 }
 
 # wait_for CMD...: poll until CMD succeeds, for up to 10 s.

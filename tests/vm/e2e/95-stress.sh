@@ -191,7 +191,7 @@ done_cycles=0
 cycles_start=$SECONDS
 run rmmod pmode
 for ((c = 1; c <= cycles; c++)); do
-	insmod "$top/pmode.ko" || break
+	insmod "$top/kmod/pmode.ko" || break
 	"$PMODECTL" -b "$batch" >/dev/null || break
 	rmmod pmode || break
 	done_cycles=$c
