@@ -71,6 +71,7 @@ root_lock() {
 	return 0
 }
 
+# shellcheck disable=SC2034 # root_what: for the TAP lines of the tiers that source this
 root_make() {
 	local root=$1 log=$2 start=$SECONDS rc
 	mkdir -p "$root_cache" "$root_archives"

@@ -30,7 +30,7 @@ done_() { sync; echo o >/proc/sysrq-trigger; sleep 10; }
 trap done_ EXIT
 
 kver=$(uname -r)
-A=02:00:00:00:00:0a B=02:00:00:00:00:0b F=02:00:00:00:00:99
+A=02:00:00:00:00:0a F=02:00:00:00:00:99
 unit=/lib/systemd/system/pmode-restore.service
 batch=$(sed -n 's/^ConditionPathExists=//p' "$unit")
 
@@ -83,21 +83,21 @@ $start
 ok $? "the restore unit's '$start' succeeds"
 show >"$dir/adapters-restored.json"
 ok "$(cmp "$dir/adapters.json" "$dir/adapters-restored.json" && echo 0)" \
-	"'pmodectl -j adapter show' is what it was on the 6.1 boot ($(cat "$dir/adapters-restored.json" | python3 -c 'import json,sys; print(", ".join("%s %s promisc %s" % (x["ifname"], x["mac"], x["promisc"]) for x in json.load(sys.stdin)))'))"
+	"'pmodectl -j adapter show' is what it was on the 6.1 boot ($(python3 <"$dir/adapters-restored.json" -c 'import json,sys; print(", ".join("%s %s promisc %s" % (x["ifname"], x["mac"], x["promisc"]) for x in json.load(sys.stdin)))'))"
 pmodectl save >/tmp/saved
 ok "$(cmp "$batch" /tmp/saved && echo 0)" "pmodectl save prints the saved batch again (gate, grants, adapters)"
 
 # Frames from VM a (its adapter not promiscuous): genuine and forged
 # sources, broadcast, counted where the bridge delivers them locally.
-pkt="python3 $dir/pkt.py"
+pkt=(python3 "$dir/pkt.py")
 for m in 1 2; do
-	$pkt recv br0 --marker $m --timeout 120 --ready /tmp/ready$m --until /tmp/stop >/tmp/count$m &
+	"${pkt[@]}" recv br0 --marker $m --timeout 120 --ready /tmp/ready$m --until /tmp/stop >/tmp/count$m &
 done
 for m in 1 2; do
-	for i in $(seq 600); do [ -e /tmp/ready$m ] && break; sleep 0.1; done
+	for _ in $(seq 600); do [ -e /tmp/ready$m ] && break; sleep 0.1; done
 done
-ip netns exec vm-a $pkt send eth0 --src $A --count 3 --marker 1
-ip netns exec vm-a $pkt send eth0 --src $F --count 3 --marker 2
+ip netns exec vm-a "${pkt[@]}" send eth0 --src "$A" --count 3 --marker 1
+ip netns exec vm-a "${pkt[@]}" send eth0 --src "$F" --count 3 --marker 2
 sleep 2
 touch /tmp/stop
 wait

@@ -46,7 +46,7 @@ root=$work/root
 log=$work/log
 cleanup() {
 	# The upgrade's build in the background, if the tier stopped early.
-	[ -n "${upgrade_pid:-}" ] && wait "$upgrade_pid" 2>/dev/null
+	[ -n "${build_pid:-}" ] && wait "$build_pid" 2>/dev/null
 	if [ -n "${PMODE_LIFECYCLE_KEEP:-}" ]; then
 		echo "# lifecycle: the root is kept in $root" >&2
 	elif findmnt -rn -o TARGET | grep -q "^$work"; then
@@ -58,6 +58,9 @@ cleanup() {
 trap cleanup EXIT
 
 finish() {
+	# The root goes first (over a gigabyte of files): its time counts.
+	cleanup
+	trap - EXIT
 	echo "# lifecycle: $((SECONDS - tier_start)) s"
 	echo "$((n - fails)) passed, $fails failed"
 	[ "$fails" -eq 0 ]
@@ -72,31 +75,34 @@ dkms_status() {
 	in_root 60 'dkms status 2>/dev/null' | paste -sd';' | sed 's/;/; /g'
 }
 
-# The packages, of the tree at hand.
-start=$SECONDS
-make -s -C "$top" deb BUILD="$work/build" >"$log" 2>&1
-rc=$?
+# The packages, of the tree at hand, and a higher version of them for step
+# 5, built in the background while apt works on the root (the packaging
+# tier runs pmodectl's tests in make deb: not again here). The higher
+# version is a copy of make deb's tree with the version raised where the
+# project keeps it (tests/packaging.sh lists the copies), its changelog one
+# entry longer.
 debs=$work/build/deb
 version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf")
-ls "$debs/pmode-dkms_${version}_all.deb" "$debs"/pmodectl_"${version}"_*.deb >>"$log" 2>&1 || rc=1
-result $rc "lifecycle: make deb builds pmode-dkms and pmodectl $version ($((SECONDS - start)) s)" "$log"
-[ "$fails" -eq 0 ] || finish
-
-# A higher version of pmode, for step 5, built while apt works: a copy of
-# make deb's tree with the version raised where the project keeps it
-# (tests/packaging.sh lists the copies), its changelog one entry longer.
 new=$version.1
 src=$work/build/pmode-$new
-{ cp -a "$debs/pmode-$version" "$src" &&
-  sed -i "s/^PACKAGE_VERSION=\".*\"/PACKAGE_VERSION=\"$new\"/" "$src/dkms.conf" &&
-  sed -i "s/^MODULE_VERSION(\".*\");/MODULE_VERSION(\"$new\");/" "$src/kmod/main.c" &&
-  sed -i "s/^#define PMODECTL_VERSION \".*\"/#define PMODECTL_VERSION \"$new\"/" "$src/tools/pmodectl.h" &&
-  { printf 'pmode (%s) bookworm; urgency=medium\n\n  * The lifecycle test'"'"'s upgrade.\n\n -- %s  %s\n\n' \
-	"$new" "$(sed -n '0,/^ -- /s/^ -- \(.*>\).*/\1/p' "$src/debian/changelog")" "$(date -R)"
-    cat "$debs/pmode-$version/debian/changelog"; } >"$src/debian/changelog" &&
-  (cd "$src" && DEB_BUILD_OPTIONS=nocheck nice dpkg-buildpackage -us -uc -b)
-} >"$work/upgrade.log" 2>&1 &
-upgrade_pid=$!
+(
+	start=$SECONDS
+	DEB_BUILD_OPTIONS=nocheck make -s -C "$top" deb BUILD="$work/build" >"$work/deb.log" 2>&1
+	rc=$?
+	ls "$debs/pmode-dkms_${version}_all.deb" "$debs"/pmodectl_"${version}"_*.deb >>"$work/deb.log" 2>&1 || rc=1
+	echo "$rc $((SECONDS - start))" >"$work/deb.rc"
+	[ $rc -eq 0 ] || exit 1
+	{ cp -a "$debs/pmode-$version" "$src" &&
+	  sed -i "s/^PACKAGE_VERSION=\".*\"/PACKAGE_VERSION=\"$new\"/" "$src/dkms.conf" &&
+	  sed -i "s/^MODULE_VERSION(\".*\");/MODULE_VERSION(\"$new\");/" "$src/kmod/main.c" &&
+	  sed -i "s/^#define PMODECTL_VERSION \".*\"/#define PMODECTL_VERSION \"$new\"/" "$src/tools/pmodectl.h" &&
+	  { printf 'pmode (%s) bookworm; urgency=medium\n\n  * The lifecycle test'"'"'s upgrade.\n\n -- %s  %s\n\n' \
+		"$new" "$(sed -n '0,/^ -- /s/^ -- \(.*>\).*/\1/p' "$debs/pmode-$version/debian/changelog")" "$(date -R)"
+	    cat "$debs/pmode-$version/debian/changelog"; } >"$src/debian/changelog" &&
+	  (cd "$src" && DEB_BUILD_OPTIONS=nocheck dpkg-buildpackage -us -uc -b)
+	} >"$work/upgrade.log" 2>&1
+) &
+build_pid=$!
 
 # The root: one user of the package cache at a time.
 root_lock
@@ -107,7 +113,6 @@ result $? "lifecycle: $root_what" "$log"
 # headers alone are some 20000 files): minutes on a loaded disk.
 echo force-unsafe-io >"$root/etc/dpkg/dpkg.cfg.d/lifecycle-unsafe-io"
 mkdir -p "$root/root/debs" "$root/root/lifecycle"
-cp "$debs"/pmode-dkms_*.deb "$debs"/pmodectl_*.deb "$root/root/debs/"
 cp "$here/guest.sh" "$top/tests/vm/pkt.py" "$root/root/lifecycle/"
 
 k61=$(kseries_release 6.1)
@@ -121,6 +126,13 @@ in_root 900 "apt-get update -q && apt-get install -y -q --no-install-recommends 
 	ls /boot/vmlinuz-$k61 /lib/modules/$k61/build/Makefile" >"$log" 2>&1
 result $? "lifecycle: apt install $(kseries_pkg image 6.1) $(kseries_pkg headers 6.1) ($k61, $((SECONDS - start)) s)" "$log"
 [ "$fails" -eq 0 ] || finish
+
+# make deb's packages.
+while [ ! -e "$work/deb.rc" ] && kill -0 "$build_pid" 2>/dev/null; do sleep 1; done
+read -r rc took <"$work/deb.rc" || rc=1
+result "$rc" "lifecycle: make deb builds pmode-dkms and pmodectl $version (${took:-?} s, beside the above)" "$work/deb.log"
+[ "$fails" -eq 0 ] || finish
+cp "$debs"/pmode-dkms_*.deb "$debs"/pmodectl_*.deb "$root/root/debs/"
 
 start=$SECONDS
 in_root 900 "cd debs && apt-get install -y -q --no-install-recommends ./pmode-dkms_${version}_all.deb ./pmodectl_${version}_*.deb &&
@@ -136,7 +148,7 @@ result $rc "lifecycle: apt install ./pmode-dkms ./pmodectl: DKMS builds pmode fo
 # boot KVER STAGE: boot the root's KVER, guest.sh STAGE in it; its TAP
 # lines, renumbered.
 boot() {
-	local kver=$1 stage=$2 ird=$work/initrd-$1 mods= m f deps start=$SECONDS qrc line st desc
+	local kver=$1 stage=$2 ird=$work/initrd-$1 mods='' m f deps start=$SECONDS qrc line st desc
 	rm -rf "$ird"
 	mkdir -p "$ird"/{bin,lib/modules,proc,sys,dev,newroot}
 	cp /bin/busybox "$ird/bin/"
@@ -208,13 +220,13 @@ result $rc "lifecycle: apt install $(kseries_pkg image 6.12) $(kseries_pkg heade
 boot "$k612" restore
 [ "$fails" -eq 0 ] || finish
 
-# 5. The higher version, built in the background since step 1, over the
+# 5. The higher version, built in the background since the start, over the
 # installed one.
 start=$SECONDS
-wait "$upgrade_pid"
+wait "$build_pid"
 rc=$?
 cat "$work/upgrade.log" >"$log"
-[ $rc -eq 0 ] && cp "$work/build/pmode-dkms_${new}_all.deb" "$work/build"/pmodectl_"${new}"_*.deb "$root/root/debs/" >>"$log" 2>&1 &&
+[ $rc -eq 0 ] && cp "$work/build/pmode-dkms_${new}_all.deb" "$work/build/pmodectl_${new}"_*.deb "$root/root/debs/" >>"$log" 2>&1 &&
 in_root 900 "cd debs && apt-get install -y -q --no-install-recommends ./pmode-dkms_${new}_all.deb ./pmodectl_${new}_*.deb &&
 	for k in $k61 $k612; do modinfo -F version /lib/modules/\$k/updates/dkms/pmode.ko*; done" >>"$log" 2>&1
 rc=$?
