@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Install what building and testing pmode needs on Debian 12, if missing.
-# Usage: tests/deps.sh [build|vm|api|bench|debug|kunit|dkms|deb|lintian|fresh|all]...
+# Usage: tests/deps.sh [build|vm|api|bench|debug|kunit|dkms|deb|lintian|fresh|lifecycle|all]...
 # Kernel headers, images and sources are those of each series in
 # PMODE_KERNELS (tests/kseries.sh).
 set -euo pipefail
@@ -31,6 +31,10 @@ for tier in "${@:-all}"; do
 	bench) want+=(python3-matplotlib nftables iproute2) ;;
 	debug) want+=(libelf-dev libssl-dev bc flex bison) ;;
 	fresh) want+=(debootstrap) ;;
+	# The lifecycle tier: a root to debootstrap, its kernels to boot with
+	# an initramfs of busybox and their 9p modules (the packages come from
+	# make deb, the deb tier's).
+	lifecycle) want+=(debootstrap qemu-system-x86 busybox-static cpio gzip xz-utils kmod) ;;
 	kunit) want+=($(pkgs source) python3 bc flex bison xz-utils rsync) ;;
 	all) exec "$0" build vm api kunit dkms deb lintian ;;
 	*) echo "deps.sh: unknown tier '$tier'" >&2; exit 2 ;;

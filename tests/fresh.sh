@@ -17,15 +17,11 @@
 # files applied, so the tier tests the code at hand as the other tiers do;
 # a file not yet added to git is missing, as from any clone.
 #
-# The root's apt has the suites an installed Debian 12 has (bookworm,
-# -updates, -security), not debootstrap's one. The pristine root is cached
-# as a tarball under $PMODE_CACHE, keyed by what went into it, and rebuilt
-# when missing. The root's package cache is $PMODE_CACHE/fresh-apt, seeded
-# with hard links to what the host's apt has downloaded: a warm run
-# downloads nothing, and a cold one little beyond debootstrap's share. The
-# packages are still installed, by the README's commands, on every run.
-# Each command runs in a mount and PID namespace of its own: its mounts and
-# processes go when it ends.
+# The root is tests/root.sh's: the pristine root cached under $PMODE_CACHE,
+# its package cache shared with the lifecycle tier. The packages are still
+# installed, by the README's commands, on every run. Each command runs in
+# a mount and PID namespace of its own: its mounts and processes go when it
+# ends.
 #
 #   PMODE_FRESH_TIERS="style vm"   the tiers make check runs in the root
 #   PMODE_FRESH_VM_TESTS='00-*'    and the VM test files
@@ -34,49 +30,14 @@ set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 
-# in_root ROOT ARCHIVES CMD: (in the namespaces in_root below made) mount
-# what a chroot needs and run CMD in ROOT with a clean environment.
-if [ "${1:-}" = --in-root ]; then
-	root=$2 archives=$3 cmd=$4
-	mount -t proc proc "$root/proc" &&
-	mount --rbind /sys "$root/sys" &&
-	mount --rbind /dev "$root/dev" &&	# /dev/pts with it
-	mount --bind "$archives" "$root/var/cache/apt/archives" || exit 125
-	cp /etc/resolv.conf "$root/etc/resolv.conf"
-	# INITRD=No: the kernel package makes no initramfs of its own (minutes
-	# of CPU). A real machine has its kernel installed already; the VM
-	# boots an initramfs of tests/vm/run.sh's.
-	exec env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-		HOME=/root LANG=C.UTF-8 TERM=dumb INITRD=No \
-		chroot "$root" /bin/bash -c "cd /root/pmode && $cmd"
-fi
-
 "$top/tests/deps.sh" fresh >&2 || exit 1
 . "$top/tests/tap.sh"
 
-cache=${PMODE_CACHE:-/var/cache/pmode}
-suite=bookworm
-variant=minbase
-include=git,make,ca-certificates
-mirror=http://deb.debian.org/debian
-# The suites an installed Debian 12 has (debootstrap gives only the first):
-# the root gets the kernel and the fixes a real machine gets.
-sources="deb $mirror $suite main
-deb $mirror $suite-updates main
-deb ${mirror}-security $suite-security main"
-key=$( (echo "$suite $variant $include $mirror $(dpkg --print-architecture)"
-	echo "$sources"; dpkg-query -W -f='${Version}' debootstrap) | sha256sum | cut -c1-12)
-tarball=$cache/fresh-root-$key.tar
-archives=$cache/fresh-apt
+. "$top/tests/root.sh"
 logs=${BUILD:-$top/build}/test-logs
-mkdir -p "$cache" "$archives" "$logs"
-# One run at a time: they share the package cache.
-exec 9>"$cache/fresh.lock"
-flock 9
-# What the host's apt has downloaded need not be downloaded again: linked
-# into the root's package cache (apt checks each file against its index,
-# and replaces rather than changes a file, so the host's copies are safe).
-cp -nl /var/cache/apt/archives/*.deb "$archives/" 2>/dev/null
+mkdir -p "$logs"
+# One run at a time: the tiers share the package cache.
+root_lock
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/pmode-fresh.XXXXXX")
 root=$work/root
@@ -93,37 +54,12 @@ cleanup() {
 trap cleanup EXIT
 
 # in_root TIMEOUT CMD: run CMD (bash) in the root, in /root/pmode.
-in_root() {
-	timeout -k 30 "$1" unshare --mount --pid --fork --kill-child \
-		"$top/tests/fresh.sh" --in-root "$root" "$archives" "$2"
-}
+in_root() { root_run "$root" "$1" "cd /root/pmode && $2"; }
 
 # The pristine root.
-start=$SECONDS
-if [ -s "$tarball" ]; then
-	mkdir -p "$root"
-	tar -C "$root" --numeric-owner -xpf "$tarball" >"$log" 2>&1
-	result $? "fresh: a minimal Debian 12 root ($variant, $include), cached ($((SECONDS - start)) s)" "$log"
-else
-	echo "# fresh: debootstrap $variant $suite into $root" >&2
-	# The package lists go: the first apt-get update (tests/deps.sh's)
-	# fetches all three suites'.
-	debootstrap --variant=$variant --include=$include --cache-dir="$archives" \
-		$suite "$root" "$mirror" >"$log" 2>&1 &&
-		echo "$sources" >"$root/etc/apt/sources.list" &&
-		find "$root/var/lib/apt/lists" -maxdepth 1 -type f ! -name lock -delete &&
-		rm -f "$root"/var/cache/apt/archives/*.deb &&
-		tar -C "$root" --numeric-owner -cf "$tarball.tmp" . >>"$log" 2>&1 &&
-		mv "$tarball.tmp" "$tarball"
-	rc=$?
-	rm -f "$tarball.tmp"
-	[ $rc -eq 0 ] && find "$cache" -maxdepth 1 -name 'fresh-root-*.tar' ! -name "$(basename "$tarball")" -delete
-	result $rc "fresh: debootstrap a minimal Debian 12 root ($variant, $include) ($((SECONDS - start)) s)" "$log"
-fi
+root_make "$root" "$log"
+result $? "fresh: $root_what" "$log"
 [ "$fails" -eq 0 ] || exit 1
-# No service starts from a package installed into the chroot.
-printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"
-chmod 755 "$root/usr/sbin/policy-rc.d"
 
 # The repository: HEAD, and what the work tree changes in tracked files.
 rev=$(git -C "$top" rev-parse --short HEAD)

@@ -17,6 +17,10 @@
 #           client agree; the header compiles alone in C and C++
 #   kunit   the module's KUnit suites, in UML, on each kernel's source
 #   vm      the end-to-end suite, in a QEMU VM on each stock Debian kernel
+#   lifecycle  pmode's Debian packages on a scratch Debian 12 root: apt
+#           install, DKMS building for 6.1 and then for a newly installed
+#           6.12, a QEMU boot of each (configuration saved on 6.1, restored
+#           on 6.12 by the restore unit's command), an upgrade, apt purge
 #   fresh   make, and make check's style tier and one VM test, from a clone
 #           in a minimal Debian 12 root, as the README promises
 #
@@ -32,7 +36,7 @@ cd "$top"
 # KERNELDIR or KERNELRELEASE (the Makefile exports the former) must not
 # stand for all of them.
 unset KERNELDIR KERNELRELEASE
-tiers=${PMODE_TIERS:-style packaging tools api kunit vm fresh}
+tiers=${PMODE_TIERS:-style packaging tools api kunit vm lifecycle fresh}
 log_dir=${BUILD:-$top/build}/test-logs
 mkdir -p "$log_dir"
 
@@ -81,6 +85,7 @@ for tier in $tiers; do
 					run_tier "vm $k" tests/vm/run.sh
 			fi
 		done ;;
+	lifecycle) run_tier lifecycle tests/lifecycle/run.sh ;;
 	fresh)	run_tier fresh tests/fresh.sh ;;
 	*)	echo "run-all: unknown tier '$tier'"; failed=$((failed + 1)) ;;
 	esac
