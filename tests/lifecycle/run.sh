@@ -79,10 +79,9 @@ dkms_status() {
 # 5, built in the background while apt works on the root (the packaging
 # tier runs pmodectl's tests in make deb: not again here). The higher
 # version is a copy of make deb's tree with the version raised where the
-# project keeps it (tests/packaging.sh lists the copies), its changelog one
-# entry longer.
+# project keeps it (VERSION), its changelog one entry longer.
 debs=$work/build/deb
-version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf")
+version=$(cat "$top/VERSION")
 new=$version.1
 src=$work/build/pmode-$new
 (
@@ -93,9 +92,7 @@ src=$work/build/pmode-$new
 	echo "$rc $((SECONDS - start))" >"$work/deb.rc"
 	[ $rc -eq 0 ] || exit 1
 	{ cp -a "$debs/pmode-$version" "$src" &&
-	  sed -i "s/^PACKAGE_VERSION=\".*\"/PACKAGE_VERSION=\"$new\"/" "$src/dkms.conf" &&
-	  sed -i "s/^MODULE_VERSION(\".*\");/MODULE_VERSION(\"$new\");/" "$src/kmod/main.c" &&
-	  sed -i "s/^#define PMODECTL_VERSION \".*\"/#define PMODECTL_VERSION \"$new\"/" "$src/tools/pmodectl.h" &&
+	  echo "$new" >"$src/VERSION" &&
 	  { printf 'pmode (%s) bookworm; urgency=medium\n\n  * The lifecycle test'"'"'s upgrade.\n\n -- %s  %s\n\n' \
 		"$new" "$(sed -n '0,/^ -- /s/^ -- \(.*>\).*/\1/p' "$debs/pmode-$version/debian/changelog")" "$(date -R)"
 	    cat "$debs/pmode-$version/debian/changelog"; } >"$src/debian/changelog" &&
