@@ -20,7 +20,9 @@
 #      is dropped while a genuine one passes
 #   5. apt install packages of a higher version (built from a copy of the
 #      tree, the version raised everywhere it is kept): DKMS holds only the
-#      new version, for both kernels; the saved configuration is untouched
+#      new version, for both kernels; the saved configuration is untouched;
+#      6.12 booted again loads the new module and restores the same
+#      configuration
 #   6. apt purge pmode-dkms pmodectl: no pmode file is left under
 #      /lib/modules, /usr/src, /var/lib/dkms, /etc or /usr
 #
@@ -142,10 +144,10 @@ cp "$log" "$logs/lifecycle-install.log"
 result $rc "lifecycle: apt install ./pmode-dkms ./pmodectl: DKMS builds pmode for 6.1, the restore unit is enabled ($((SECONDS - start)) s; dkms status: $status)" "$log"
 [ "$fails" -eq 0 ] || finish
 
-# boot KVER STAGE: boot the root's KVER, guest.sh STAGE in it; its TAP
-# lines, renumbered.
+# boot KVER STAGE [WHAT]: boot the root's KVER, guest.sh STAGE in it; its
+# TAP lines, renumbered, said of WHAT ("boot KVER" by default).
 boot() {
-	local kver=$1 stage=$2 ird=$work/initrd-$1 mods='' m f deps start=$SECONDS qrc line st desc
+	local kver=$1 stage=$2 what=${3:-boot $1} ird=$work/initrd-$1 mods='' m f deps start=$SECONDS qrc line st desc
 	rm -rf "$ird"
 	mkdir -p "$ird"/{bin,lib/modules,proc,sys,dev,newroot}
 	cp /bin/busybox "$ird/bin/"
@@ -186,13 +188,13 @@ boot() {
 			st=0
 			[[ $line == "not ok"* ]] && st=1
 			desc=$(sed -E 's/^(not )?ok [0-9]* ?-? ?//' <<<"$line")
-			result $st "lifecycle: boot $kver: $desc" "$root/root/lifecycle/$stage.log" ;;
+			result $st "lifecycle: $what: $desc" "$root/root/lifecycle/$stage.log" ;;
 		esac
 	done <"$root/root/lifecycle/$stage.tap"
 	if ! [ -s "$root/root/lifecycle/$stage.tap" ]; then
-		result 1 "lifecycle: boot $kver: the VM ran guest.sh $stage (qemu status $qrc)" "$work/console-$stage.log"
+		result 1 "lifecycle: $what: the VM ran guest.sh $stage (qemu status $qrc)" "$work/console-$stage.log"
 	fi
-	echo "# lifecycle: boot $kver ($stage): $((SECONDS - start)) s"
+	echo "# lifecycle: $what ($stage): $((SECONDS - start)) s"
 }
 
 # 2. Boot 6.1: load, register, save.
@@ -237,6 +239,13 @@ cp "$log" "$logs/lifecycle-upgrade.log"
 result $rc "lifecycle: apt install pmode $new over $version: only $new is left, for both kernels ($((SECONDS - start)) s; modinfo: $versions; dkms status: $status)" "$log"
 cmp "$work/batch" "$root$batch" >"$log" 2>&1
 result $? "lifecycle: the upgrade leaves the saved configuration ($batch) as it was" "$log"
+[ "$fails" -eq 0 ] || finish
+
+# 5b. A reload after the upgrade: 6.12 again, the new module, the same
+# configuration restored, frames judged.
+boot "$k612" restore "boot $k612 after the upgrade"
+grep -q "loads pmode $new from" "$root/root/lifecycle/restore.tap"
+result $? "lifecycle: after the upgrade, the module loaded is $new"
 
 # 6. Purge: nothing of pmode's is left.
 # pmode_files: pmode's names under the places a package puts files:
