@@ -2,6 +2,11 @@
 /*
  * The data path: the two netfilter hooks an adapter places on its port, and
  * the dry run (PMODE_CMD_ADAPTER_CHECK) that judges a frame as they would.
+ *
+ * A hook's private pointer is its adapter: a frame costs no lookup. Hooks
+ * run under RCU, in softirq or with BH disabled; they take no lock and
+ * write only per-CPU counters, except when a promiscuous adapter transmits
+ * from a MAC it has not used before (learn.c).
  */
 #include "hooks.h"
 #include "adapter.h"

@@ -159,37 +159,23 @@ static struct net_device *port_dev(struct net *net, struct nlattr **attrs,
 	return dev ?: ERR_PTR(-ENODEV);
 }
 
-/* The adapter on the port a request names, for a reader. Under RCU. */
-static struct pmode_adapter *port_adapter_rcu(struct genl_info *info)
+/*
+ * The adapter on the port a request names: for a reader under RCU (@rcu),
+ * else under RTNL.
+ */
+static struct pmode_adapter *port_adapter(struct genl_info *info, bool rcu)
 {
 	struct net *net = genl_info_net(info);
 	struct pmode_adapter *ad;
 	struct net_device *dev;
 
-	dev = port_dev(net, info->attrs, true, info->extack);
+	dev = port_dev(net, info->attrs, rcu, info->extack);
 	if (IS_ERR(dev))
 		return ERR_CAST(dev);
-	ad = pmode_adapter_find_rcu(pmode_net(net), dev->ifindex);
-	if (!ad) {
-		PMODE_SET_ERR_MSG_FMT(info->extack, NULL,
-				      "%s has no adapter; register one with 'pmodectl adapter add'",
-				      dev->name);
-		return ERR_PTR(-ENOENT);
-	}
-	return ad;
-}
-
-/* The adapter on the port a request names. Under RTNL. */
-static struct pmode_adapter *port_adapter(struct genl_info *info)
-{
-	struct net *net = genl_info_net(info);
-	struct pmode_adapter *ad;
-	struct net_device *dev;
-
-	dev = port_dev(net, info->attrs, false, info->extack);
-	if (IS_ERR(dev))
-		return ERR_CAST(dev);
-	ad = pmode_adapter_find(pmode_net(net), dev);
+	if (rcu)
+		ad = pmode_adapter_find_rcu(pmode_net(net), dev->ifindex);
+	else
+		ad = pmode_adapter_find(pmode_net(net), dev);
 	if (!ad) {
 		PMODE_SET_ERR_MSG_FMT(info->extack, NULL,
 				      "%s has no adapter; register one with 'pmodectl adapter add'",
@@ -528,7 +514,7 @@ static int pmode_adapter_del(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 	rtnl_lock();
-	ad = port_adapter(info);
+	ad = port_adapter(info, false);
 	if (IS_ERR(ad))
 		err = PTR_ERR(ad);
 	else
@@ -636,7 +622,7 @@ static int pmode_adapter_set(struct sk_buff *skb, struct genl_info *info)
 	}
 
 	rtnl_lock();
-	ad = port_adapter(info);
+	ad = port_adapter(info, false);
 	if (IS_ERR(ad)) {
 		err = PTR_ERR(ad);
 		goto out;
@@ -697,7 +683,7 @@ static int pmode_adapter_get(struct sk_buff *skb, struct genl_info *info)
 	if (!msg)
 		return -ENOMEM;
 	rcu_read_lock();
-	ad = port_adapter_rcu(info);
+	ad = port_adapter(info, true);
 	if (IS_ERR(ad)) {
 		err = PTR_ERR(ad);
 		goto err_unlock;
@@ -795,7 +781,7 @@ static int pmode_adapter_check(struct sk_buff *skb, struct genl_info *info)
 		goto out_free;
 	}
 	rcu_read_lock();
-	ad = port_adapter_rcu(info);
+	ad = port_adapter(info, true);
 	if (IS_ERR(ad)) {
 		err = PTR_ERR(ad);
 		goto out_unlock;
