@@ -43,13 +43,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/pmode-fresh.XXXXXX")
 root=$work/root
 log=$work/log
 cleanup() {
-	if [ -n "${PMODE_FRESH_KEEP:-}" ]; then
-		echo "# fresh: the root is kept in $root" >&2
-	elif findmnt -rn -o TARGET | grep -q "^$work"; then
-		echo "# fresh: something is still mounted under $work: left alone" >&2
-	else
-		rm -rf --one-file-system "$work"
-	fi
+	root_remove "$work" "$root" fresh "${PMODE_FRESH_KEEP:-}"
 }
 trap cleanup EXIT
 

@@ -107,3 +107,16 @@ root_run() {
 	timeout -k 30 "$2" unshare --mount --pid --fork --kill-child \
 		"$root_script" --in-root "$1" "$root_archives" "$3"
 }
+
+# root_remove WORK ROOT TIER KEEP: remove the scratch directory WORK (which
+# holds ROOT) at the end of TIER, unless KEEP is set or something is still
+# mounted under it (a chroot's mounts that did not go with its namespace).
+root_remove() {
+	if [ -n "$4" ]; then
+		echo "# $3: the root is kept in $2" >&2
+	elif findmnt -rn -o TARGET | grep -q "^$1"; then
+		echo "# $3: something is still mounted under $1: left alone" >&2
+	else
+		rm -rf --one-file-system "$1"
+	fi
+}

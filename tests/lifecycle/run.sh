@@ -49,13 +49,7 @@ log=$work/log
 cleanup() {
 	# The upgrade's build in the background, if the tier stopped early.
 	[ -n "${build_pid:-}" ] && wait "$build_pid" 2>/dev/null
-	if [ -n "${PMODE_LIFECYCLE_KEEP:-}" ]; then
-		echo "# lifecycle: the root is kept in $root" >&2
-	elif findmnt -rn -o TARGET | grep -q "^$work"; then
-		echo "# lifecycle: something is still mounted under $work: left alone" >&2
-	else
-		rm -rf --one-file-system "$work"
-	fi
+	root_remove "$work" "$root" lifecycle "${PMODE_LIFECYCLE_KEEP:-}"
 }
 trap cleanup EXIT
 
