@@ -16,14 +16,14 @@
 #   make bench                the benchmark (tests/bench/run.sh), results in build/bench
 #   make check-debug          the VM suite on a KASAN/kmemleak/lockdep kernel (tests/debug)
 
-# The kernel to build against: tests/kernel.sh picks it, and says which and
+# The kernel to build against: tests/lib/kernel.sh picks it, and says which and
 # why, the first time a target that builds against a kernel needs it. The
 # others (check, demo, bench, check-debug, style, tools) never ask: their
 # scripts install the headers first and then ask the helper themselves.
 # KERNELRELEASE= or KERNELDIR=, on the command line or in the environment,
 # win; $(shell) does not see the command line's, so they are handed on.
 kernel_env := $(foreach v,KERNELRELEASE KERNELDIR,$(if $(filter command% environment% override,$(origin $v)),$v='$($v)'))
-kernel = $(eval kernel := $$(shell $(kernel_env) $(CURDIR)/tests/kernel.sh make))$(kernel)
+kernel = $(eval kernel := $$(shell $(kernel_env) $(CURDIR)/tests/lib/kernel.sh make))$(kernel)
 KERNELRELEASE ?= $(word 1,$(kernel))
 KERNELDIR ?= $(word 2,$(kernel))
 # In a recipe: stop there when there is no kernel (the helper said why).
@@ -54,7 +54,7 @@ tools:
 
 # Without a kernel tree, kbuild's own clean cannot run: what it would remove.
 clean:
-	kdir=$$(tests/kernel.sh dir 2>/dev/null) && \
+	kdir=$$(tests/lib/kernel.sh dir 2>/dev/null) && \
 		$(MAKE) -C "$$kdir" M=$(kmod) clean || \
 		cd kmod && rm -rf *.ko *.mod *.mod.c *.o .*.cmd *.d modules.order \
 			Module.symvers .tmp_versions
@@ -129,7 +129,7 @@ endif
 # out), as they are in the work tree. Installs the build dependencies.
 deb_dir = $(BUILD)/deb
 deb:
-	tests/deps.sh deb
+	tests/lib/deps.sh deb
 	rm -rf "$(deb_dir)"
 	mkdir -p "$(deb_dir)/pmode-$(VERSION)"
 	git ls-files -z --cached --others --exclude-standard >"$(deb_dir)/files"
@@ -142,14 +142,14 @@ deb:
 
 # checkpatch --strict over the kernel-side sources, sparse and W=1.
 style:
-	tests/style.sh
+	tests/style/run.sh
 
 # Every test tier; installs what it needs. The last line is the summary.
 check:
 	tests/run-all.sh
 
 demo:
-	tests/demo.sh
+	tests/demo/run.sh
 
 bench:
 	tests/bench/run.sh

@@ -3,10 +3,11 @@
 #
 # Run every test tier and print one summary line, "N passed, N failed".
 #
-# Each tier is a program that prints TAP-style result lines ("ok N - what",
-# "not ok N - what") on standard output; anything else it prints is passed
-# through. A tier that exits non-zero without reporting a failure counts as
-# one failure of its own, so a crashed harness can never pass.
+# Each tier is a program, tests/TIER/run.sh, that prints TAP-style result
+# lines ("ok N - what", "not ok N - what", tests/lib/tap.sh) on standard
+# output; anything else it prints is passed through. A tier that exits
+# non-zero without reporting a failure counts as one failure of its own, so
+# a crashed harness can never pass.
 #
 #   style   checkpatch --strict and a W=1 C=1 (sparse) build of the module,
 #           for each kernel
@@ -25,13 +26,14 @@
 #           in a minimal Debian 12 root, as the README promises
 #
 # PMODE_TIERS="tools vm" limits the run to some tiers; PMODE_KERNELS="6.12"
-# to some kernels (default "6.1 6.12", see tests/kseries.sh). kunit and vm
-# run once per kernel, as tiers "kunit 6.1", "vm 6.12" and so on.
+# to some kernels (default "6.1 6.12", see tests/lib/kernel.sh). kunit and vm
+# run once per kernel, as tiers "kunit 6.1", "vm 6.12" and so on, the
+# series their run.sh's argument.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-. tests/kseries.sh
+. tests/lib/kernel.sh
 # Each tier finds each kernel of PMODE_KERNELS itself: one kernel's
 # KERNELDIR or KERNELRELEASE (the Makefile exports the former) must not
 # stand for all of them.
@@ -40,7 +42,7 @@ tiers=${PMODE_TIERS:-style packaging tools api kunit vm lifecycle fresh}
 log_dir=${BUILD:-$top/build}/test-logs
 mkdir -p "$log_dir"
 
-tests/deps.sh all || { echo "run-all: installing dependencies failed"; echo "0 passed, 1 failed"; exit 1; }
+tests/lib/deps.sh all || { echo "run-all: installing dependencies failed"; echo "0 passed, 1 failed"; exit 1; }
 
 passed=0
 failed=0
@@ -67,26 +69,10 @@ run_tier() {
 }
 for tier in $tiers; do
 	case $tier in
-	style)	run_tier style tests/style.sh ;;
-	packaging) run_tier packaging tests/packaging.sh ;;
-	tools)	run_tier tools make -s -C tools test ;;
-	api)	run_tier api tests/api/run.sh ;;
-	kunit)	for k in $kseries_all; do run_tier "kunit $k" tests/kunit/run.sh "$k"; done ;;
-	# Debian 12's default kernel runs the long files at full size; 6.12
-	# runs every file too, the stress file's unload cycles and the
-	# save/restore states cut to fit CI's hour (each still far past the
-	# first race or failure they look for).
-	vm)	for k in $kseries_all; do
-			if [ "$k" = 6.1 ]; then
-				PMODE_KERNEL=$k run_tier "vm $k" tests/vm/run.sh
-			else
-				PMODE_KERNEL=$k PMODE_STRESS_CYCLES=${PMODE_STRESS_CYCLES:-30} \
-				PMODE_SAVE_STATES=${PMODE_SAVE_STATES:-100} \
-					run_tier "vm $k" tests/vm/run.sh
-			fi
-		done ;;
-	lifecycle) run_tier lifecycle tests/lifecycle/run.sh ;;
-	fresh)	run_tier fresh tests/fresh.sh ;;
+	kunit|vm)
+		for k in $kseries_all; do run_tier "$tier $k" "tests/$tier/run.sh" "$k"; done ;;
+	style|packaging|tools|api|lifecycle|fresh)
+		run_tier "$tier" "tests/$tier/run.sh" ;;
 	*)	echo "run-all: unknown tier '$tier'"; failed=$((failed + 1)) ;;
 	esac
 done

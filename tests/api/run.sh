@@ -4,7 +4,7 @@
 # The api tier: the UAPI header, the YNL spec and the kernel's policies
 # agree (tests/api/check-spec.py), the checker notices drift, and the header
 # compiles on its own in C and C++; and the kernel's own YNL tools (those of
-# linux-source-6.12, tests/ynl.sh) accept the spec: its schema, ynl-gen-c.py
+# linux-source-6.12, tests/lib/ynl.sh) accept the spec: its schema, ynl-gen-c.py
 # in uapi, kernel and user modes (the code compiled), and the library of
 # their Python CLI. TAP lines on stdout.
 set -uo pipefail
@@ -15,22 +15,18 @@ py=/usr/bin/python3
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-rc=0
-"$py" "$top/tests/api/check-spec.py" | tee "$tmp/spec.tap" || rc=1
-n=$(grep -c 'ok' "$tmp/spec.tap")
-t() { n=$((n + 1)); if "$@"; then echo "ok $n - api: $desc"; else echo "not ok $n - api: $desc"; rc=1; fi; }
+. "$top/tests/lib/tap.sh"
+tap_of "api: check-spec.py" "$py" "$top/tests/api/check-spec.py"
+TAP_PREFIX="api: "
 fails() { ! "$py" "$top/tests/api/check-spec.py" "$@" >"$tmp/out" 2>&1; }
 
 # The checker fails when either side changes alone.
 sed 's/PMODE_A_SUPPRESSED,/PMODE_A_SUPPRESSED,\n\tPMODE_A_NEWTHING,/' "$hdr" >"$tmp/added.h"
-desc="drift: an attribute added to the header alone is caught"
-t fails --header "$tmp/added.h"
+tap_test "drift: an attribute added to the header alone is caught" fails --header "$tmp/added.h"
 sed 's/^\tPMODE_A_PAD,$/\tPMODE_A_PAD = 5,/' "$hdr" >"$tmp/renum.h"
-desc="drift: a renumbered header is caught"
-t fails --header "$tmp/renum.h"
+tap_test "drift: a renumbered header is caught" fails --header "$tmp/renum.h"
 sed '0,/name: vm$/s//name: vm-id/' "$spec" >"$tmp/renamed.yaml"
-desc="drift: an attribute renamed in the spec alone is caught"
-t fails --spec "$tmp/renamed.yaml"
+tap_test "drift: an attribute renamed in the spec alone is caught" fails --spec "$tmp/renamed.yaml"
 "$py" - "$spec" "$tmp/retyped.yaml" <<'PY'
 import sys, yaml
 s = yaml.safe_load(open(sys.argv[1]))
@@ -39,33 +35,25 @@ for a in s['attribute-sets'][0]['attributes']:
         a['type'] = 'u16'
 yaml.safe_dump(s, open(sys.argv[2], 'w'))
 PY
-desc="drift: an attribute retyped in the spec alone is caught"
-t fails --spec "$tmp/retyped.yaml"
+tap_test "drift: an attribute retyped in the spec alone is caught" fails --spec "$tmp/retyped.yaml"
 sed 's/"forged-src"/"forged_src"/' "$top/tools/adapter.c" >"$tmp/adapter.c"
-desc="drift: a drop reason pmodectl spells otherwise is caught"
-t fails --tools "$tmp/adapter.c"
+tap_test "drift: a drop reason pmodectl spells otherwise is caught" fails --tools "$tmp/adapter.c"
 sed 's/"promisc-rx"/"promisc_rx"/' "$top/tools/adapter.c" >"$tmp/adapter-rx.c"
-desc="drift: a counter pmodectl names otherwise is caught"
-t fails --tools "$tmp/adapter-rx.c"
+tap_test "drift: a counter pmodectl names otherwise is caught" fails --tools "$tmp/adapter-rx.c"
 
 # The header on its own, as an agent's build would use it.
 printf '#include <linux/pmode.h>\nint main(void) { return PMODE_A_MAX + PMODE_CMD_MAX; }\n' >"$tmp/c.c"
-desc="the header compiles alone in C99 (-Wall -Wextra -pedantic -Werror)"
-t cc -std=c99 -Wall -Wextra -pedantic -Werror -I"$top/include/uapi" -o "$tmp/c" "$tmp/c.c"
-desc="... and in C89"
-t cc -std=c89 -Wall -Wextra -pedantic -Werror -I"$top/include/uapi" -o "$tmp/c" "$tmp/c.c"
+tap_test "the header compiles alone in C99 (-Wall -Wextra -pedantic -Werror)" cc -std=c99 -Wall -Wextra -pedantic -Werror -I"$top/include/uapi" -o "$tmp/c" "$tmp/c.c"
+tap_test "... and in C89" cc -std=c89 -Wall -Wextra -pedantic -Werror -I"$top/include/uapi" -o "$tmp/c" "$tmp/c.c"
 cp "$tmp/c.c" "$tmp/cxx.cc"
-desc="... and in C++11"
-t g++ -std=c++11 -Wall -Wextra -pedantic -Werror -I"$top/include/uapi" -o "$tmp/cxx" "$tmp/cxx.cc"
-desc="the header includes nothing kernel-internal"
-t bash -c "! grep -E '^#\s*include' '$hdr' | grep -vE '<linux/types.h>'"
-desc="the header uses no kernel-internal types or macros"
-t bash -c "! cc -fpreprocessed -dD -E -P '$hdr' | grep -Ew 'u8|u16|u32|u64|__user|BIT|ETH_ALEN|IFNAMSIZ'"
+tap_test "... and in C++11" g++ -std=c++11 -Wall -Wextra -pedantic -Werror -I"$top/include/uapi" -o "$tmp/cxx" "$tmp/cxx.cc"
+tap_test "the header includes nothing kernel-internal" bash -c "! grep -E '^#\s*include' '$hdr' | grep -vE '<linux/types.h>'"
+tap_test "the header uses no kernel-internal types or macros" bash -c "! cc -fpreprocessed -dD -E -P '$hdr' | grep -Ew 'u8|u16|u32|u64|__user|BIT|ETH_ALEN|IFNAMSIZ'"
 
 # The kernel's YNL tools. ynl-gen-c.py finds the schema two directories
 # above the spec and the kernel root by its MAINTAINERS file, so the spec
 # is put where a kernel tree keeps specs, in a tree of our own.
-ynl=$("$top/tests/ynl.sh") || ynl=
+ynl=$("$top/tests/lib/ynl.sh") || ynl=
 yv=$(basename "${ynl:-ynl-6.12}" | cut -d- -f2)
 k=$tmp/kernel
 mkdir -p "$k/Documentation/netlink/specs" "$tmp/gen"
@@ -75,7 +63,7 @@ cp "$spec" "$kspec"
 [ -n "$ynl" ] && ln -s "$ynl"/Documentation/netlink/*.yaml "$k/Documentation/netlink/"
 # gen MODE header|source OUT [SPEC]: ynl-gen-c.py, its complaints in $tmp/gen.log.
 gen() {
-	[ -n "$ynl" ] || { echo "no YNL tools (tests/ynl.sh)" >"$tmp/gen.log"; return 1; }
+	[ -n "$ynl" ] || { echo "no YNL tools (tests/lib/ynl.sh)" >"$tmp/gen.log"; return 1; }
 	(cd "$ynl/tools/net/ynl" &&
 	 timeout 120 "$py" ynl-gen-c.py --mode "$1" "--$2" --spec "${4:-$kspec}" -o "$3") \
 		>"$tmp/gen.log" 2>&1
@@ -90,20 +78,18 @@ show() {
 }
 ynl_check() { "$py" "$top/tests/api/check-ynl.py" "$@" 2>"$tmp/check.log" || show "$tmp/check.log"; }
 
-desc="ynl $yv: the spec passes the schema of the protocol it declares"
-t ynl_check schema "$spec" "$ynl"
+tap_test "ynl $yv: the spec passes the schema of the protocol it declares" ynl_check schema "$spec" "$ynl"
 
 uapi_matches() {
 	gen uapi header "$tmp/gen/pmode.h" || show "$tmp/gen.log" || return 1
 	ynl_check uapi "$hdr" "$tmp/gen/pmode.h"
 }
-desc="ynl $yv: ynl-gen-c.py --mode uapi generates our header: the same enums, names and values"
-t uapi_matches
+tap_test "ynl $yv: ynl-gen-c.py --mode uapi generates our header: the same enums, names and values" uapi_matches
 
 # The kernel code, compiled as a module object against the series' headers.
 kernel_builds() {
 	local kdir d=$tmp/gen/kernel
-	kdir=$(KERNELRELEASE= KERNELDIR= bash "$top/tests/kernel.sh" dir "$yv" 2>"$tmp/gen.log") ||
+	kdir=$(KERNELRELEASE= KERNELDIR= bash "$top/tests/lib/kernel.sh" dir "$yv" 2>"$tmp/gen.log") ||
 		show "$tmp/gen.log" || return 1
 	mkdir -p "$d/inc/uapi/linux"
 	cp "$hdr" "$d/inc/uapi/linux/"
@@ -113,10 +99,8 @@ kernel_builds() {
 	make -C "$kdir" M="$d" pmode-nl-gen.o >"$tmp/gen.log" 2>&1 &&
 		! grep -E 'warning|error' "$tmp/gen.log" || show "$tmp/gen.log"
 }
-desc="ynl $yv: ynl-gen-c.py --mode kernel generates code that compiles against the $yv headers"
-t kernel_builds
-desc="ynl $yv: ... with an op, doit and dumpit as the module has them, for every command"
-t ynl_check kernel-ops "$tmp/gen/kernel/pmode-nl-gen.c" "$top/kmod/netlink.c"
+tap_test "ynl $yv: ynl-gen-c.py --mode kernel generates code that compiles against the $yv headers" kernel_builds
+tap_test "ynl $yv: ... with an op, doit and dumpit as the module has them, for every command" ynl_check kernel-ops "$tmp/gen/kernel/pmode-nl-gen.c" "$top/kmod/netlink.c"
 
 # user_builds SPEC: the user-space code, compiled and linked with the
 # tools' libynl.
@@ -161,8 +145,7 @@ user_stops_at_maclist() {
 		{ echo "user mode of the whole spec did not stop at the MAC lists (if 6.12's" \
 			"generator does them now, test the whole spec)" >>"$tmp/gen.log"; show "$tmp/gen.log"; }
 }
-desc="ynl $yv: ynl-gen-c.py --mode user stops at the MAC lists, a repeated binary the $yv generator lacks"
-t user_stops_at_maclist
+tap_test "ynl $yv: ynl-gen-c.py --mode user stops at the MAC lists, a repeated binary the $yv generator lacks" user_stops_at_maclist
 "$py" - "$kspec" "$k/Documentation/netlink/specs/pmode-nomaclist.yaml" <<'PY'
 import sys, yaml
 first = open(sys.argv[1]).readline()
@@ -180,9 +163,7 @@ with open(sys.argv[2], 'w') as f:
     f.write(first)
     yaml.safe_dump(s, f, sort_keys=False)
 PY
-desc="ynl $yv: ... and of the spec without them, generates code that compiles and links with libynl"
-t user_builds "$k/Documentation/netlink/specs/pmode-nomaclist.yaml"
+tap_test "ynl $yv: ... and of the spec without them, generates code that compiles and links with libynl" user_builds "$k/Documentation/netlink/specs/pmode-nomaclist.yaml"
 
-desc="ynl $yv: the library of tools/net/ynl/cli.py sees every command as an op and every notification as one"
-t ynl_check cli "$spec" "$ynl" "$hdr" "$top/kmod/netlink.c"
-exit $rc
+tap_test "ynl $yv: the library of tools/net/ynl/cli.py sees every command as an op and every notification as one" ynl_check cli "$spec" "$ynl" "$hdr" "$top/kmod/netlink.c"
+tap_status

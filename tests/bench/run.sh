@@ -6,7 +6,7 @@
 # one guest instruction and the figures repeat whatever the host does.
 # Results: build/bench/SERIES/results.csv, results.md and cost-per-packet.png.
 #
-#   PMODE_KERNEL=6.12       the kernel series (default 6.1; tests/kseries.sh)
+#   PMODE_KERNEL=6.12       the kernel series (default 6.1; tests/lib/kernel.sh)
 #   BENCH_COUNT=1000000     frames per pktgen run
 #   BENCH_REPEATS=5         repeats of every figure (interleaved)
 #   BENCH_NS="2 64 1024 4096"   numbers of registered ports
@@ -15,11 +15,11 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-. "$top/tests/kseries.sh"
+. "$top/tests/lib/kernel.sh"
 series=$(kseries_one)
 out=${BUILD:-$top/build}/bench/$series
 mkdir -p "$out"
-PMODE_KERNELS=$series "$top/tests/deps.sh" build vm bench >&2
+PMODE_KERNELS=$series "$top/tests/lib/deps.sh" build vm bench >&2
 
 kver=$(kseries_release "$series")
 [ -n "$kver" ] || { echo "bench: no $series kernel headers installed" >&2; exit 1; }

@@ -13,14 +13,14 @@
 #   PMODE_KERNEL=6.12     the source series (default 6.1; only 6.1 is proven)
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-. "$top/tests/kseries.sh"
+. "$top/tests/lib/kernel.sh"
 series=$(kseries_one)
 export PMODE_KERNELS=$series
-"$top/tests/deps.sh" build vm kunit >&2 || exit 1
-"$top/tests/deps.sh" debug >&2 || exit 1
+"$top/tests/lib/deps.sh" build vm kunit >&2 || exit 1
+"$top/tests/lib/deps.sh" debug >&2 || exit 1
 
 cache=${PMODE_CACHE:-/var/cache/pmode}
-src=$(kseries_source "$series")
+src=$(pmode_kernel_source "$series")
 [ -r "$src" ] || { echo "not ok - check-debug: no linux-source tarball $src"; exit 1; }
 options=(
 	-e VIRTIO -e VIRTIO_PCI -e NET_9P -e NET_9P_VIRTIO -e 9P_FS -e 9P_FS_POSIX_ACL

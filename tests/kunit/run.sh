@@ -18,11 +18,13 @@
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-. "$top/tests/kseries.sh"
+. "$top/tests/lib/kernel.sh"
+. "$top/tests/lib/tap.sh"
+. "$top/tests/lib/kreport.sh"
 series=${1:-$(kseries_one)}
-PMODE_KERNELS=$series "$top/tests/deps.sh" kunit >&2 || exit 1
-src=$(kseries_source "$series")
-[ -r "$src" ] || { echo "not ok - kunit $series: no linux-source tarball $src"; exit 1; }
+TAP_PREFIX="kunit $series: "
+PMODE_KERNELS=$series "$top/tests/lib/deps.sh" kunit >&2 || exit 1
+src=$(pmode_kernel_source "$series") || tap_bail "the linux-source tarball of $series is installed"
 cache=${PMODE_CACHE:-/var/cache/pmode}
 key=$( (basename "$src"; stat -c '%s %Y' "$src"; cat "$top/tests/kunit/.kunitconfig") |
 	sha256sum | cut -c1-12)
@@ -52,7 +54,7 @@ ln -sf "$top"/tests/kunit/*.c "$top"/tests/kunit/*.h "$tree/net/pmode/"
 ln -sf "$top/include/uapi/linux/pmode.h" "$tree/include/uapi/linux/pmode.h"
 
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+trap 'rm -f "$log" "$log.report"' EXIT
 cd "$tree" || exit 1
 python3 tools/testing/kunit/kunit.py run --arch=um \
 	--kunitconfig="$top/tests/kunit/.kunitconfig" --build_dir="$build" \
@@ -62,57 +64,41 @@ python3 tools/testing/kunit/kunit.py run --arch=um \
 rc=$?
 
 # KTAP: "ok N name" / "not ok N name" at the case level (indented once).
-n=0
-fails=0
 suite=
 while IFS= read -r line; do
 	case $line in
 	*"# Subtest: "*)
 		suite=${line##*# Subtest: } ;;
-	"    ok "*|"    not ok "*)
-		n=$((n + 1))
-		status=ok
-		[[ $line == "    not ok"* ]] && { status="not ok"; fails=$((fails + 1)); }
-		name=$(sed -E 's/^ +(not )?ok [0-9]+ (- )?//' <<<"$line")
-		echo "$status $n - kunit $series: $suite.$name" ;;
+	"    ok "*) ok "$suite.$(sed -E 's/^ +ok [0-9]+ (- )?//' <<<"$line")" ;;
+	"    not ok "*) not_ok "$suite.$(sed -E 's/^ +not ok [0-9]+ (- )?//' <<<"$line")" ;;
 	esac
 done < <(grep -E '^\s*(# Subtest:|(not )?ok [0-9])' "$log" | grep -vE '^        ')
+cases=$tap_n
 
-bad='WARNING:|BUG:|Oops|cut here|KASAN|possible circular locking|suspicious RCU|inconsistent lock state|lockdep is turned off|DEBUG_LOCKS_WARN|sleeping function called'
-if grep -Eq "$bad" "$log"; then
-	n=$((n + 1))
-	fails=$((fails + 1))
-	echo "not ok $n - kunit $series: the kernel log has no lockdep/KASAN/warning report"
-	grep -E -A12 "$bad" "$log" | head -40 | sed 's/^/# /'
+if kreport_find "$log" >"$log.report"; then
+	not_ok "the kernel log has no lockdep/KASAN/warning report"
+	tap_diag <"$log.report"
 else
-	n=$((n + 1))
-	echo "ok $n - kunit $series: the kernel log has no lockdep/KASAN/warning report"
+	ok "the kernel log has no lockdep/KASAN/warning report"
 fi
 # kmemleak (asked to scan by the last suite, pmode_leaks) prints each
 # unreferenced object with the task that allocated it and, where the arch
 # gives one (UML does not), a backtrace. One allocated by a KUnit test
 # thread, or with pmode in its backtrace, is a leak of ours.
-mine='kunit_try_catch|pmode'
-leaks=$(awk -v re="$mine" '
-	/unreferenced object/ { if (blk ~ re) print blk; blk = "" }
-	/kmemleak:/ { blk = blk $0 "\n" }
-	END { if (blk ~ re) print blk }' "$log")
-n=$((n + 1))
+leaks=$(grep 'kmemleak:' "$log" | kmemleak_mine 'kunit_try_catch|pmode')
 if [ -n "$leaks" ]; then
-	fails=$((fails + 1))
-	echo "not ok $n - kunit $series: kmemleak finds nothing pmode allocated unreferenced"
-	printf '%b' "$leaks" | head -40 | sed 's/^/# /'
+	not_ok "kmemleak finds nothing pmode allocated unreferenced"
+	printf '%b' "$leaks" | tap_diag
 elif ! grep -q 'pmode_leaks_scan: kmemleak scanned' "$log"; then
-	fails=$((fails + 1))
-	echo "not ok $n - kunit $series: kmemleak scanned (no scan on record)"
+	not_ok "kmemleak scanned (no scan on record)"
 else
-	echo "ok $n - kunit $series: kmemleak finds nothing pmode allocated unreferenced"
+	ok "kmemleak finds nothing pmode allocated unreferenced"
 fi
 # What failed, from the log that is about to go.
-grep -E -B1 -A4 'EXPECTATION FAILED|ASSERTION FAILED' "$log" | head -60 | sed 's/^/# /'
-if [ "$n" -le 1 ] || { [ "$rc" -ne 0 ] && [ "$fails" -eq 0 ]; }; then
-	echo "not ok $((n + 1)) - kunit $series: kunit.py ran the suites (status $rc)"
-	tail -n 40 "$log" | sed 's/^/# /'
+grep -E -B1 -A4 'EXPECTATION FAILED|ASSERTION FAILED' "$log" | tap_diag 60
+if [ "$cases" -eq 0 ] || { [ "$rc" -ne 0 ] && [ "$tap_fails" -eq 0 ]; }; then
+	not_ok "kunit.py ran the suites (status $rc)"
+	tail -n 40 "$log" | tap_diag
 	exit 1
 fi
-[ "$fails" -eq 0 ]
+tap_status

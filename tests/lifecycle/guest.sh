@@ -21,11 +21,10 @@ mount -t tmpfs tmpfs /tmp
 PS4='+ $SECONDS: '
 set -x
 
-n=0
-ok() {	# ok STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi >>"$dir/$stage.tap"
-}
+# The TAP writer, copied here by the host.
+# shellcheck source=tests/lib/tap.sh
+. "$dir/tap.sh"
+TAP_OUT=$dir/$stage.tap
 done_() { sync; echo o >/proc/sysrq-trigger; sleep 10; }
 trap done_ EXIT
 
@@ -38,7 +37,7 @@ batch=$(sed -n 's/^ConditionPathExists=//p' "$unit")
 pre=$(sed -n 's/^ExecStartPre=//p' "$unit")
 $pre
 file=$(modinfo -F filename pmode)
-ok "$([ -d /sys/module/pmode ] && [[ $file == /lib/modules/$kver/updates/dkms/pmode.ko* ]] && echo 0)" \
+result "$([ -d /sys/module/pmode ] && [[ $file == /lib/modules/$kver/updates/dkms/pmode.ko* ]] && echo 0)" \
 	"'$pre' loads pmode $(cat /sys/module/pmode/version) from $file"
 
 # The VMs' ports: two veth pairs on a bridge, the VM ends in namespaces.
@@ -69,10 +68,10 @@ if [ "$stage" = save ]; then
 		pmodectl adapter add dev h-a vm vm-a &&
 		pmodectl adapter add dev h-b vm vm-b &&
 		pmodectl adapter set dev h-b promisc on
-	ok $? "pmodectl registers two adapters, enables the gate, grants root promiscuous mode"
+	result $? "pmodectl registers two adapters, enables the gate, grants root promiscuous mode"
 	show >"$dir/adapters.json"
 	pmodectl save >"$batch"
-	ok "$([ -s "$batch" ] && [ "$(grep -c 'adapter add' "$batch")" = 2 ] && echo 0)" \
+	result "$([ -s "$batch" ] && [ "$(grep -c 'adapter add' "$batch")" = 2 ] && echo 0)" \
 		"pmodectl save > $batch ($(wc -l <"$batch") lines)"
 	exit
 fi
@@ -80,12 +79,12 @@ fi
 # restore: the unit's command.
 start=$(sed -n 's/^ExecStart=//p' "$unit")
 $start
-ok $? "the restore unit's '$start' succeeds"
+result $? "the restore unit's '$start' succeeds"
 show >"$dir/adapters-restored.json"
-ok "$(cmp "$dir/adapters.json" "$dir/adapters-restored.json" && echo 0)" \
+result "$(cmp "$dir/adapters.json" "$dir/adapters-restored.json" && echo 0)" \
 	"'pmodectl -j adapter show' is what it was on the 6.1 boot ($(python3 <"$dir/adapters-restored.json" -c 'import json,sys; print(", ".join("%s %s promisc %s" % (x["ifname"], x["mac"], x["promisc"]) for x in json.load(sys.stdin)))'))"
 pmodectl save >/tmp/saved
-ok "$(cmp "$batch" /tmp/saved && echo 0)" "pmodectl save prints the saved batch again (gate, grants, adapters)"
+result "$(cmp "$batch" /tmp/saved && echo 0)" "pmodectl save prints the saved batch again (gate, grants, adapters)"
 
 # Frames from VM a (its adapter not promiscuous): genuine and forged
 # sources, broadcast, counted where the bridge delivers them locally.
@@ -102,5 +101,5 @@ sleep 2
 touch /tmp/stop
 wait
 forged=$(pmodectl -j -s adapter show dev h-a | python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["stats"]["forged-src"])')
-ok "$([ "$(cat /tmp/count1)" = 3 ] && [ "$(cat /tmp/count2)" = 0 ] && [ "$forged" = 3 ] && echo 0)" \
+result "$([ "$(cat /tmp/count1)" = 3 ] && [ "$(cat /tmp/count2)" = 0 ] && [ "$forged" = 3 ] && echo 0)" \
 	"of VM a's frames, 3 genuine pass ($(cat /tmp/count1) seen) and 3 forged are dropped ($(cat /tmp/count2) seen, forged-src $forged)"

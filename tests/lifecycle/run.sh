@@ -3,7 +3,7 @@
 #
 # The lifecycle tier: what happens to a Debian 12 host that runs pmode from
 # its packages, through a kernel upgrade, reboots, an upgrade of pmode and
-# its removal, as TAP lines. On a scratch root (tests/root.sh's cached
+# its removal, as TAP lines. On a scratch root (tests/lib/root.sh's cached
 # minimal Debian 12), chrooted, with apt:
 #
 #   1. make deb; the 6.1 kernel and headers (linux-image-amd64,
@@ -36,10 +36,11 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 here=$top/tests/lifecycle
 tier_start=$SECONDS
 
-"$top/tests/deps.sh" deb lifecycle >&2 || exit 1
-. "$top/tests/tap.sh"
-. "$top/tests/kseries.sh"
-. "$top/tests/root.sh"
+"$top/tests/lib/deps.sh" deb lifecycle >&2 || exit 1
+. "$top/tests/lib/tap.sh"
+. "$top/tests/lib/kernel.sh"
+. "$top/tests/lib/root.sh"
+. "$top/tests/lib/initrd.sh"
 
 logs=${BUILD:-$top/build}/test-logs
 mkdir -p "$logs"
@@ -58,8 +59,8 @@ finish() {
 	cleanup
 	trap - EXIT
 	echo "# lifecycle: $((SECONDS - tier_start)) s"
-	echo "$((n - fails)) passed, $fails failed"
-	[ "$fails" -eq 0 ]
+	echo "$((tap_n - tap_fails)) passed, $tap_fails failed"
+	tap_status
 	exit
 }
 
@@ -101,12 +102,12 @@ build_pid=$!
 root_lock
 root_make "$root" "$log"
 result $? "lifecycle: $root_what" "$log"
-[ "$fails" -eq 0 ] || finish
+tap_status || finish
 # dpkg need not fsync each file it unpacks in a scratch root (the kernel
 # headers alone are some 20000 files): minutes on a loaded disk.
 echo force-unsafe-io >"$root/etc/dpkg/dpkg.cfg.d/lifecycle-unsafe-io"
 mkdir -p "$root/root/debs" "$root/root/lifecycle"
-cp "$here/guest.sh" "$top/tests/vm/pkt.py" "$root/root/lifecycle/"
+cp "$here/guest.sh" "$top/tests/lib/tap.sh" "$top/tests/vm/pkt.py" "$root/root/lifecycle/"
 
 k61=$(kseries_release 6.1)
 k612=$(kseries_release 6.12)
@@ -115,16 +116,16 @@ k612=$(kseries_release 6.12)
 # (ip, python3 for the frames); then pmode's packages.
 start=$SECONDS
 in_root 900 "apt-get update -q && apt-get install -y -q --no-install-recommends \
-	$(kseries_pkg image 6.1) $(kseries_pkg headers 6.1) iproute2 python3 &&
+	$(pmode_kernel_package 6.1 image) $(pmode_kernel_package 6.1 headers) iproute2 python3 &&
 	ls /boot/vmlinuz-$k61 /lib/modules/$k61/build/Makefile" >"$log" 2>&1
-result $? "lifecycle: apt install $(kseries_pkg image 6.1) $(kseries_pkg headers 6.1) ($k61, $((SECONDS - start)) s)" "$log"
-[ "$fails" -eq 0 ] || finish
+result $? "lifecycle: apt install $(pmode_kernel_package 6.1 image) $(pmode_kernel_package 6.1 headers) ($k61, $((SECONDS - start)) s)" "$log"
+tap_status || finish
 
 # make deb's packages.
 while [ ! -e "$work/deb.rc" ] && kill -0 "$build_pid" 2>/dev/null; do sleep 1; done
 read -r rc took <"$work/deb.rc" || rc=1
 result "$rc" "lifecycle: make deb builds pmode-dkms and pmodectl $version (${took:-?} s, beside the above)" "$work/deb.log"
-[ "$fails" -eq 0 ] || finish
+tap_status || finish
 cp "$debs"/pmode-dkms_*.deb "$debs"/pmodectl_*.deb "$root/root/debs/"
 
 start=$SECONDS
@@ -136,36 +137,17 @@ status=$(dkms_status)
 [[ $status == "pmode/$version, $k61, x86_64: installed" ]] || rc=1
 cp "$log" "$logs/lifecycle-install.log"
 result $rc "lifecycle: apt install ./pmode-dkms ./pmodectl: DKMS builds pmode for 6.1, the restore unit is enabled ($((SECONDS - start)) s; dkms status: $status)" "$log"
-[ "$fails" -eq 0 ] || finish
+tap_status || finish
 
 # boot KVER STAGE [WHAT]: boot the root's KVER, guest.sh STAGE in it; its
 # TAP lines, renumbered, said of WHAT ("boot KVER" by default).
 boot() {
-	local kver=$1 stage=$2 what=${3:-boot $1} ird=$work/initrd-$1 mods='' m f deps start=$SECONDS qrc line st desc
-	rm -rf "$ird"
-	mkdir -p "$ird"/{bin,lib/modules,proc,sys,dev,newroot}
-	cp /bin/busybox "$ird/bin/"
-	cp "$here/init" "$ird/init"
-	# The modules 9p over virtio needs, from the root's kernel package, in
-	# load order (6.12 has virtio built in, 6.1 not); uncompressed, as
-	# busybox's insmod may not read xz.
-	for m in virtio_pci 9pnet_virtio 9p; do
-		deps=$(modprobe -d "$root" -S "$kver" --show-depends "$m") ||
-			{ result 1 "lifecycle: $kver has kernel module $m"; return 1; }
-		mods+=" $(awk '$1 == "insmod" { print $2 }' <<<"$deps")"
-	done
-	: >"$ird/lib/modules/order"
-	for f in $(tr ' ' '\n' <<<"$mods" | awk 'NF && !seen[$0]++'); do
-		[[ $f == "$root"/* ]] || f=$root$f
-		m=$(basename "$f")
-		case $f in
-		*.ko.xz) xz -dc "$f" >"$ird/lib/modules/${m%.xz}" ;;
-		*.ko.zst) zstd -qdc "$f" >"$ird/lib/modules/${m%.zst}" ;;
-		*) cp "$f" "$ird/lib/modules/" ;;
-		esac || { result 1 "lifecycle: kernel module $f unpacks"; return 1; }
-		echo "${m%.ko*}.ko" >>"$ird/lib/modules/order"
-	done
-	(cd "$ird" && find . | cpio -o -H newc 2>/dev/null | gzip) >"$ird.gz"
+	local kver=$1 stage=$2 what=${3:-boot $1} ird=$work/initrd-$1 mods start=$SECONDS qrc
+	mods=$(initrd_mods "$kver" "$root") ||
+		{ result 1 "lifecycle: $kver has the modules 9p over virtio needs"; return 1; }
+	# shellcheck disable=SC2086 # one module a word
+	initrd_make "$ird.gz" "$here/init" $mods ||
+		{ result 1 "lifecycle: the initramfs of $kver builds"; return 1; }
 	rm -f "$root/root/lifecycle/$stage.tap" "$root/root/lifecycle/$stage.log"
 	timeout "${PMODE_LIFECYCLE_VM_TIMEOUT:-300}" qemu-system-x86_64 \
 		-accel tcg -m 1G -smp 1 -nographic -no-reboot \
@@ -176,15 +158,8 @@ boot() {
 	qrc=$?
 	cp "$work/console-$stage.log" "$logs/lifecycle-console-$stage.log"
 	cp "$root/root/lifecycle/$stage.log" "$logs/lifecycle-guest-$stage.log" 2>/dev/null
-	while IFS= read -r line; do
-		case $line in
-		"ok "*|"not ok "*)
-			st=0
-			[[ $line == "not ok"* ]] && st=1
-			desc=$(sed -E 's/^(not )?ok [0-9]* ?-? ?//' <<<"$line")
-			result $st "lifecycle: $what: $desc" "$root/root/lifecycle/$stage.log" ;;
-		esac
-	done <"$root/root/lifecycle/$stage.tap"
+	TAP_PREFIX="lifecycle: $what: " tap_relay "$root/root/lifecycle/$stage.log" \
+		<"$root/root/lifecycle/$stage.tap"
 	if ! [ -s "$root/root/lifecycle/$stage.tap" ]; then
 		result 1 "lifecycle: $what: the VM ran guest.sh $stage (qemu status $qrc)" "$work/console-$stage.log"
 	fi
@@ -195,23 +170,23 @@ boot() {
 boot "$k61" save
 batch=$(sed -n 's/^ConditionPathExists=//p' "$root/lib/systemd/system/pmode-restore.service")
 cp "$root$batch" "$work/batch" 2>/dev/null
-[ "$fails" -eq 0 ] || finish
+tap_status || finish
 
 # 3. The 6.12 kernel: DKMS builds pmode for it, by itself.
 start=$SECONDS
-in_root 900 "apt-get install -y -q --no-install-recommends $(kseries_pkg image 6.12) $(kseries_pkg headers 6.12) &&
+in_root 900 "apt-get install -y -q --no-install-recommends $(pmode_kernel_package 6.12 image) $(pmode_kernel_package 6.12 headers) &&
 	ls /lib/modules/$k612/updates/dkms/pmode.ko*" >"$log" 2>&1
 rc=$?
 status=$(dkms_status)
 [[ $status == *"pmode/$version, $k61, x86_64: installed"* &&
    $status == *"pmode/$version, $k612, x86_64: installed"* ]] || rc=1
 cp "$log" "$logs/lifecycle-kernel-6.12.log"
-result $rc "lifecycle: apt install $(kseries_pkg image 6.12) $(kseries_pkg headers 6.12): DKMS builds pmode for it ($((SECONDS - start)) s; dkms status: $status)" "$log"
-[ "$fails" -eq 0 ] || finish
+result $rc "lifecycle: apt install $(pmode_kernel_package 6.12 image) $(pmode_kernel_package 6.12 headers): DKMS builds pmode for it ($((SECONDS - start)) s; dkms status: $status)" "$log"
+tap_status || finish
 
 # 4. Boot 6.12: load, restore, frames.
 boot "$k612" restore
-[ "$fails" -eq 0 ] || finish
+tap_status || finish
 
 # 5. The higher version, built in the background since the start, over the
 # installed one.
@@ -233,7 +208,7 @@ cp "$log" "$logs/lifecycle-upgrade.log"
 result $rc "lifecycle: apt install pmode $new over $version: only $new is left, for both kernels ($((SECONDS - start)) s; modinfo: $versions; dkms status: $status)" "$log"
 cmp "$work/batch" "$root$batch" >"$log" 2>&1
 result $? "lifecycle: the upgrade leaves the saved configuration ($batch) as it was" "$log"
-[ "$fails" -eq 0 ] || finish
+tap_status || finish
 
 # 5b. A reload after the upgrade: 6.12 again, the new module, the same
 # configuration restored, frames judged.

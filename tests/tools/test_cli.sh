@@ -3,19 +3,17 @@
 # pmodectl's exit statuses and messages that need no kernel module: usage
 # errors are 2, a request when the family is absent is 1, help is 0.
 pmodectl=${1:?usage: test_cli.sh PMODECTL}
-n=100
-fails=0
+. "$(dirname "$0")/../lib/tap.sh"
+TAP_PREFIX="tools: "
 expect() {	# expect STATUS STDERR-REGEX DESCRIPTION ARGS...
 	local want=$1 re=$2 desc=$3 err rc
 	shift 3
 	err=$("$pmodectl" "$@" 2>&1 >/dev/null)
 	rc=$?
-	n=$((n + 1))
 	if [ "$rc" -eq "$want" ] && grep -Eq -- "$re" <<<"$err"; then
-		echo "ok $n - tools: $desc"
+		ok "$desc"
 	else
-		echo "not ok $n - tools: $desc (exit $rc, stderr: $err)"
-		fails=$((fails + 1))
+		not_ok "$desc (exit $rc, stderr: $err)"
 	fi
 }
 expect 0 '' "--version exits 0" --version
@@ -48,13 +46,11 @@ for obj in adapter feature user monitor save; do
 done
 expect 2 "^pmodectl: usage: pmodectl help \\[OBJECT\\]" "help of an unknown object is a usage error" help bogus
 same() {	# same DESCRIPTION WANT GOT
-	n=$((n + 1))
 	if [ "$2" = "$3" ]; then
-		echo "ok $n - tools: $1"
+		ok "$1"
 	else
-		echo "not ok $n - tools: $1"
-		diff <(echo "$2") <(echo "$3") | sed 's/^/# /'
-		fails=$((fails + 1))
+		not_ok "$1"
+		diff <(echo "$2") <(echo "$3") | tap_diag
 	fi
 }
 same "help prints what --help prints" "$("$pmodectl" --help)" "$("$pmodectl" help)"
@@ -100,4 +96,4 @@ fi
 printf '# a comment\n\nadapter bogus\nfeature show\n' >/tmp/pmodectl-batch.$$
 expect 2 "pmodectl: /tmp/pmodectl-batch.$$:3:" "batch reports the failing line" -b /tmp/pmodectl-batch.$$
 rm -f /tmp/pmodectl-batch.$$
-[ "$fails" -eq 0 ]
+tap_status

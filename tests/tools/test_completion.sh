@@ -6,9 +6,9 @@
 # which passes everything else to the real one).
 pmodectl=$(realpath "${1:?usage: test_completion.sh PMODECTL}")
 completion=$(dirname "$0")/../../tools/completion/pmodectl
-n=300
+. "$(dirname "$0")/../lib/tap.sh"
+TAP_PREFIX="tools: completion: "
 export LC_ALL=C
-fails=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cat >"$tmp/pmodectl" <<FAKE
@@ -32,14 +32,11 @@ expect() {
 	COMPREPLY=()
 	_pmodectl
 	got=$(printf '%s\n' "${COMPREPLY[@]}" | sort | paste -sd ' ')
-	n=$((n + 1))
 	if [ "$got" = "$want" ]; then
-		echo "ok $n - tools: completion: $desc"
+		ok "$desc"
 	else
-		echo "not ok $n - tools: completion: $desc"
-		echo "#   want: $want"
-		echo "#   got:  $got"
-		fails=$((fails + 1))
+		not_ok "$desc"
+		printf '  want: %s\n  got:  %s\n' "$want" "$got" | tap_diag
 	fi
 }
 
@@ -65,4 +62,4 @@ expect "frame pcap rx tx" "the keywords of adapter check" pmodectl adapter check
 expect "" "a MAC is not guessed" pmodectl adapter allow dev tap0 ""
 expect "root" "user grant completes user names" pmodectl user grant roo
 expect "" "an unknown object completes nothing" pmodectl bogus ""
-exit $((fails > 0))
+tap_status

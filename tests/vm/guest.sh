@@ -42,8 +42,11 @@ if [ -n "$script" ]; then
 	finish
 fi
 
-# Kernel reports that fail a run, as in WireGuard's harness.
-bad='WARNING:|BUG:|Oops|cut here|KASAN|lockdep|possible circular locking|suspicious RCU|leak|stall|soft lockup|general protection'
+# shellcheck source=tests/lib/tap.sh
+. "$top/tests/lib/tap.sh"
+# shellcheck source=tests/lib/kreport.sh
+. "$top/tests/lib/kreport.sh"
+TAP_OUT=$results
 dmesg -C
 # On a kernel with kmemleak (tests/debug), objects pmode allocated and lost.
 # Whatever else kmemleak suspects is the kernel's business, not the run's.
@@ -54,60 +57,62 @@ leaks() {
 	# A kmemleak that turned itself off finds nothing: that is a failure.
 	{ echo scan >$kmemleak && echo scan >$kmemleak; } 2>/dev/null ||
 		{ echo "kmemleak is off: $(dmesg | grep -m1 kmemleak)"; return; }
-	awk '/^unreferenced object/ { if (b ~ /pmode/) print b; b = "" }
-	     { b = b $0 "\n" } END { if (b ~ /pmode/) print b }' $kmemleak
+	kmemleak_mine pmode $kmemleak
 	echo clear >$kmemleak
 }
 shell_errors='^[^ ]+\.sh: line [0-9]+: .*(syntax error|command not found|unbound variable|bad substitution|ambiguous redirect|integer expression expected|too many arguments|unary operator expected|binary operator expected)'
-kernel_log() { dmesg | grep -v 'kmemleak: .* new suspected memory leaks'; }
-n=0
 for t in "$top"/tests/vm/e2e/*.sh; do
 	name=$(basename "$t" .sh)
+	# shellcheck disable=SC2053 # globs
 	[ -n "$filter" ] && [[ $name != $filter ]] && continue
+	# shellcheck disable=SC2053
 	[ -n "$skip" ] && [[ $name == $skip ]] && continue
-	echo "# --- $name" >>"$results"
+	tap_line "# --- $name"
 	# A fresh module for every file: no state leaks between them.
 	rmmod pmode 2>/dev/null
 	start=$SECONDS
 	(cd /tmp && timeout "$file_timeout" bash "$t") >/tmp/$name.tap 2>"$out/$name.log"
 	rc=$?
 	# What each file costs, for sizing the long ones to CI's budget.
-	echo "# $name: $((SECONDS - start)) s on $(uname -r)" >>"$results"
+	tap_line "# $name: $((SECONDS - start)) s on $(uname -r)"
 	cat /tmp/$name.tap >>"$results"
 	if [ $rc -eq 124 ]; then
-		echo "not ok - $name finished within $file_timeout s" >>"$results"
+		not_ok "$name finished within $file_timeout s"
 	elif [ $rc -ne 0 ] && ! grep -q '^not ok' /tmp/$name.tap; then
-		echo "not ok - $name exited with status $rc" >>"$results"
-		tail -n 15 "$out/$name.log" | sed 's/^/# /' >>"$results"
+		not_ok "$name exited with status $rc"
+		tail -n 15 "$out/$name.log" | tap_diag
 	fi
 	# bash's own errors (a typo, a number read empty) go on with the next
 	# command: the file may have skipped the very check it reports.
 	if grep -Eq "$shell_errors" "$out/$name.log"; then
-		echo "not ok - $name: the shell reported no error in it" >>"$results"
-		grep -E "$shell_errors" "$out/$name.log" | head -5 | sed 's/^/# /' >>"$results"
+		not_ok "$name: the shell reported no error in it"
+		grep -E "$shell_errors" "$out/$name.log" | tap_diag 5
 	else
-		echo "ok - $name: the shell reported no error in it" >>"$results"
+		ok "$name: the shell reported no error in it"
 	fi
 	lost=$(leaks)
 	if [ -n "$lost" ]; then
-		echo "not ok - $name: kmemleak finds nothing pmode allocated unreferenced" >>"$results"
-		printf '%b' "$lost" | head -40 | sed 's/^/# /' >>"$results"
-	fi
-	if kernel_log | grep -Eq "$bad"; then
-		echo "not ok - $name: kernel log is clean" >>"$results"
-		kernel_log | grep -E -A20 "$bad" | head -40 | sed 's/^/# /' >>"$results"
-	else
-		echo "ok - $name: kernel log is clean" >>"$results"
+		not_ok "$name: kmemleak finds nothing pmode allocated unreferenced"
+		printf '%b' "$lost" | tap_diag
 	fi
 	dmesg -c >"$out/$name.dmesg"
+	if grep -v 'kmemleak: .* new suspected memory leaks' "$out/$name.dmesg" | kreport_find >/tmp/report; then
+		not_ok "$name: kernel log is clean"
+		tap_diag </tmp/report
+	else
+		ok "$name: kernel log is clean"
+	fi
 done
 if [ -w $kmemleak ]; then
 	# kmemleak holds back objects younger than five seconds. The module
 	# stays loaded: an unloaded module's backtraces would name nothing.
 	sleep 6
 	lost=$(leaks)
-	[ -z "$lost" ] && echo "ok - kmemleak finds nothing pmode allocated unreferenced, at the end" >>"$results" || {
-		echo "not ok - kmemleak finds nothing pmode allocated unreferenced, at the end" >>"$results"
-		printf '%b' "$lost" | head -40 | sed 's/^/# /' >>"$results"; }
+	if [ -n "$lost" ]; then
+		not_ok "kmemleak finds nothing pmode allocated unreferenced, at the end"
+		printf '%b' "$lost" | tap_diag
+	else
+		ok "kmemleak finds nothing pmode allocated unreferenced, at the end"
+	fi
 fi
 finish

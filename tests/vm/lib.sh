@@ -8,9 +8,10 @@
 set -u
 
 top=${PMODE_TOP:?}
+# shellcheck source=tests/lib/tap.sh
+. "$top/tests/lib/tap.sh"
 PKT=(/usr/bin/python3 "$top/tests/vm/pkt.py")
 PMODECTL=$top/tools/pmodectl
-n=0
 netns=()
 links=()
 
@@ -21,21 +22,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $*"; }
-
 # run CMD...: echo and run a command, its output to the log.
 run() { echo "+ $*" >&2; "$@" >&2; }
 
 # pmodectl ARGS...: the tool, echoed to the log; output left to the caller.
 pmodectl() { echo "+ pmodectl $*" >&2; "$PMODECTL" "$@"; }
-
-# check DESCRIPTION CMD...: ok if CMD succeeds.
-check() {
-	local desc=$1
-	shift
-	if run "$@"; then ok "$desc"; else not_ok "$desc"; fi
-}
 
 # expect_exit STATUS DESCRIPTION CMD...: ok if CMD exits STATUS; its stderr
 # is kept in $last_err for further checks.
@@ -52,30 +43,6 @@ expect_exit() {
 	else
 		not_ok "$desc (exit $rc, wanted $want: $last_err)"
 	fi
-}
-
-# tap_of DESCRIPTION CMD...: the TAP lines CMD prints, numbered afresh by
-# the harness. CMD exiting non-zero is a failure of its own, so that a
-# checker that crashes before printing its lines cannot pass.
-tap_of() {
-	local desc=$1 out rc
-	shift
-	echo "+ $*" >&2
-	out=$("$@")
-	rc=$?
-	sed -E 's/^(not )?ok [0-9]+/\1ok/' <<<"$out"
-	[ $rc -eq 0 ] && ok "$desc ran to its end" ||
-		not_ok "$desc ran to its end (exit status $rc; its log says why)"
-}
-
-# expect_eq WANT GOT DESCRIPTION
-expect_eq() {
-	if [ "$1" = "$2" ]; then ok "$3"; else not_ok "$3 (got '$2', wanted '$1')"; fi
-}
-
-# expect_match REGEX TEXT DESCRIPTION
-expect_match() {
-	if grep -Eq -- "$1" <<<"$2"; then ok "$3"; else not_ok "$3 ('$2' lacks /$1/)"; fi
 }
 
 load_pmode() {

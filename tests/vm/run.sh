@@ -6,10 +6,11 @@
 # inside it. The guest sees the host's / read-only over 9p, so every tool
 # of this machine is there; a second 9p share brings the results back.
 #
-#   tests/vm/run.sh                     the suite, as TAP lines
+#   tests/vm/run.sh [SERIES]            the suite, as TAP lines
 #   tests/vm/run.sh --script FILE       boot and run FILE instead, print its output
-#   PMODE_KERNEL=6.12                   the kernel series (default 6.1;
-#                                       KERNELRELEASE= names a release)
+#   PMODE_KERNEL=6.12                   the kernel series without SERIES
+#                                       (default 6.1; KERNELRELEASE= names
+#                                       a release)
 #   PMODE_VM_TESTS='1*'                 only the test files matching a glob
 #   PMODE_VM_SKIP='92-*'                and not those matching this one
 #   PMODE_QEMU_EXTRA='-icount ...'      more QEMU options
@@ -30,40 +31,47 @@ set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 script=
-[ "${1:-}" = --script ] && script=$(realpath "$2")
+if [ "${1:-}" = --script ]; then
+	script=$(realpath "$2")
+elif [ -n "${1:-}" ]; then
+	export PMODE_KERNEL=$1
+fi
 
-. "$top/tests/kseries.sh"
+. "$top/tests/lib/kernel.sh"
+. "$top/tests/lib/tap.sh"
+. "$top/tests/lib/initrd.sh"
 series=$(kseries_one)
-PMODE_KERNELS=$series "$top/tests/deps.sh" build vm >&2 || exit 1
+TAP_PREFIX="vm $series: "
+# Debian 12's default kernel runs the long files at full size; another
+# series runs every file too, the stress file's unload cycles and the
+# save/restore states cut to fit CI's hour (each still far past the first
+# race or failure they look for).
+if [ "$series" != "$PMODE_KERNEL_STOCK_SERIES" ]; then
+	export PMODE_STRESS_CYCLES=${PMODE_STRESS_CYCLES:-30}
+	export PMODE_SAVE_STATES=${PMODE_SAVE_STATES:-100}
+fi
+PMODE_KERNELS=$series "$top/tests/lib/deps.sh" build vm >&2 || exit 1
 # The stock Debian kernel, or a kernel tree of our own (tests/debug), which
 # has everything the VM needs built in.
 if [ -n "${PMODE_VM_KERNEL_TREE:-}" ]; then
 	kernel=$PMODE_VM_KERNEL_TREE/arch/x86/boot/bzImage
 	kver=$(make -s -C "$PMODE_VM_KERNEL_TREE" kernelrelease)
 	series=$(kseries_of "$kver")
+	TAP_PREFIX="vm $series: "
 	kdir=$PMODE_VM_KERNEL_TREE
 	mods=
 else
 	kver=$(kseries_release "$series")
 	kernel=/boot/vmlinuz-$kver
 	kdir=/lib/modules/$kver/build
-	# The modules the initramfs loads to mount the host's / over 9p, with
-	# what they depend on, in load order. Which of them are built in, and
-	# what they need, changes between series (6.12: virtio is built in,
-	# fscache is part of netfs).
-	mods=
-	for m in virtio_pci 9pnet_virtio 9p; do
-		deps=$(modprobe -S "$kver" --show-depends "$m") ||
-			{ echo "not ok - vm $series: $kver has kernel module $m"; exit 1; }
-		mods+=" $(awk '$1 == "insmod" { print $2 }' <<<"$deps")"
-	done
-	mods=$(tr ' ' '\n' <<<"$mods" | awk 'NF && !seen[$0]++')
+	# The modules the initramfs loads to mount the host's / over 9p.
+	mods=$(initrd_mods "$kver") || tap_bail "$kver has the modules 9p over virtio needs"
 fi
-[ -n "$kver" ] && [ -r "$kernel" ] || { echo "not ok - vm $series: no kernel image ${kernel:-for $series}"; exit 1; }
+[ -n "$kver" ] && [ -r "$kernel" ] || tap_bail "no kernel image ${kernel:-for $series}"
 
-make -s -C "$top" KERNELRELEASE="$kver" KERNELDIR="$kdir" module >&2 || { echo "not ok - vm $series: module builds"; exit 1; }
+make -s -C "$top" KERNELRELEASE="$kver" KERNELDIR="$kdir" module >&2 || tap_bail "module builds"
 if [ -f "$top/tools/Makefile" ]; then
-	make -s -C "$top" tools >&2 || { echo "not ok - vm $series: pmodectl builds"; exit 1; }
+	make -s -C "$top" tools >&2 || tap_bail "pmodectl builds"
 fi
 # The frames of e2e/78-spoof-effect.sh, built here from a seed: scapy builds
 # about five a second under TCG. The guest reads them over 9p.
@@ -72,40 +80,26 @@ if [ -z "$script" ] && [[ 78-spoof-effect == ${PMODE_VM_TESTS:-*} ]] &&
 	[ -f "$top/tests/vm/spoof.py" ]; then
 	/usr/bin/python3 "$top/tests/vm/spoof.py" gen --frames "${PMODE_SPOOF_FRAMES:-3000}" \
 		--seed "${PMODE_SPOOF_SEED:-1}" --out "$top/build/spoof/frames.bin" >&2 ||
-		{ echo "not ok - the spoofing frames build"; exit 1; }
+		tap_bail "the spoofing frames build"
 fi
 
 # The kernel's YNL tools for e2e/88-ynl.sh, unpacked on the host: the guest
 # sees its / read-only. Their place goes to the guest on its command line.
 ynl=
 # shellcheck disable=SC2053 # PMODE_VM_TESTS is a glob
-if [ -z "$script" ] && [[ 88-ynl == ${PMODE_VM_TESTS:-*} ]] && [ -f "$top/tests/ynl.sh" ]; then
-	ynl=$("$top/tests/ynl.sh") || { echo "not ok - the kernel's YNL tools unpack (tests/ynl.sh)"; exit 1; }
+if [ -z "$script" ] && [[ 88-ynl == ${PMODE_VM_TESTS:-*} ]] && [ -f "$top/tests/lib/ynl.sh" ]; then
+	ynl=$("$top/tests/lib/ynl.sh") || tap_bail "the kernel's YNL tools unpack (tests/lib/ynl.sh)"
 fi
 
 # The initramfs, cached by what goes into it.
 cache=${PMODE_CACHE:-/var/cache/pmode}
-key=$( (echo "$kver $mods"; cat "$top/tests/vm/init" /bin/busybox) | sha256sum | cut -c1-16)
+key=$( (echo "$kver $mods"; cat "$top/tests/vm/init" "$top/tests/lib/initrd.sh" /bin/busybox) |
+	sha256sum | cut -c1-16)
 initrd=$cache/vm-initrd-$key.gz
 if [ ! -s "$initrd" ]; then
 	mkdir -p "$cache"
-	root=$(mktemp -d)
-	mkdir -p "$root"/{bin,lib/modules,proc,sys,dev,newroot,repo}
-	cp /bin/busybox "$root/bin/"
-	cp "$top/tests/vm/init" "$root/init"
-	# Uncompressed, as busybox's insmod may not read xz (6.12's are .ko.xz).
-	for f in $mods; do
-		m=$(basename "$f")
-		case $f in
-		*.ko.xz) xz -dc "$f" >"$root/lib/modules/${m%.xz}" ;;
-		*.ko.zst) zstd -qdc "$f" >"$root/lib/modules/${m%.zst}" ;;
-		*) cp "$f" "$root/lib/modules/" ;;
-		esac || { echo "not ok - vm $series: kernel module $f unpacks"; exit 1; }
-		echo "${m%.ko*}.ko" >>"$root/lib/modules/order"
-	done
-	(cd "$root" && find . | cpio -o -H newc 2>/dev/null | gzip) >"$initrd.tmp"
-	mv "$initrd.tmp" "$initrd"
-	rm -rf "$root"
+	# shellcheck disable=SC2086 # one module a word
+	initrd_make "$initrd" "$top/tests/vm/init" $mods || tap_bail "the initramfs builds"
 fi
 
 out=$(mktemp -d)
@@ -149,23 +143,11 @@ if [ -n "$script" ]; then
 	exit
 fi
 
-# Renumber the guest's TAP lines into one sequence.
-n=0
-fails=0
-while IFS= read -r line; do
-	case $line in
-	"ok "*|"not ok "*)
-		n=$((n + 1))
-		status=${line%%ok *}ok
-		desc=$(sed -E 's/^(not )?ok [0-9]* ?-? ?//' <<<"$line")
-		[ "$status" = "not ok" ] && fails=$((fails + 1))
-		echo "$status $n - vm $series: $desc" ;;
-	*) echo "$line" ;;
-	esac
-done <"$out/results.tap"
+# The guest's TAP lines, in one sequence.
+tap_relay <"$out/results.tap"
 if ! grep -q PMODE-VM-DONE "$out/done" 2>/dev/null; then
-	echo "not ok $((n + 1)) - vm $series: the VM finished the suite (qemu status $qemu_rc)"
-	tail -n 40 "$out/console.log" | sed 's/^/# /'
+	not_ok "the VM finished the suite (qemu status $qemu_rc)"
+	tail -n 40 "$out/console.log" | tap_diag
 	exit 1
 fi
 mkdir -p "${BUILD:-$top/build}/test-logs"
@@ -173,4 +155,4 @@ for f in "$out"/*.log; do
 	[ "$(basename "$f")" = console.log ] && continue
 	[ -s "$f" ] && cp "$f" "${BUILD:-$top/build}/test-logs/vm-$series-$(basename "$f")" 2>/dev/null
 done
-[ "$fails" -eq 0 ] && [ "$n" -gt 0 ]
+tap_status && [ "$tap_n" -gt 0 ]

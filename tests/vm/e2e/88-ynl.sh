@@ -1,13 +1,13 @@
 #!/bin/bash
 # The kernel's own YNL tools (those of linux-source-6.12, unpacked on the
-# host by tests/ynl.sh) against the real module, from docs/netlink/pmode.yaml
+# host by tests/lib/ynl.sh) against the real module, from docs/netlink/pmode.yaml
 # alone: tools/net/ynl/cli.py does and dumps every command, and their
 # library decodes every notification the module sends.
 . "$PMODE_TOP/tests/vm/lib.sh"
-. "$top/tests/ynl.sh"
+. "$top/tests/lib/ynl.sh"
 ynl=${PMODE_YNL:-$(pmode_ynl_tree "" --no-unpack)}
 if [ ! -f "$ynl/tools/net/ynl/cli.py" ]; then
-	not_ok "ynl: the kernel's YNL tools are unpacked (tests/ynl.sh, on the host)"
+	not_ok "ynl: the kernel's YNL tools are unpacked (tests/lib/ynl.sh, on the host)"
 	exit 1
 fi
 export PYTHONDONTWRITEBYTECODE=1

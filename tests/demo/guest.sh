@@ -3,7 +3,7 @@
 # The demo, inside the VM, with real frames: forged sources dropped, the
 # feature gate and grants, one promiscuous adapter per VM per network, and a
 # promiscuous VM still not seeing others' unicast (README.md).
-export PMODE_TOP=${PMODE_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
+export PMODE_TOP=${PMODE_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$PMODE_TOP/tests/vm/lib.sh" 2>/dev/null
 exec 2>/dev/null
 say() { printf '\n== %s\n' "$*"; }

@@ -9,7 +9,7 @@
 #   make            before anything is installed: fails, naming the package
 #   make check      with the style tier and one VM test file
 #                   (PMODE_TIERS="style vm" PMODE_VM_TESTS='00-*'): installs
-#                   every dependency through tests/deps.sh, builds, boots
+#                   every dependency through tests/lib/deps.sh, builds, boots
 #                   QEMU inside the chroot
 #   make            then builds the module and pmodectl
 #
@@ -17,7 +17,7 @@
 # files applied, so the tier tests the code at hand as the other tiers do;
 # a file not yet added to git is missing, as from any clone.
 #
-# The root is tests/root.sh's: the pristine root cached under $PMODE_CACHE,
+# The root is tests/lib/root.sh's: the pristine root cached under $PMODE_CACHE,
 # its package cache shared with the lifecycle tier. The packages are still
 # installed, by the README's commands, on every run. Each command runs in
 # a mount and PID namespace of its own: its mounts and processes go when it
@@ -28,12 +28,12 @@
 #   PMODE_FRESH_KEEP=1             keep the root afterwards (for a look)
 set -uo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 
-"$top/tests/deps.sh" fresh >&2 || exit 1
-. "$top/tests/tap.sh"
+"$top/tests/lib/deps.sh" fresh >&2 || exit 1
+. "$top/tests/lib/tap.sh"
 
-. "$top/tests/root.sh"
+. "$top/tests/lib/root.sh"
 logs=${BUILD:-$top/build}/test-logs
 mkdir -p "$logs"
 # One run at a time: the tiers share the package cache.
@@ -53,7 +53,7 @@ in_root() { root_run "$root" "$1" "cd /root/pmode && $2"; }
 # The pristine root.
 root_make "$root" "$log"
 result $? "fresh: $root_what" "$log"
-[ "$fails" -eq 0 ] || exit 1
+tap_status || exit 1
 
 # The repository: HEAD, and what the work tree changes in tracked files.
 rev=$(git -C "$top" rev-parse --short HEAD)
@@ -67,7 +67,7 @@ changed=$(git -C "$top" diff --name-only HEAD | wc -l)
 what="HEAD ($rev)"
 [ "$changed" -gt 0 ] && what+=" with the work tree's changes to $changed tracked file(s)"
 result $rc "fresh: a clone of $what in the root" "$log"
-[ "$fails" -eq 0 ] || exit 1
+tap_status || exit 1
 
 # make before any dependency is there: it must say what to install.
 in_root 600 'make' >"$log" 2>&1
@@ -89,12 +89,12 @@ grep -E '^(kernel:|deps.sh:|=== |[0-9]+ passed)' "$log" | sed 's/^/# /'
 grep -E '^not ok' "$log" | head -n 20 | sed 's/^/# /'
 # Every dependency is there now: deps.sh finds nothing to install.
 if grep -q 'run-all: installing dependencies failed' "$log"; then
-	result 1 "fresh: make check installs the dependencies (tests/deps.sh)" "$log"
+	result 1 "fresh: make check installs the dependencies (tests/lib/deps.sh)" "$log"
 else
-	in_root 600 'PMODE_KERNELS=6.1 tests/deps.sh all' >"$work/deps" 2>&1
+	in_root 600 'PMODE_KERNELS=6.1 tests/lib/deps.sh all' >"$work/deps" 2>&1
 	rc2=$?
 	result "$([ $rc2 -eq 0 ] && [ ! -s "$work/deps" ] && echo 0 || echo 1)" \
-		"fresh: make check installs the dependencies (tests/deps.sh all finds none missing)" "$work/deps"
+		"fresh: make check installs the dependencies (tests/lib/deps.sh all finds none missing)" "$work/deps"
 fi
 for tier in $tiers; do
 	# kunit and vm run per kernel: "=== tier vm 6.1: N passed, ..."
@@ -111,4 +111,4 @@ start=$SECONDS
 in_root 1200 'make clean >/dev/null && make && ls -l kmod/pmode.ko tools/pmodectl' >"$log" 2>&1
 result $? "fresh: make builds kmod/pmode.ko and pmodectl ($((SECONDS - start)) s)" "$log"
 
-[ "$fails" -eq 0 ]
+tap_status

@@ -8,8 +8,8 @@
 # tier drives it on the host, the VM tier inside the guest (which sees the
 # host's / read-only, so the tree must be unpacked before it boots).
 #
-#   tests/ynl.sh [SERIES]          unpack if needed; print the tree's path
-#   . tests/ynl.sh; pmode_ynl_tree [SERIES] [--no-unpack]
+#   tests/lib/ynl.sh [SERIES]          unpack if needed; print the tree's path
+#   . tests/lib/ynl.sh; pmode_ynl_tree [SERIES] [--no-unpack]
 #
 # SERIES defaults to 6.12 (PMODE_YNL_SERIES): the oldest Debian 12 kernel
 # whose tools know genetlink-c specs well enough to generate C. The tree
@@ -32,7 +32,7 @@ pmode_ynl_tree() {
 		return 0
 	fi
 	if [ "$unpack" = --no-unpack ]; then
-		echo "ynl: $dir is not unpacked (tests/ynl.sh $series does it)" >&2
+		echo "ynl: $dir is not unpacked (tests/lib/ynl.sh $series does it)" >&2
 		return 1
 	fi
 	echo "ynl: unpacking the YNL tools of $(basename "$src") into $dir" >&2

@@ -2,18 +2,19 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Install what building and testing pmode needs on Debian 12, if missing.
-# Usage: tests/deps.sh [build|vm|api|bench|debug|kunit|dkms|deb|lintian|fresh|lifecycle|all]...
+# Usage: tests/lib/deps.sh [tools|build|vm|api|bench|debug|kunit|dkms|deb|lintian|fresh|lifecycle|all]...
 # Kernel headers, images and sources are those of each series in
-# PMODE_KERNELS (tests/kseries.sh).
+# PMODE_KERNELS (tests/lib/kernel.sh).
 set -euo pipefail
-. "$(dirname "$0")/kseries.sh"
+. "$(dirname "$0")/kernel.sh"
 
 # pkgs KIND: the KIND package (image, headers, source) of every series.
-pkgs() { local s; for s in $kseries_all; do kseries_pkg "$1" "$s"; done; }
+pkgs() { local s; for s in $kseries_all; do pmode_kernel_package "$s" "$1"; done; }
 
 want=()
 for tier in "${@:-all}"; do
 	case $tier in
+	tools) want+=(make gcc libc6-dev pkg-config libnl-3-dev libnl-genl-3-dev libpcap-dev) ;;
 	build) want+=(make gcc libc6-dev pkg-config libnl-3-dev libnl-genl-3-dev libpcap-dev
 		      $(pkgs headers) sparse) ;;
 	vm) want+=($(pkgs image) qemu-system-x86 busybox-static cpio xz-utils
@@ -21,13 +22,13 @@ for tier in "${@:-all}"; do
 		   python3-pyroute2 util-linux procps iputils-ping) ;;
 	dkms) want+=(dkms) ;;
 	# make deb: dpkg-buildpackage, build-essential (implied) and
-	# debian/control's Build-Depends (tests/packaging.sh checks that
+	# debian/control's Build-Depends (tests/packaging/run.sh checks that
 	# dpkg-checkbuilddeps finds nothing missing), and git to copy the tree.
 	deb) want+=(dpkg-dev build-essential debhelper dh-dkms dh-python python3
 		    pkg-config libnl-3-dev libnl-genl-3-dev libpcap-dev git) ;;
 	lintian) want+=(lintian) ;;
 	api) want+=(python3 python3-yaml python3-jsonschema python3-pyroute2 gcc g++
-		    $(kseries_pkg source 6.12) $(kseries_pkg headers 6.12) xz-utils) ;;
+		    $(pmode_kernel_package 6.12 source) $(pmode_kernel_package 6.12 headers) xz-utils) ;;
 	bench) want+=(python3-matplotlib nftables iproute2) ;;
 	debug) want+=(libelf-dev libssl-dev bc flex bison) ;;
 	fresh) want+=(debootstrap) ;;

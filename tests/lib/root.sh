@@ -25,7 +25,7 @@
 # beyond debootstrap's share.
 set -uo pipefail
 
-# tests/root.sh --in-root ROOT ARCHIVES CMD: (in the namespaces root_run
+# tests/lib/root.sh --in-root ROOT ARCHIVES CMD: (in the namespaces root_run
 # made) mount what a chroot needs and run CMD in ROOT.
 if [ "${BASH_SOURCE[0]}" = "$0" ] && [ "${1:-}" = --in-root ]; then
 	root=$2 archives=$3 cmd=$4

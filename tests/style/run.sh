@@ -7,12 +7,12 @@
 # warning.
 set -uo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
-"$top/tests/deps.sh" build kunit >&2 || exit 1
+"$top/tests/lib/deps.sh" build kunit >&2 || exit 1
 
-. "$top/tests/tap.sh"
-. "$top/tests/kseries.sh"
+. "$top/tests/lib/tap.sh"
+. "$top/tests/lib/kernel.sh"
 
 cache=${PMODE_CACHE:-/var/cache/pmode}
 out=$(mktemp)
@@ -26,7 +26,7 @@ mapfile -t files < <(git ls-files 'kmod/*.c' 'kmod/*.h' 'include/uapi/*.h' \
 # checkpatch SERIES: checkpatch.pl --strict of SERIES's linux-source.
 checkpatch() {
 	local src cp_dir top_dir
-	src=$(kseries_source "$1")
+	src=$(pmode_kernel_source "$1")
 	cp_dir=$cache/checkpatch-$(basename "$src" .tar.xz)
 	if [ ! -x "$cp_dir/scripts/checkpatch.pl" ]; then
 		mkdir -p "$cp_dir"
@@ -76,4 +76,4 @@ for series in $kseries_all; do
 	clean_build "$series" "$build/bench" "tests/bench/kmod"
 done
 
-[ "$fails" -eq 0 ]
+tap_status

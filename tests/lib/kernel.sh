@@ -1,17 +1,18 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Which kernel pmode is built against (and the VM boots): the one place
-# that decides. The test scripts source this file and call its functions;
-# the Makefile runs it, and only for the targets that build against a
-# kernel, so nothing asks before tests/deps.sh has installed the headers.
+# Which kernel pmode is built against (and the VM boots), and which kernel
+# series the tests run on: the one place that decides. The test scripts
+# source this file and call its functions; the Makefile runs it, and only
+# for the targets that build against a kernel, so nothing asks before
+# tests/lib/deps.sh has installed the headers.
 #
-#   tests/kernel.sh release [WANT]   the kernel release, e.g. 6.1.0-56-amd64
-#   tests/kernel.sh dir [WANT]       its build tree, /lib/modules/RELEASE/build
-#   tests/kernel.sh make             "RELEASE DIR", for the Makefile
-#   tests/kernel.sh package [SERIES [headers|image|source]]
-#                                    Debian's package for a kernel series
-#   tests/kernel.sh source [SERIES]  the linux-source tarball of a series
+#   tests/lib/kernel.sh release [WANT]   the kernel release, e.g. 6.1.0-56-amd64
+#   tests/lib/kernel.sh dir [WANT]       its build tree, /lib/modules/RELEASE/build
+#   tests/lib/kernel.sh make             "RELEASE DIR", for the Makefile
+#   tests/lib/kernel.sh package [SERIES [headers|image|source]]
+#                                        Debian's package for a kernel series
+#   tests/lib/kernel.sh source [SERIES]  the linux-source tarball of a series
 #
 # Without WANT, the first of these that applies:
 #   1. KERNELRELEASE= or KERNELDIR= (make's command line or the environment)
@@ -90,7 +91,7 @@ pmode_kernel_release() {
 			echo "$rel"
 			return 0
 		fi
-		_pmode_kernel_say "no $want kernel has headers installed: install $pkg (tests/deps.sh)"
+		_pmode_kernel_say "no $want kernel has headers installed: install $pkg (tests/lib/deps.sh)"
 		return 1
 	elif [ -n "$want" ]; then
 		_pmode_kernel_has_headers "$want" && { echo "$want"; return 0; }
@@ -131,7 +132,7 @@ pmode_kernel_release() {
 		echo "$rel"
 		return 0
 	fi
-	_pmode_kernel_say "no kernel headers are installed: install $pkg for Debian's stock kernel (tests/deps.sh build does), or $(pmode_kernel_package "$run") for the running kernel; or name a kernel with KERNELRELEASE= or KERNELDIR="
+	_pmode_kernel_say "no kernel headers are installed: install $pkg for Debian's stock kernel (tests/lib/deps.sh build does), or $(pmode_kernel_package "$run") for the running kernel; or name a kernel with KERNELRELEASE= or KERNELDIR="
 	return 1
 }
 
@@ -158,6 +159,38 @@ pmode_kernel_source() {
 	done
 	_pmode_kernel_say "no /usr/src/linux-source-$series.tar.*: install $(pmode_kernel_package "$series" source)"
 	return 1
+}
+
+# The kernel series the tiers run on:
+#
+#   PMODE_KERNELS="6.1 6.12"   the series the test tiers run on (default both)
+#   PMODE_KERNEL=6.12          the one a single-kernel script uses (demo,
+#                              bench, check-debug, a VM run by hand; default
+#                              6.1, Debian 12's default kernel)
+#   KERNELRELEASE=x.y.z-...    an exact installed release instead
+kseries_all=${PMODE_KERNELS:-6.1 6.12}
+
+# kseries_one: the series a single-kernel script is for.
+kseries_one() {
+	if [ -n "${KERNELRELEASE:-}" ]; then
+		kseries_of "$KERNELRELEASE"
+	else
+		echo "${PMODE_KERNEL:-$PMODE_KERNEL_STOCK_SERIES}"
+	fi
+}
+
+# kseries_of RELEASE: its series, 6.12.117+deb12-amd64 -> 6.12.
+kseries_of() { cut -d. -f1,2 <<<"$1" | cut -d- -f1; }
+
+# kseries_release SERIES: the release of SERIES to build for and boot
+# (KERNELRELEASE if it is of SERIES, else as pmode_kernel_release picks).
+kseries_release() {
+	if [ -n "${KERNELRELEASE:-}" ] &&
+	   [ "$(kseries_of "$KERNELRELEASE")" = "$1" ]; then
+		echo "$KERNELRELEASE"
+		return
+	fi
+	pmode_kernel_release "$1"
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then

@@ -9,11 +9,11 @@
 # scratch trees: nothing is installed on this host.
 set -uo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
-"$top/tests/deps.sh" build dkms deb lintian >&2 || exit 1
+top=$(cd "$(dirname "$0")/../.." && pwd)
+"$top/tests/lib/deps.sh" build dkms deb lintian >&2 || exit 1
 
-. "$top/tests/tap.sh"
-. "$top/tests/kseries.sh"
+. "$top/tests/lib/tap.sh"
+. "$top/tests/lib/kernel.sh"
 
 kvers=()
 for series in $kseries_all; do
@@ -108,7 +108,7 @@ done
 result $rc "packaging: debian/changelog, the installed module, pmodectl and its man page say VERSION's version ($version)" "$log"
 
 (cd "$tmp/clone" && dpkg-checkbuilddeps) >"$log" 2>&1
-result $? "packaging: tests/deps.sh deb installs debian/control's build dependencies" "$log"
+result $? "packaging: tests/lib/deps.sh deb installs debian/control's build dependencies" "$log"
 
 debs=$tmp/build/deb
 make -C "$tmp/clone" BUILD="$tmp/build" deb >"$log" 2>&1
@@ -211,4 +211,4 @@ grep -q '^Depends:.*python3-pyroute2' "$d/DEBIAN/control" || { echo "no Depends 
 python3 -m py_compile "$d/usr/lib/python3/dist-packages/pmode/__init__.py" >>"$log" 2>&1 || rc=1
 result $rc "packaging: python3-pmode depends on python3-pyroute2 and its module compiles" "$log"
 
-[ "$fails" -eq 0 ]
+tap_status

@@ -1,0 +1,26 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The tools tier: pmodectl's unit tests, on the host, without the module.
+# Its parsers and formatters (test_parse.c); save and -b on random states
+# against a fake kernel (test_save.c); the CLI's exit statuses and messages
+# (test_cli.sh); the bash completion (test_completion.sh).
+#
+#   tests/tools/run.sh            install what the build needs, build, test
+#   tests/tools/run.sh PMODECTL   test what 'make -C tools test' has built
+#                                 (as the Debian package's build does)
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+. "$top/tests/lib/tap.sh"
+pmodectl=${1:-}
+if [ -z "$pmodectl" ]; then
+	"$top/tests/lib/deps.sh" tools >&2 || tap_bail "tools: the build dependencies install"
+	make -s -C "$top/tools" pmodectl tests >&2 || tap_bail "tools: pmodectl and its tests build"
+	pmodectl=$top/tools/pmodectl
+fi
+tap_of "tools: test_parse" "$here/test_parse"
+tap_of "tools: test_save" "$here/test_save"
+tap_of "tools: test_cli.sh" "$here/test_cli.sh" "$pmodectl"
+tap_of "tools: test_completion.sh" "$here/test_completion.sh" "$pmodectl"
+tap_status
