@@ -24,16 +24,11 @@ import tempfile
 import yaml
 
 top = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-n = 0
-failed = 0
+sys.path.insert(0, os.path.join(top, 'tests', 'lib'))
+from tap import Tap  # noqa: E402
 
-
-def tap(ok, what, detail=''):
-    global n, failed
-    n += 1
-    failed += not ok
-    print(f'{"ok" if ok else "not ok"} {n} - api: {what}' +
-          (f' ({detail})' if detail and not ok else ''))
+t = Tap('api: ')
+tap = t.ok
 
 
 def cname(prefix, name):
@@ -260,7 +255,7 @@ def main():
     tap(not bad_h, 'attribute types agree with the header', '; '.join(bad_h))
     tap(not bad_p, 'attribute types agree with the kernel\'s policies', '; '.join(bad_p))
     tap(len(htypes) >= 20, f'the header names the type of its attributes ({len(htypes)} read)')
-    return failed
+    return t.fails
 
 
 if __name__ == '__main__':

@@ -73,7 +73,7 @@ gen() {
 show() {
 	[ -s "$1" ] || return 1
 	{ grep -E '^[A-Za-z_.]*(Error|Exception)(:|$)|(error|warning):|[Ll]icense' "$1" ||
-		head -n 12 "$1"; } | head -n 12 | sed 's/^/# /'
+		head -n 12 "$1"; } | tap_diag 12
 	return 1
 }
 ynl_check() { "$py" "$top/tests/api/check-ynl.py" "$@" 2>"$tmp/check.log" || show "$tmp/check.log"; }

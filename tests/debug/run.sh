@@ -14,14 +14,15 @@
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/lib/kernel.sh"
+. "$top/tests/lib/tap.sh"
 series=$(kseries_one)
+TAP_PREFIX="check-debug: "
 export PMODE_KERNELS=$series
 "$top/tests/lib/deps.sh" build vm kunit >&2 || exit 1
 "$top/tests/lib/deps.sh" debug >&2 || exit 1
 
 cache=${PMODE_CACHE:-/var/cache/pmode}
-src=$(pmode_kernel_source "$series")
-[ -r "$src" ] || { echo "not ok - check-debug: no linux-source tarball $src"; exit 1; }
+src=$(pmode_kernel_source "$series") || tap_bail "the linux-source tarball of $series is installed"
 options=(
 	-e VIRTIO -e VIRTIO_PCI -e NET_9P -e NET_9P_VIRTIO -e 9P_FS -e 9P_FS_POSIX_ACL
 	-e VETH -e BRIDGE -e VLAN_8021Q -e BRIDGE_VLAN_FILTERING -e TUN -e DUMMY -e NET_NS -e USER_NS
@@ -57,8 +58,7 @@ if [ ! -e "$tree/.pmode-built" ]; then
 	  "$tree/scripts/config" --file "$tree/.config" "${options[@]}" &&
 	  make -s -C "$tree" olddefconfig &&
 	  make -s -C "$tree" -j"$(nproc)" bzImage modules; } >"$tree.log" 2>&1 || {
-		echo "not ok - check-debug: the debug kernel builds"
-		tail -n 30 "$tree.log" | sed 's/^/# /'
+		result 1 "the debug kernel builds" "$tree.log"
 		exit 1; }
 	echo "# check-debug: built in $((SECONDS - start)) s" >&2
 	touch "$tree/.pmode-built"

@@ -72,7 +72,7 @@ tap_status || exit 1
 # make before any dependency is there: it must say what to install.
 in_root 600 'make' >"$log" 2>&1
 rc=$?
-grep '^kernel:' "$log" | sed 's/^/# /'
+grep '^kernel:' "$log" | tap_diag
 result "$([ $rc -ne 0 ] && grep -q 'install linux-headers-amd64' "$log" && echo 0 || echo 1)" \
 	"fresh: make before anything is installed fails, naming linux-headers-amd64" "$log"
 
@@ -85,8 +85,8 @@ in_root 3600 "PMODE_KERNELS=6.1 PMODE_TIERS='$tiers' PMODE_VM_TESTS='$tests' mak
 rc=$?
 took=$((SECONDS - start))
 cp "$log" "$logs/fresh-make-check.log"
-grep -E '^(kernel:|deps.sh:|=== |[0-9]+ passed)' "$log" | sed 's/^/# /'
-grep -E '^not ok' "$log" | head -n 20 | sed 's/^/# /'
+grep -E '^(kernel:|deps.sh:|=== |[0-9]+ passed)' "$log" | tap_diag
+grep -E '^not ok' "$log" | head -n 20 | tap_diag
 # Every dependency is there now: deps.sh finds nothing to install.
 if grep -q 'run-all: installing dependencies failed' "$log"; then
 	result 1 "fresh: make check installs the dependencies (tests/lib/deps.sh)" "$log"

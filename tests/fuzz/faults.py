@@ -26,6 +26,8 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))
+from tap import Tap  # noqa: E402
 from nlfuzz import (A_ALLOW_ADD, A_ALLOW_DEL, A_FEATURE, A_IFNAME, A_MAC,  # noqa: E402
                     A_NETWORK, A_OWNER, A_PROMISC, A_UID, A_VM, CMD_DEL,
                     CMD_FEATURE_GET, CMD_FEATURE_SET, CMD_GET, CMD_GRANT_DEL,
@@ -201,13 +203,8 @@ def main():
     nl.s.settimeout(5)
     listener = listen(nl)
     fail = FailNth()
-    n_test = 0
     total = 0
-
-    def ok(cond, what):
-        nonlocal n_test
-        n_test += 1
-        print(('ok %d - %s' if cond else 'not ok %d - %s') % (n_test, what))
+    ok = Tap().ok
 
     for what, cmd, payload in REQUESTS:
         restore(nl, BASE)

@@ -24,6 +24,9 @@ import socket
 import struct
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))
+from tap import Tap  # noqa: E402
+
 NETLINK_GENERIC = 16
 NETLINK_EXT_ACK = 11
 SOL_NETLINK = 270
@@ -547,13 +550,7 @@ def main():
             fz.checkpoint()
     fz.checkpoint()
     after = dump(nl)
-    n = 0
-
-    def ok(cond, what):
-        nonlocal n
-        n += 1
-        print(('ok %d - %s' if cond else 'not ok %d - %s') % (n, what))
-
+    ok = Tap().ok
     c = fz.counts
     print('# %s: sent %d, accepted %d, refused %d; errnos %s' % (
         a.label, c['sent'], c['accepted'], c['refused'],

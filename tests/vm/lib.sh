@@ -153,8 +153,15 @@ count_rx() {
 # send_from VM ARGS...: pkt.py send from VM's eth0.
 send_from() { local vm=$1; shift; in_vm "$vm" "${PKT[@]}" send eth0 "$@"; }
 
-# json_get EXPR: evaluate a Python expression over 'pmodectl -j adapter show'
-# bound to a (a list of adapters).
-json_get() {
-	"$PMODECTL" -j adapter show | /usr/bin/python3 -c "import json, sys; a = json.load(sys.stdin); print($1)"
+# jsonq [-l] EXPR [DOC...]: a Python expression over JSON (tests/vm/jsonq.py).
+jsonq() { /usr/bin/python3 "$top/tests/vm/jsonq.py" "$@"; }
+
+# json_get EXPR: jsonq over 'pmodectl -j adapter show', a list of adapters.
+json_get() { "$PMODECTL" -j adapter show | jsonq "$1"; }
+
+# stats_of DEV [PMODECTL-OPTIONS...]: the counters of DEV's adapter, as JSON.
+stats_of() {
+	local dev=$1
+	shift
+	"$PMODECTL" "$@" -s -j adapter show dev "$dev" | jsonq "json.dumps(a[0]['stats'])"
 }

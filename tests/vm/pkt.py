@@ -3,14 +3,21 @@
 """Send and count Ethernet frames for the end-to-end tests (stdlib only).
 
   pkt.py send IFACE|tap:NAME|macvtap:NAME --src MAC --dst MAC [--vlan TPID:VID,...]
-         [--count N] [--marker M] [--kind raw|arp|na|ns]
+         [--count N] [--marker M] [--kind raw|arp|na|ns] [--lladdr MAC]
   pkt.py recv IFACE|tap:NAME --marker M --timeout SECS [--expect N]
+  pkt.py hex [--src ...]   the bytes send would send, in hex
+  pkt.py flood IFACE SRC>DST[/arp:LLADDR]... (--until FILE | --seconds S)
+         [--pace N]
 
 'tap:NAME' opens the persistent tap NAME through /dev/net/tun, as QEMU
 does: frames written there are what the VM transmits, frames read there
 are what the host delivers to it; 'macvtap:NAME' opens a macvtap's
 /dev/tapN the same way. recv prints the number of frames that
 carry the marker (for arp/na/ns: the marker is in the sender/target IP).
+flood sends the frames named, in turn, from IFACE (a SRC of 'self' is
+IFACE's own MAC; '/arp:LLADDR' makes the frame an ARP reply whose sender
+is LLADDR), for S seconds or until FILE exists, resting 10 ms every N
+frames (0: never) to leave an emulated CPU to the control path.
 """
 import argparse
 import fcntl
@@ -122,10 +129,43 @@ def matches(f, a):
     return bytes.fromhex('fe80' + '00' * 12 + '%04x' % int(a.marker)) in f
 
 
+def flood(a):
+    """Send a.frames in turn from a.port until a.until exists (at a
+    multiple of 512 frames, so that every kind went out as often) or for
+    a.seconds."""
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    s.bind((a.port, 0))
+    me = read('/sys/class/net/%s/address' % a.port)
+    fs = []
+    for spec in a.frames:
+        src, _, dst = spec.partition('>')
+        dst, _, kind = dst.partition('/')
+        f = argparse.Namespace(src=me if src == 'self' else src, dst=dst, vlan='',
+                               marker=str(len(fs) + 1), kind='raw', lladdr='')
+        if kind:
+            f.kind, _, f.lladdr = kind.partition(':')
+        fs.append(frame(f))
+    end = time.monotonic() + a.seconds if a.seconds else None
+    n = 0
+    while True:
+        if end is not None and time.monotonic() >= end:
+            break
+        if a.until and n % 512 == 0 and os.path.exists(a.until):
+            break
+        try:
+            s.send(fs[n % len(fs)])
+        except OSError:
+            time.sleep(0.01)     # the port down while its peer moves
+        n += 1
+        if a.pace and n % a.pace == 0:
+            time.sleep(0.01)
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('op', choices=['send', 'recv'])
-    ap.add_argument('port')
+    ap.add_argument('op', choices=['send', 'recv', 'hex', 'flood'])
+    ap.add_argument('port', nargs='?', default='')
+    ap.add_argument('frames', nargs='*')
     ap.add_argument('--src', default='02:00:00:00:00:01')
     ap.add_argument('--dst', default='ff:ff:ff:ff:ff:ff')
     ap.add_argument('--lladdr', default='')
@@ -138,7 +178,15 @@ def main():
     ap.add_argument('--ready', default='', help='file created once listening')
     ap.add_argument('--until', default='',
                     help='stop, after taking what is queued, once this file exists')
+    ap.add_argument('--seconds', type=float, default=0)
+    ap.add_argument('--pace', type=int, default=0)
     a = ap.parse_args()
+    if a.op == 'hex':
+        print(frame(a).hex())
+        return
+    if a.op == 'flood':
+        flood(a)
+        return
     kind, p = open_port(a.port)
     if a.ready:
         open(a.ready, 'w').close()

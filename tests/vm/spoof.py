@@ -44,6 +44,9 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))
+from tap import Tap  # noqa: E402
+
 # --- the topology ---------------------------------------------------------
 # Node numbers: the last octet of the IPv4 address, the last group of the
 # IPv6 addresses (fd78::11, fe80::11) and, read as hex, of the MAC.
@@ -1156,8 +1159,9 @@ def run(a):
             b['name'], b['units'], b['frames'], b['genuine'], b['seconds'],
             ', '.join('%s %d' % kv for kv in sorted(b.get('dropped', {}).items())) or '-'))
     short = {n: x for n, x in expect.items() if not x <= set(w['got'][n])}
-    print('%s - %s: every genuine frame arrived (%d sent; %s)' % (
-        'not ok' if short else 'ok', a.run, rep['genuine_frames'],
+    t = Tap(a.run + ': ')
+    t.ok(not short, 'every genuine frame arrived (%d sent; %s)' % (
+        rep['genuine_frames'],
         ', '.join('%s %d/%d' % (n, len(x & set(w['got'][n])), len(x)) for n, x in expect.items())))
     for n, x in short.items():
         print('#   %s missed genuine units %s' % (n, sorted(x - set(w['got'][n]))[:20]))
@@ -1168,14 +1172,15 @@ def run(a):
                 before[k] = before.get(k, 0) + v
         reasons = ('forged-src', 'forged-arp', 'forged-nd', 'malformed', 'invalid-src')
         n = sum(before.get(k, 0) for k in reasons)
-        print('%s - %s: pmode dropped %d of %d attack frames (%s; foreign-dst %d on delivery)' % (
-            'ok' if 0 < n <= rep['attack_frames'] else 'not ok', a.run, n, rep['attack_frames'],
-            ', '.join('%s %d' % (k, before.get(k, 0)) for k in reasons), before.get('foreign-dst', 0)))
+        t.ok(0 < n <= rep['attack_frames'],
+             'pmode dropped %d of %d attack frames (%s; foreign-dst %d on delivery)' % (
+                 n, rep['attack_frames'],
+                 ', '.join('%s %d' % (k, before.get(k, 0)) for k in reasons),
+                 before.get('foreign-dst', 0)))
         log('# %s: pmode counters at the end: %s' % (a.run, json.dumps(stats)))
     if w['overflow']:
-        print('%s - %s: the neighbour monitors lost no event (lost some in %s; the tables '
-              'after the run were still checked)' % (
-                  'not ok' if a.run != 'control' else 'ok', a.run, ', '.join(w['overflow'])))
+        t.ok(a.run == 'control', 'the neighbour monitors lost no event (lost some in %s; '
+             'the tables after the run were still checked)' % ', '.join(w['overflow']))
 
     # --- what the victims learned, by class
     per_class = {}
@@ -1200,9 +1205,8 @@ def run(a):
     if a.run == 'control':
         # Every victim must be seen learning, or its verdict could not fail.
         summary = ', '.join('%s %d' % (v, len(learned[v])) for v in where)
-        print('%s - control (unregistered port): the oracle sees an unprotected attack: '
-              '%d forged MACs learned (%s)' % ('ok' if all(learned.values()) else 'not ok',
-                                               total, summary))
+        t.ok(all(learned.values()), 'the oracle sees an unprotected attack, from an '
+             'unregistered port: %d forged MACs learned (%s)' % (total, summary))
         idle = [c for c in names_cls if c not in per_class and c != 'genuine']
         print('# classes that teach no victim even unprotected: %s' % (', '.join(idle) or 'none'))
         if a.save:
@@ -1218,16 +1222,16 @@ def run(a):
     for v in where:
         macs = learned[v]
         if not macs:
-            print('ok - %s: %s learned no forged MAC (%d neighbour/FDB changes watched, %d '
-                  'entries after)' % (a.run, ROLE_DESC.get(v, v), w['events'].get(v, 0),
-                                      checked.get(v, 0)))
+            t.ok(True, '%s learned no forged MAC (%d neighbour/FDB changes watched, %d '
+                 'entries after)' % (ROLE_DESC.get(v, v), w['events'].get(v, 0),
+                                     checked.get(v, 0)))
             continue
         cl = {}
         for m in macs:
             x = by_id.get(unfmac(m)[1])
             cl.setdefault(names_cls[x.cls] if x else '?', []).append(m)
-        print('not ok - %s: %s learned no forged MAC (learned %d: %s)' % (
-            a.run, ROLE_DESC.get(v, v), len(macs),
+        t.ok(False, '%s learned no forged MAC (learned %d: %s)' % (
+            ROLE_DESC.get(v, v), len(macs),
             ', '.join('%s %d' % (c, len(ms)) for c, ms in sorted(cl.items()))))
         for c, ms in sorted(cl.items()):
             m = sorted(ms)[0]

@@ -23,7 +23,9 @@ import tempfile
 import time
 from errno import EBUSY, EEXIST, ENOENT
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'fuzz'))
+from tap import Tap  # noqa: E402
 from nlfuzz import (A_ALLOW_ADD, A_AS_UID, A_FEATURE, A_IFNAME, A_MAC,  # noqa: E402
                     A_NETWORK, A_OWNER, A_PROMISC, A_UID, A_VM, CMD_DEL,
                     CMD_FEATURE_SET, CMD_GRANT_DEL, CMD_GRANT_NEW, CMD_NEW,
@@ -298,16 +300,16 @@ def main():
             break
     print('# seen: ' + ', '.join('%s %d' % kv for kv in seen.items()))
     print('# %d states in %.0f s' % (done, time.monotonic() - start))
-    print('%sok 1 - save/restore: %d random states come back the same through '
-          'save and -b (%d differ%s; seed %d)' %
-          ('not ' if failed else '', done, len(failed),
-           ': ' + ' '.join(map(str, failed[:10])) if failed else '', args.seed))
-    print('%sok 2 - save/restore: at least %d states were checked (%d)' %
-          ('not ' if done < args.at_least else '', args.at_least, done))
+    t = Tap('save/restore: ')
+    t.ok(not failed, '%d random states come back the same through save and -b '
+         '(%d differ%s; seed %d)' % (done, len(failed),
+                                     ': ' + ' '.join(map(str, failed[:10])) if failed else '',
+                                     args.seed))
+    t.ok(done >= args.at_least, 'at least %d states were checked (%d)' % (args.at_least, done))
     missed = [k for k, v in seen.items() if not v]
-    print('%sok 3 - save/restore: the states had every kind of value%s' %
-          ('not ' if missed else '', ' (none ' + ', '.join(missed) + ')' if missed else ''))
-    return 1 if failed or missed or done < args.at_least else 0
+    t.ok(not missed, 'the states had every kind of value%s' %
+         (' (none ' + ', '.join(missed) + ')' if missed else ''))
+    return t.status()
 
 
 if __name__ == '__main__':

@@ -27,8 +27,7 @@ expect_eq 4 "$(tx 4 6 --src $A --dst $B --vlan 8100:10)" "veth: genuine 802.1Q f
 expect_eq 0 "$(tx 4 7 --src $F --dst $B --vlan 8100:10)" "veth: forged 802.1Q frames dropped"
 expect_eq 4 "$(tx 4 8 --src $A --dst $B --vlan 88a8:20,8100:10)" "veth: genuine 802.1ad+802.1Q frames pass"
 expect_eq 0 "$(tx 4 9 --src $F --dst $B --vlan 88a8:20,8100:10)" "veth: forged 802.1ad+802.1Q frames dropped"
-stats=$("$PMODECTL" -j -s adapter show dev h-a)
-expect_eq "13 9" "$(/usr/bin/python3 -c "import json,sys; s=json.loads(sys.argv[1])[0]['stats']; print(s['forged-src'], s['invalid-src'])" "$stats")" \
+expect_eq "13 9" "$(jsonq "join(a['forged-src'], a['invalid-src'])" "$(stats_of h-a)")" \
 	"veth: counters are exact: forged-src 5+4+4, invalid-src 3+3+3"
 
 # Promiscuous mode: gate and grant first.

@@ -13,10 +13,10 @@ veth_vm o $O -
 run ip link add link h-o name mvt0 address $A type macvtap mode bridge
 links+=(mvt0)
 run ip link set mvt0 up
-stats() {	# stats NS-ARGS... DEV KEY: one counter of the adapter on DEV
-	local key=${*: -1} dev=${*: -2:1}
-	"$PMODECTL" "${@:1:$#-2}" -j -s adapter show dev "$dev" |
-		/usr/bin/python3 -c "import json,sys; print(json.load(sys.stdin)[0]['stats']['$key'])"
+stats() {	# stats DEV KEY [PMODECTL-OPTIONS...]: one counter of the adapter on DEV
+	local dev=$1 key=$2
+	shift 2
+	jsonq "a['$key']" "$(stats_of "$dev" "$@")"
 }
 
 check "macvtap: adapter add without a MAC" pmodectl adapter add dev mvt0 vm vm-mvt
@@ -41,7 +41,7 @@ run ip -n c-$$ link set mvc up
 run ip -n c-$$ addr add 10.0.13.2/24 dev mvc
 run ip -n o-$$ addr add 10.0.13.1/24 dev eth0
 check "macvlan: adapter add in the container's namespace" pmodectl -n c-$$ adapter add dev mvc vm vm-c
-expect_eq "$C" "$("$PMODECTL" -n c-$$ -j adapter show | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["mac"])')" \
+expect_eq "$C" "$("$PMODECTL" -n c-$$ -j adapter show | jsonq "a[0]['mac']")" \
 	"macvlan: the adapter's MAC is the macvlan's own"
 check "macvlan: the container pings its neighbour (ARP and ICMP both ways)" \
 	ip netns exec c-$$ ping -c 2 -W 2 10.0.13.1
@@ -49,7 +49,7 @@ run ip -n c-$$ link set mvc address $F
 run ip -n o-$$ neigh flush dev eth0
 expect_exit 1 "macvlan: once the container takes another MAC, its traffic is dropped" \
 	ip netns exec c-$$ ping -c 2 -W 1 10.0.13.1
-expect_match "^[1-9]" "$(stats -n c-$$ mvc forged-src)" "macvlan: ... counted as forged"
+expect_match "^[1-9]" "$(stats mvc forged-src -n c-$$)" "macvlan: ... counted as forged"
 expect_eq "" "$(ip -n o-$$ neigh show | grep -i $F)" "macvlan: the neighbour learned nothing of the forged MAC"
 
 # ipvlan and macvlan cannot share a lower device: another one for ipvlan.

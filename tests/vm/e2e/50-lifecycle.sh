@@ -30,7 +30,7 @@ kill $mon_pid
 expect_eq "adapter-del port-moved" "$(awk '{ for (i = 1; i < NF; i++) if ($i == "reason") r = $(i + 1); print $1, r }' "$mon")" \
 	"lifecycle: the move is reported once, as a removal"
 check "lifecycle: register it in the other namespace" pmodectl -n other-$$ adapter add dev h-l3 vm vm-l
-expect_eq "h-l3" "$("$PMODECTL" -n other-$$ -j adapter show | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["ifname"])')" \
+expect_eq "h-l3" "$("$PMODECTL" -n other-$$ -j adapter show | jsonq "a[0]['ifname']")" \
 	"lifecycle: the other namespace sees its adapter"
 expect_eq "[]" "$(names)" "lifecycle: ...which this namespace does not see"
 check "lifecycle: delete the other namespace" ip netns del other-$$

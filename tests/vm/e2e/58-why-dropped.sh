@@ -17,19 +17,7 @@ F=02:00:00:00:09:99 BC=ff:ff:ff:ff:ff:ff ND=33:33:00:00:00:01
 run pmodectl adapter add dev t-w vm vm-w mac $W
 
 # hexof MARKER PKT-ARGS...: the bytes pkt.py sends for these arguments.
-hexof() {
-	/usr/bin/python3 - "$top/tests/vm" "$@" <<'PY'
-import argparse, sys
-sys.path.insert(0, sys.argv[1])
-import pkt
-ap = argparse.ArgumentParser()
-ap.add_argument('marker')
-for o, d in (('src', '02:00:00:00:00:01'), ('dst', 'ff:ff:ff:ff:ff:ff'),
-             ('lladdr', ''), ('vlan', ''), ('kind', 'raw')):
-    ap.add_argument('--' + o, default=d)
-print(pkt.frame(ap.parse_args(sys.argv[2:])).hex())
-PY
-}
+hexof() { local marker=$1; shift; "${PKT[@]}" hex --marker "$marker" "$@"; }
 
 # monitors: start 'pmodectl monitor' and 'pmodectl -j monitor', their
 # output in $mon and $monj, their pids in $mon_pid and $monj_pid.
@@ -60,43 +48,30 @@ echo "# $line"
 expect_match "^violation dev t-w vm vm-w reason forged-arp mac $F suppressed [0-9]+ frame $W > $BC, 802.1Q vid 10, ARP reply 10.99.0.7 is-at $F, length 64\$" \
 	"$line" "why: monitor shows the violation's frame decoded: tag, ARP reply, sender"
 want=$(hexof 7 "${arp[@]}")
-got=$(/usr/bin/python3 -c '
-import json, sys
-e = [json.loads(l) for l in open(sys.argv[1]) if "violation" in l][0]
-f = e["frame"]
-print(f["hex"], f["len"], f["vlans"][0]["tpid"], f["vlans"][0]["vid"],
-      f["arp"]["op"], f["arp"]["sender_mac"], f["arp"]["sender_ip"])' "$monj")
+frame=$(jsonq -l "json.dumps(next(e for e in a if e['event'] == 'violation')['frame'])" <"$monj")
+got=$(jsonq "join(a['hex'], a['len'], a['vlans'][0]['tpid'], a['vlans'][0]['vid'],
+		  a['arp']['op'], a['arp']['sender_mac'], a['arp']['sender_ip'])" "$frame")
 expect_eq "$want 64 802.1Q 10 reply $F 10.99.0.7" "$got" \
 	"why: the event's bytes are the frame as sent, its moved-out tag put back (JSON)"
 
 # --- adapter check against the data path, frame by frame.
-stats_of() {
-	"$PMODECTL" -s -j adapter show dev "$1" |
-		/usr/bin/python3 -c 'import json, sys; print(json.dumps(json.load(sys.stdin)[0]["stats"]))'
-}
 # path_verdict BEFORE AFTER RECEIVED: what the data path did, told by the
-# counter that moved and whether the frame arrived.
+# counter that moved (BEFORE and AFTER are stats_of's) and whether the
+# frame arrived.
 path_verdict() {
-	/usr/bin/python3 - "$@" <<'PY'
-import json, sys
-b, a, got = json.loads(sys.argv[1]), json.loads(sys.argv[2]), int(sys.argv[3] or 0)
-m = [k for k in a if a[k] != b[k]]
-if len(m) > 1:
-    print('several counters moved: ' + ','.join(m))
-elif m and m[0].startswith('promisc'):
-    print('pass-promisc' if got else 'lost')
-elif m:
-    print('drop/' + m[0])
-else:
-    print('pass' if got else 'lost')
-PY
+	local moved
+	moved=$(jsonq "' '.join(k for k in b if b[k] != a[k])" "$1" "$2")
+	case $moved in
+	*' '*) echo "several counters moved: ${moved// /,}" ;;
+	promisc*) [ "${3:-0}" -ne 0 ] && echo pass-promisc || echo lost ;;
+	?*) echo "drop/$moved" ;;
+	*) [ "${3:-0}" -ne 0 ] && echo pass || echo lost ;;
+	esac
 }
 # dry ARGS...: 'adapter check' of one frame, as verdict[/reason].
 dry() {
-	pmodectl -j adapter check "$@" | /usr/bin/python3 -c '
-import json, sys
-f = json.load(sys.stdin)["frames"][0]
-print(f["verdict"] + ("/" + f["reason"] if f["reason"] else ""))'
+	pmodectl -j adapter check "$@" |
+		jsonq "'/'.join(x for x in (a['frames'][0]['verdict'], a['frames'][0]['reason']) if x)"
 }
 
 # tx_case DESC WANT MARKER PKT-ARGS...: a frame w transmits.
@@ -176,17 +151,13 @@ wait $cap_pid
 after=$(stats_of h-c)
 cat "$caplog" >&2
 out=$(pmodectl adapter check dev h-c pcap "$cap")
-echo "$out" | sed 's/^/# /'
+tap_diag 100 <<<"$out"
 json=$(pmodectl -j adapter check dev h-c pcap "$cap")
-got=$(/usr/bin/python3 - "$before" "$after" "$json" <<'PY'
-import json, sys
-b, a, r = json.loads(sys.argv[1]), json.loads(sys.argv[2]), json.loads(sys.argv[3])
-s = r['summary']
-moved = {k: a[k] - b[k] for k in a if a[k] != b[k]}
-said = {k: v for k, v in s['dropped'].items() if v}
-print(s['frames'], s['pass'], s['drop'], 'same' if moved == said else f'{moved} vs {said}')
-PY
-)
+# The counters that moved, and the summary's reasons, must be the same.
+got=$(jsonq "join(c['summary']['frames'], c['summary']['pass'], c['summary']['drop'],
+		  'same' if (m := {k: b[k] - a[k] for k in b if b[k] != a[k]}) ==
+			    (s := {k: v for k, v in c['summary']['dropped'].items() if v})
+		  else join(m, 'vs', s))" "$before" "$after" "$json")
 expect_eq "8 4 4 same" "$got" \
 	"why: check of c's capture: 8 frames, 4 dropped, by the reasons c's port counted"
 expect_match "^ +4 +drop +forged-src +$F +$F > $BC" "$out" "why: pcap: one line per frame, with verdict, reason and MAC"
@@ -197,22 +168,14 @@ expect_match "^8 frames: 4 pass, 0 pass only because promisc is on, 4 drop" "$ou
 expect_match "^  forged-src +2\$" "$out" "why: pcap: ... by reason"
 
 # The Python client asks the same.
-got=$(/usr/bin/python3 - "$top/python" "$(hexof 12 --src $F --dst $BC)" <<'PY'
-import sys
-sys.path.insert(0, sys.argv[1])
-from pmode import Pmode
-with Pmode() as pm:
-    tx = pm.adapter_check('t-w', bytes.fromhex(sys.argv[2]))
-    rx = pm.adapter_check('t-w', bytes.fromhex(sys.argv[2]), to_vm=True)
-    print(tx.verdict, tx.drop_reason, tx.mac, rx.verdict)
-PY
-)
+got=$(PYTHONPATH=$top/python /usr/bin/python3 "$top/tests/vm/client.py" check t-w \
+	"$(hexof 12 --src $F --dst $BC)")
 expect_eq "drop forged-src $F pass" "$got" "why: the Python client's adapter_check says the same"
 
 # For the README and the man page: one frame checked, as a person reads it.
 for f in "$(hexof 16 --src $W --kind arp --lladdr $F --vlan 8100:10)"; do
 	echo "# \$ pmodectl adapter check dev t-w frame $f"
-	"$PMODECTL" adapter check dev t-w frame "$f" | sed 's/^/# /'
+	"$PMODECTL" adapter check dev t-w frame "$f" | tap_diag 100
 done
 
 # --- Who made a change: every change event names the uid that made it
@@ -230,15 +193,12 @@ run pmodectl user revoke 1000
 run pmodectl feature disable
 sleep 1
 kill $mon_pid $monj_pid
-sed 's/^/# /' "$mon"
+tap_diag 100 <"$mon"
 who=$(awk '{ by = as = "-"; for (i = 1; i < NF; i++) { if ($i == "by") by = $(i + 2); if ($i == "as") as = $(i + 2) }
 	p = ""; for (i = 1; i < NF; i++) if ($i == "promisc") p = "/" $(i + 1)
 	print $1 p, by, as }' "$mon" | tr '\n' ';')
 expect_eq "feature 0 -;grant-new 0 -;adapter-new/off 0 -;adapter-set/on 0 1000;adapter-set/off 1000 -;adapter-set/off 0 -;adapter-del/off 0 -;grant-del 0 -;feature 0 -;" \
 	"$who" "who: monitor names who made each change, and whom an agent acted for"
-who=$(/usr/bin/python3 -c '
-import json, sys
-print(";".join("%s %s %s" % (e["event"], e.get("by_uid"), e.get("as_uid"))
-               for e in map(json.loads, open(sys.argv[1]))))' "$monj")
+who=$(jsonq -l "';'.join(join(e['event'], e.get('by_uid'), e.get('as_uid')) for e in a)" <"$monj")
 expect_eq "feature 0 None;grant-new 0 None;adapter-new 0 None;adapter-set 0 1000;adapter-set 1000 None;adapter-set 0 None;adapter-del 0 None;grant-del 0 None;feature 0 None" \
 	"$who" "who: ... and so does its JSON"

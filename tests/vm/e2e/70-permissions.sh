@@ -51,5 +51,5 @@ expect_eq "[]" "$(promisc)" "perm: both flags are off"
 expect_exit 1 "perm: root in a user namespace cannot enable the host's feature" \
 	unshare --user --map-root-user --net "$PMODECTL" feature disable
 expect_exit 1 "perm: ... nor grant" unshare --user --map-root-user --net "$PMODECTL" user grant 0
-expect_eq "True" "$(pmodectl -j feature show | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["enabled"])')" \
+expect_eq "True" "$(pmodectl -j feature show | jsonq "a['enabled']")" \
 	"perm: the feature is still enabled"

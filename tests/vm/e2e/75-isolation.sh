@@ -71,8 +71,7 @@ expect_eq 0 "$(count_rx u 16 1.5 -- send_from a --kind na --vlan 8100:3 --src $A
 	"isolation: ... also VLAN-tagged"
 expect_eq 2 "$(count_rx u 17 1.5 -- send_from a --kind ns --src $A --dst 33:33:00:00:00:01 --count 2 --marker 17)" \
 	"isolation: a genuine neighbour solicitation passes"
-stats=$("$PMODECTL" -j -s adapter show dev h-a)
-expect_eq "2 4" "$(/usr/bin/python3 -c "import json,sys; s=json.loads(sys.argv[1])[0]['stats']; print(s['forged-arp'], s['forged-nd'])" "$stats")" \
+expect_eq "2 4" "$(jsonq "join(a['forged-arp'], a['forged-nd'])" "$(stats_of h-a)")" \
 	"isolation: forged ARP and ND counted under their own reasons"
 run in_vm a ip addr add 10.7.0.1/24 dev eth0
 run in_vm b ip addr add 10.7.0.2/24 dev eth0

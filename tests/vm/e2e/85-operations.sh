@@ -36,17 +36,12 @@ run ip -n mon-$$ link add mv0 type veth peer mv1
 run pmodectl -n mon-$$ adapter add dev mv0 vm vm-mon
 sleep 1
 kill $mon_pid $mon_ns_pid $mon_us_pid
-events=$(/usr/bin/python3 -c "
-import json, sys
-out = []
-for line in open(sys.argv[1]):
-    e = json.loads(line)
-    r = e.get('adapter', {}).get('reason') or e.get('reason', '')
-    out.append(e['event'] + ('/' + r if r else ''))
-print(' '.join(out))" "$mon")
+# Each event, with the reason an adapter's carries.
+events=$(jsonq -l "' '.join(e['event'] + ('/' + r if r else '') for e in a
+			  for r in [e.get('adapter', {}).get('reason') or e.get('reason', '')])" <"$mon")
 expect_eq "adapter-new/request feature grant-new adapter-set/request adapter-new/request violation/forged-src adapter-set/request adapter-set/feature-disabled feature grant-del adapter-del/port-deleted" \
 	"$events" "operations: monitor reports each event, in order"
-expect_eq "adapter-new" "$(/usr/bin/python3 -c 'import json, sys; print(" ".join(json.loads(l)["event"] for l in open(sys.argv[1])))' "$mon_ns")" \
+expect_eq "adapter-new" "$(jsonq -l "' '.join(e['event'] for e in a)" <"$mon_ns")" \
 	"operations: a monitor in another network namespace hears its own, nothing of the host's"
 expect_eq "" "$(cat "$mon_us")" "operations: ... nor one in a container's user and network namespaces"
 
@@ -87,7 +82,7 @@ expect_exit 1 "operations: the unit's command reports the missing port" $cmd
 expect_match "$saved:[0-9]+:" "$last_err" "operations: ... naming its line"
 got=$("$PMODECTL" -j adapter show; "$PMODECTL" -j feature show; "$PMODECTL" -j user show)
 # The grants saved, and 4242 from the line after the failing one.
-want_users=$(/usr/bin/python3 -c "import json,sys; u=json.loads(sys.argv[1]); print(json.dumps(sorted(u+[4242]), separators=(',', ':')))" "$(tail -n 1 <<<"$want")")
+want_users=$(jsonq "json.dumps(sorted(a + [4242]), separators=(',', ':'))" "$(tail -n 1 <<<"$want")")
 expect_eq "$want_users" "$("$PMODECTL" -j user show)" "operations: lines after the failure were applied (-force)"
 expect_eq "$(head -n 2 <<<"$want")" "$(head -n 2 <<<"$got")" "operations: adapters and feature restored at boot"
 

@@ -46,25 +46,8 @@ grant-new  [ do ]" "$(cli --schema "$schema" --list-ops | sed -E 's/dump, do/do,
 # Every notification, as the tools' library decodes it, on a socket of its
 # own, until the last one expected (the timeout bounds a run that lacks it).
 ev=$(mktemp)
-timeout 600 /usr/bin/python3 - "$ynl/tools/net/ynl" "$spec" "$schema" "$ev.ready" >"$ev" <<'PY' &
-import select, sys
-sys.path.insert(0, sys.argv[1])
-from lib import YnlFamily
-y = YnlFamily(sys.argv[2], sys.argv[3])
-y.ntf_subscribe('notify')
-open(sys.argv[4], 'w').close()
-while True:
-    select.select([y.sock], [], [])
-    y.check_ntf()
-    while y.async_msg_queue:
-        n = y.async_msg_queue.pop(0)
-        m = n['msg']
-        print(n['name'], *[m[k] for k in ('ifname', 'reason', 'promisc', 'drop-reason',
-                                          'offending-mac', 'feature', 'uid') if k in m],
-              flush=True)
-        if n['name'] == 'adapter-del-ntf':
-            sys.exit(0)
-PY
+timeout 600 /usr/bin/python3 "$top/tests/vm/ynl_events.py" "$ynl/tools/net/ynl" "$spec" "$schema" \
+	"$ev.ready" >"$ev" &
 evpid=$!
 wait_ready "$ev.ready" || echo "the notification listener did not start" >&2
 

@@ -10,15 +10,9 @@ for cycle in 1 2 3; do
 	load_pmode
 	run pmodectl adapter add dev h-a vm vm-a
 	run pmodectl adapter add dev h-b vm vm-b
-	in_vm a /usr/bin/python3 -c "
-import socket, time
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW); s.bind(('eth0', 0))
-f = bytes.fromhex('02000000000b020000000099') + b'\x88\xb5' + b'x' * 50
-g = bytes.fromhex('02000000000b02000000000a') + b'\x88\xb5' + b'x' * 50
-end = time.monotonic() + 4
-while time.monotonic() < end:
-    s.send(f); s.send(g)
-" &
+	# Forged and genuine frames to b, in turn, for 4 s.
+	in_vm a "${PKT[@]}" flood eth0 --seconds 4 \
+		'02:00:00:00:09:99>02:00:00:00:09:0b' 'self>02:00:00:00:09:0b' &
 	flood=$!
 	sleep 1.5
 	check "rmmod: unload under traffic, cycle $cycle" rmmod pmode
@@ -26,5 +20,5 @@ while time.monotonic() < end:
 done
 load_pmode
 expect_eq "[]" "$(json_get "a")" "rmmod: a reload starts with no adapter"
-expect_eq "False" "$(pmodectl -j feature show | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["enabled"])')" \
+expect_eq "False" "$(pmodectl -j feature show | jsonq "a['enabled']")" \
 	"rmmod: ... and the feature disabled"
