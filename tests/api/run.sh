@@ -68,20 +68,20 @@ gen() {
 	 timeout 120 "$py" ynl-gen-c.py --mode "$1" "--$2" --spec "${4:-$kspec}" -o "$3") \
 		>"$tmp/gen.log" 2>&1
 }
-# show FILE: why something failed, as TAP comments: of a Python traceback
+# why FILE: why something failed, as TAP comments: of a Python traceback
 # its exception, of a compiler its errors and warnings, else the first lines.
-show() {
+why() {
 	[ -s "$1" ] || return 1
 	{ grep -E '^[A-Za-z_.]*(Error|Exception)(:|$)|(error|warning):|[Ll]icense' "$1" ||
 		head -n 12 "$1"; } | tap_diag 12
 	return 1
 }
-ynl_check() { "$py" "$top/tests/api/check-ynl.py" "$@" 2>"$tmp/check.log" || show "$tmp/check.log"; }
+ynl_check() { "$py" "$top/tests/api/check-ynl.py" "$@" 2>"$tmp/check.log" || why "$tmp/check.log"; }
 
 tap_test "ynl $yv: the spec passes the schema of the protocol it declares" ynl_check schema "$spec" "$ynl"
 
 uapi_matches() {
-	gen uapi header "$tmp/gen/pmode.h" || show "$tmp/gen.log" || return 1
+	gen uapi header "$tmp/gen/pmode.h" || why "$tmp/gen.log" || return 1
 	ynl_check uapi "$hdr" "$tmp/gen/pmode.h"
 }
 tap_test "ynl $yv: ynl-gen-c.py --mode uapi generates our header: the same enums, names and values" uapi_matches
@@ -90,14 +90,14 @@ tap_test "ynl $yv: ynl-gen-c.py --mode uapi generates our header: the same enums
 kernel_builds() {
 	local kdir d=$tmp/gen/kernel
 	kdir=$(KERNELRELEASE= KERNELDIR= bash "$top/tests/lib/kernel.sh" dir "$yv" 2>"$tmp/gen.log") ||
-		show "$tmp/gen.log" || return 1
+		why "$tmp/gen.log" || return 1
 	mkdir -p "$d/inc/uapi/linux"
 	cp "$hdr" "$d/inc/uapi/linux/"
 	gen kernel header "$d/pmode-nl-gen.h" && gen kernel source "$d/pmode-nl-gen.c" ||
-		show "$tmp/gen.log" || return 1
+		why "$tmp/gen.log" || return 1
 	printf 'ccflags-y := -I$(src)/inc\nobj-m := pmode-nl-gen.o\n' >"$d/Kbuild"
 	make -C "$kdir" M="$d" pmode-nl-gen.o >"$tmp/gen.log" 2>&1 &&
-		! grep -E 'warning|error' "$tmp/gen.log" || show "$tmp/gen.log"
+		! grep -E 'warning|error' "$tmp/gen.log" || why "$tmp/gen.log"
 }
 tap_test "ynl $yv: ynl-gen-c.py --mode kernel generates code that compiles against the $yv headers" kernel_builds
 tap_test "ynl $yv: ... with an op, doit and dumpit as the module has them, for every command" ynl_check kernel-ops "$tmp/gen/kernel/pmode-nl-gen.c" "$top/kmod/netlink.c"
@@ -110,7 +110,7 @@ user_builds() {
 		      -I"$lib" -I"$d" -I"$top/include/uapi" -idirafter "$ynl/include/uapi")
 	mkdir -p "$d"
 	gen user header "$d/pmode-user.h" "$1" && gen user source "$d/pmode-user.c" "$1" ||
-		show "$tmp/gen.log" || return 1
+		why "$tmp/gen.log" || return 1
 	cat >"$d/main.c" <<'C'
 #include <stdlib.h>
 #include <string.h>
@@ -133,7 +133,7 @@ C
 	{ gcc "${cflags[@]}" -c -o "$d/ynl.o" "$lib/ynl.c" &&
 	  gcc "${cflags[@]}" -c -o "$d/pmode-user.o" "$d/pmode-user.c" &&
 	  gcc "${cflags[@]}" -o "$d/main" "$d/main.c" "$d/pmode-user.o" "$d/ynl.o"; } \
-		>"$tmp/gen.log" 2>&1 || show "$tmp/gen.log"
+		>"$tmp/gen.log" 2>&1 || why "$tmp/gen.log"
 }
 # 6.12's generator has no repeated binary attribute in user mode, and the
 # MAC lists (maclist.mac) are one: user mode of the whole spec stops there,
@@ -143,7 +143,7 @@ user_stops_at_maclist() {
 		grep -qx 'Exception: Sub-type binary not supported yet' "$tmp/gen.log" &&
 		grep -q "self.attr\['type'\]" "$tmp/gen.log" ||
 		{ echo "user mode of the whole spec did not stop at the MAC lists (if 6.12's" \
-			"generator does them now, test the whole spec)" >>"$tmp/gen.log"; show "$tmp/gen.log"; }
+			"generator does them now, test the whole spec)" >>"$tmp/gen.log"; why "$tmp/gen.log"; }
 }
 tap_test "ynl $yv: ynl-gen-c.py --mode user stops at the MAC lists, a repeated binary the $yv generator lacks" user_stops_at_maclist
 "$py" - "$kspec" "$k/Documentation/netlink/specs/pmode-nomaclist.yaml" <<'PY'

@@ -42,13 +42,13 @@ root_lock
 work=$(mktemp -d "${TMPDIR:-/tmp}/pmode-fresh.XXXXXX")
 root=$work/root
 log=$work/log
-cleanup() {
+remove_work() {
 	root_remove "$work" "$root" fresh "${PMODE_FRESH_KEEP:-}"
 }
-trap cleanup EXIT
+trap remove_work EXIT
 
-# in_root TIMEOUT CMD: run CMD (bash) in the root, in /root/pmode.
-in_root() { root_run "$root" "$1" "cd /root/pmode && $2"; }
+# in_clone TIMEOUT CMD: run CMD (bash) in the root, in /root/pmode.
+in_clone() { root_run "$root" "$1" "cd /root/pmode && $2"; }
 
 # The pristine root.
 root_make "$root" "$log"
@@ -70,7 +70,7 @@ result $rc "fresh: a clone of $what in the root" "$log"
 tap_status || exit 1
 
 # make before any dependency is there: it must say what to install.
-in_root 600 'make' >"$log" 2>&1
+in_clone 600 'make' >"$log" 2>&1
 rc=$?
 grep '^kernel:' "$log" | tap_diag
 result "$([ $rc -ne 0 ] && grep -q 'install linux-headers-amd64' "$log" && echo 0 || echo 1)" \
@@ -81,7 +81,7 @@ tiers=${PMODE_FRESH_TIERS:-style vm}
 tests=${PMODE_FRESH_VM_TESTS:-00-*}
 start=$SECONDS
 # One kernel, Debian 12's default: the first stages, not every kernel.
-in_root 3600 "PMODE_KERNELS=6.1 PMODE_TIERS='$tiers' PMODE_VM_TESTS='$tests' make check" >"$log" 2>&1
+in_clone 3600 "PMODE_KERNELS=6.1 PMODE_TIERS='$tiers' PMODE_VM_TESTS='$tests' make check" >"$log" 2>&1
 rc=$?
 took=$((SECONDS - start))
 cp "$log" "$logs/fresh-make-check.log"
@@ -91,7 +91,7 @@ grep -E '^not ok' "$log" | head -n 20 | tap_diag
 if grep -q 'run-all: installing dependencies failed' "$log"; then
 	result 1 "fresh: make check installs the dependencies (tests/lib/deps.sh)" "$log"
 else
-	in_root 600 'PMODE_KERNELS=6.1 tests/lib/deps.sh all' >"$work/deps" 2>&1
+	in_clone 600 'PMODE_KERNELS=6.1 tests/lib/deps.sh all' >"$work/deps" 2>&1
 	rc2=$?
 	result "$([ $rc2 -eq 0 ] && [ ! -s "$work/deps" ] && echo 0 || echo 1)" \
 		"fresh: make check installs the dependencies (tests/lib/deps.sh all finds none missing)" "$work/deps"
@@ -108,7 +108,7 @@ result "$([ $rc -eq 0 ] && [[ $summary == *" 0 failed" ]] && echo 0 || echo 1)" 
 
 # make: the module and pmodectl, from clean.
 start=$SECONDS
-in_root 1200 'make clean >/dev/null && make && ls -l kmod/pmode.ko tools/pmodectl' >"$log" 2>&1
+in_clone 1200 'make clean >/dev/null && make && ls -l kmod/pmode.ko tools/pmodectl' >"$log" 2>&1
 result $? "fresh: make builds kmod/pmode.ko and pmodectl ($((SECONDS - start)) s)" "$log"
 
 tap_status

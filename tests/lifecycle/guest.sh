@@ -21,10 +21,11 @@ mount -t tmpfs tmpfs /tmp
 PS4='+ $SECONDS: '
 set -x
 
-# The TAP writer, copied here by the host.
+# The TAP writer and the JSON helper, copied here by the host.
 # shellcheck source=tests/lib/tap.sh
 . "$dir/tap.sh"
 TAP_OUT=$dir/$stage.tap
+jsonq() { python3 "$dir/jsonq.py" "$@"; }
 done_() { sync; echo o >/proc/sysrq-trigger; sleep 10; }
 trap done_ EXIT
 
@@ -52,14 +53,12 @@ for v in a b; do
 	ip link set h-$v up
 done
 
-# show: the adapters as 'pmodectl -j adapter show' prints them, without
+# adapters_now: the adapters as 'pmodectl -j adapter show' prints them, without
 # what a boot changes (interface indexes, counters).
-show() {
-	pmodectl -j adapter show | python3 -c 'import json, sys
-a = json.load(sys.stdin)
-for x in a:
-    x.pop("ifindex", None); x.pop("stats", None)
-print(json.dumps(sorted(a, key=lambda x: x["ifname"]), sort_keys=True))'
+adapters_now() {
+	pmodectl -j adapter show |
+		jsonq "json.dumps(sorted(({k: v for k, v in x.items() if k not in ('ifindex', 'stats')}
+					   for x in a), key=lambda x: x['ifname']), sort_keys=True)"
 }
 
 if [ "$stage" = save ]; then
@@ -69,7 +68,7 @@ if [ "$stage" = save ]; then
 		pmodectl adapter add dev h-b vm vm-b &&
 		pmodectl adapter set dev h-b promisc on
 	result $? "pmodectl registers two adapters, enables the gate, grants root promiscuous mode"
-	show >"$dir/adapters.json"
+	adapters_now >"$dir/adapters.json"
 	pmodectl save >"$batch"
 	result "$([ -s "$batch" ] && [ "$(grep -c 'adapter add' "$batch")" = 2 ] && echo 0)" \
 		"pmodectl save > $batch ($(wc -l <"$batch") lines)"
@@ -80,9 +79,9 @@ fi
 start=$(sed -n 's/^ExecStart=//p' "$unit")
 $start
 result $? "the restore unit's '$start' succeeds"
-show >"$dir/adapters-restored.json"
+adapters_now >"$dir/adapters-restored.json"
 result "$(cmp "$dir/adapters.json" "$dir/adapters-restored.json" && echo 0)" \
-	"'pmodectl -j adapter show' is what it was on the 6.1 boot ($(python3 <"$dir/adapters-restored.json" -c 'import json,sys; print(", ".join("%s %s promisc %s" % (x["ifname"], x["mac"], x["promisc"]) for x in json.load(sys.stdin)))'))"
+	"'pmodectl -j adapter show' is what it was on the 6.1 boot ($(jsonq "', '.join('%s %s promisc %s' % (x['ifname'], x['mac'], x['promisc']) for x in a)" <"$dir/adapters-restored.json"))"
 pmodectl save >/tmp/saved
 result "$(cmp "$batch" /tmp/saved && echo 0)" "pmodectl save prints the saved batch again (gate, grants, adapters)"
 
@@ -100,6 +99,6 @@ ip netns exec vm-a "${pkt[@]}" send eth0 --src "$F" --count 3 --marker 2
 sleep 2
 touch /tmp/stop
 wait
-forged=$(pmodectl -j -s adapter show dev h-a | python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["stats"]["forged-src"])')
+forged=$(pmodectl -j -s adapter show dev h-a | jsonq "a[0]['stats']['forged-src']")
 result "$([ "$(cat /tmp/count1)" = 3 ] && [ "$(cat /tmp/count2)" = 0 ] && [ "$forged" = 3 ] && echo 0)" \
 	"of VM a's frames, 3 genuine pass ($(cat /tmp/count1) seen) and 3 forged are dropped ($(cat /tmp/count2) seen, forged-src $forged)"

@@ -54,7 +54,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-finish() {
+finish_tier() {
 	# The root goes first (over a gigabyte of files): its time counts.
 	cleanup
 	trap - EXIT
@@ -102,12 +102,13 @@ build_pid=$!
 root_lock
 root_make "$root" "$log"
 result $? "lifecycle: $root_what" "$log"
-tap_status || finish
+tap_status || finish_tier
 # dpkg need not fsync each file it unpacks in a scratch root (the kernel
 # headers alone are some 20000 files): minutes on a loaded disk.
 echo force-unsafe-io >"$root/etc/dpkg/dpkg.cfg.d/lifecycle-unsafe-io"
 mkdir -p "$root/root/debs" "$root/root/lifecycle"
-cp "$here/guest.sh" "$top/tests/lib/tap.sh" "$top/tests/vm/pkt.py" "$root/root/lifecycle/"
+cp "$here/guest.sh" "$top/tests/lib/tap.sh" "$top/tests/vm/pkt.py" "$top/tests/vm/jsonq.py" \
+	"$root/root/lifecycle/"
 
 k61=$(kseries_release 6.1)
 k612=$(kseries_release 6.12)
@@ -119,13 +120,13 @@ in_root 900 "apt-get update -q && apt-get install -y -q --no-install-recommends 
 	$(pmode_kernel_package 6.1 image) $(pmode_kernel_package 6.1 headers) iproute2 python3 &&
 	ls /boot/vmlinuz-$k61 /lib/modules/$k61/build/Makefile" >"$log" 2>&1
 result $? "lifecycle: apt install $(pmode_kernel_package 6.1 image) $(pmode_kernel_package 6.1 headers) ($k61, $((SECONDS - start)) s)" "$log"
-tap_status || finish
+tap_status || finish_tier
 
 # make deb's packages.
 while [ ! -e "$work/deb.rc" ] && kill -0 "$build_pid" 2>/dev/null; do sleep 1; done
 read -r rc took <"$work/deb.rc" || rc=1
 result "$rc" "lifecycle: make deb builds pmode-dkms and pmodectl $version (${took:-?} s, beside the above)" "$work/deb.log"
-tap_status || finish
+tap_status || finish_tier
 cp "$debs"/pmode-dkms_*.deb "$debs"/pmodectl_*.deb "$root/root/debs/"
 
 start=$SECONDS
@@ -137,7 +138,7 @@ status=$(dkms_status)
 [[ $status == "pmode/$version, $k61, x86_64: installed" ]] || rc=1
 cp "$log" "$logs/lifecycle-install.log"
 result $rc "lifecycle: apt install ./pmode-dkms ./pmodectl: DKMS builds pmode for 6.1, the restore unit is enabled ($((SECONDS - start)) s; dkms status: $status)" "$log"
-tap_status || finish
+tap_status || finish_tier
 
 # boot KVER STAGE [WHAT]: boot the root's KVER, guest.sh STAGE in it; its
 # TAP lines, renumbered, said of WHAT ("boot KVER" by default).
@@ -170,7 +171,7 @@ boot() {
 boot "$k61" save
 batch=$(sed -n 's/^ConditionPathExists=//p' "$root/lib/systemd/system/pmode-restore.service")
 cp "$root$batch" "$work/batch" 2>/dev/null
-tap_status || finish
+tap_status || finish_tier
 
 # 3. The 6.12 kernel: DKMS builds pmode for it, by itself.
 start=$SECONDS
@@ -182,11 +183,11 @@ status=$(dkms_status)
    $status == *"pmode/$version, $k612, x86_64: installed"* ]] || rc=1
 cp "$log" "$logs/lifecycle-kernel-6.12.log"
 result $rc "lifecycle: apt install $(pmode_kernel_package 6.12 image) $(pmode_kernel_package 6.12 headers): DKMS builds pmode for it ($((SECONDS - start)) s; dkms status: $status)" "$log"
-tap_status || finish
+tap_status || finish_tier
 
 # 4. Boot 6.12: load, restore, frames.
 boot "$k612" restore
-tap_status || finish
+tap_status || finish_tier
 
 # 5. The higher version, built in the background since the start, over the
 # installed one.
@@ -208,7 +209,7 @@ cp "$log" "$logs/lifecycle-upgrade.log"
 result $rc "lifecycle: apt install pmode $new over $version: only $new is left, for both kernels ($((SECONDS - start)) s; modinfo: $versions; dkms status: $status)" "$log"
 cmp "$work/batch" "$root$batch" >"$log" 2>&1
 result $? "lifecycle: the upgrade leaves the saved configuration ($batch) as it was" "$log"
-tap_status || finish
+tap_status || finish_tier
 
 # 5b. A reload after the upgrade: 6.12 again, the new module, the same
 # configuration restored, frames judged.
@@ -233,4 +234,4 @@ status=$(dkms_status)
 { [ "$before" -gt 0 ] && [ -z "$left" ] && [ -z "$status" ]; } || rc=1
 [ -n "$left" ] && echo "$left" >>"$log"
 result $rc "lifecycle: apt purge pmode-dkms pmodectl leaves none of the $before pmode files under /lib/modules, /usr/src, /var/lib/dkms, /etc, /usr ($((SECONDS - start)) s; dkms status: '$status')" "$log"
-finish
+finish_tier

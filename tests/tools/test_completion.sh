@@ -22,9 +22,9 @@ chmod +x "$tmp/pmodectl"
 PATH=$tmp:$PATH
 . "$completion"
 
-# expect WANT DESCRIPTION WORDS...: complete the last of WORDS (the line
+# completes WANT DESCRIPTION WORDS...: complete the last of WORDS (the line
 # so far); WANT is the sorted candidates, one space apart.
-expect() {
+completes() {
 	local want=$1 desc=$2 got
 	shift 2
 	COMP_WORDS=("$@")
@@ -41,25 +41,25 @@ expect() {
 }
 
 devs=$(ls /sys/class/net | sort | paste -sd ' ')
-expect "adapter feature help monitor save user" "the objects" pmodectl ""
-expect "adapter" "an abbreviated object" pmodectl ad
-expect "adapter feature help monitor save user" "the objects after options" pmodectl -j -s ""
-expect "--json" "a long option" pmodectl --js
-expect "add allow check del disallow help set show vms" "adapter's commands" pmodectl adapter ""
-expect "disable enable help show" "feature's commands" pmodectl feature ""
-expect "help" "monitor has no command word" pmodectl monitor ""
-expect "adapter feature monitor save user" "help's objects" pmodectl help ""
-expect "dev mac network owner vm" "the keywords of adapter add" pmodectl adapter add ""
-expect "mac network owner vm" "a keyword given is not offered again" pmodectl adapter add dev tap0 ""
-expect "mac network owner" "nor an abbreviated one" pmodectl adapter add d tap0 v x ""
-expect "$devs" "dev completes the devices of /sys/class/net" pmodectl adapter add dev ""
-expect "lo" "dev completes a prefix" pmodectl adapter del dev l
-expect "off on" "promisc takes on or off" pmodectl adapter set dev tap0 promisc ""
-expect "other vm-1 vm\\ 2" "vm completes the kernel's VM ids, each once, quoted" \
+completes "adapter feature help monitor save user" "the objects" pmodectl ""
+completes "adapter" "an abbreviated object" pmodectl ad
+completes "adapter feature help monitor save user" "the objects after options" pmodectl -j -s ""
+completes "--json" "a long option" pmodectl --js
+completes "add allow check del disallow help set show vms" "adapter's commands" pmodectl adapter ""
+completes "disable enable help show" "feature's commands" pmodectl feature ""
+completes "help" "monitor has no command word" pmodectl monitor ""
+completes "adapter feature monitor save user" "help's objects" pmodectl help ""
+completes "dev mac network owner vm" "the keywords of adapter add" pmodectl adapter add ""
+completes "mac network owner vm" "a keyword given is not offered again" pmodectl adapter add dev tap0 ""
+completes "mac network owner" "nor an abbreviated one" pmodectl adapter add d tap0 v x ""
+completes "$devs" "dev completes the devices of /sys/class/net" pmodectl adapter add dev ""
+completes "lo" "dev completes a prefix" pmodectl adapter del dev l
+completes "off on" "promisc takes on or off" pmodectl adapter set dev tap0 promisc ""
+completes "other vm-1 vm\\ 2" "vm completes the kernel's VM ids, each once, quoted" \
 	pmodectl adapter show vm ""
-expect "vm-1 vm\\ 2" "vm completes a prefix of them" pmodectl -j ad sh v vm
-expect "frame pcap rx tx" "the keywords of adapter check" pmodectl adapter check dev tap0 ""
-expect "" "a MAC is not guessed" pmodectl adapter allow dev tap0 ""
-expect "root" "user grant completes user names" pmodectl user grant roo
-expect "" "an unknown object completes nothing" pmodectl bogus ""
+completes "vm-1 vm\\ 2" "vm completes a prefix of them" pmodectl -j ad sh v vm
+completes "frame pcap rx tx" "the keywords of adapter check" pmodectl adapter check dev tap0 ""
+completes "" "a MAC is not guessed" pmodectl adapter allow dev tap0 ""
+completes "root" "user grant completes user names" pmodectl user grant roo
+completes "" "an unknown object completes nothing" pmodectl bogus ""
 tap_status

@@ -29,7 +29,7 @@ mkdir -p /run/netns /var/run /var/tmp
 ip link set lo up
 sysctl -qw kernel.panic_on_oops=1 kernel.printk="4 4 1 7"
 
-finish() {
+power_off() {
 	echo "PMODE-VM-DONE" >>"$out/done"
 	sync
 	echo o >/proc/sysrq-trigger
@@ -39,7 +39,7 @@ finish() {
 if [ -n "$script" ]; then
 	bash "$script" >"$out/script.log" 2>&1
 	echo "exit=$?" >>"$out/script.log"
-	finish
+	power_off
 fi
 
 # shellcheck source=tests/lib/tap.sh
@@ -115,4 +115,4 @@ if [ -w $kmemleak ]; then
 		ok "kmemleak finds nothing pmode allocated unreferenced, at the end"
 	fi
 fi
-finish
+power_off

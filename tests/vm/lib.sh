@@ -159,6 +159,9 @@ jsonq() { /usr/bin/python3 "$top/tests/vm/jsonq.py" "$@"; }
 # json_get EXPR: jsonq over 'pmodectl -j adapter show', a list of adapters.
 json_get() { "$PMODECTL" -j adapter show | jsonq "$1"; }
 
+# promisc_ports: the ports whose adapter is promiscuous, sorted, as a list.
+promisc_ports() { json_get "sorted(x['ifname'] for x in a if x['promisc'])"; }
+
 # stats_of DEV [PMODECTL-OPTIONS...]: the counters of DEV's adapter, as JSON.
 stats_of() {
 	local dev=$1

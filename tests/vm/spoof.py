@@ -45,6 +45,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'lib'))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pkt import mac  # noqa: E402
 from tap import Tap  # noqa: E402
 
 # --- the topology ---------------------------------------------------------
@@ -96,10 +98,6 @@ CLASSES = [
 ]
 CLASS_NAMES = [c[0] for c in CLASSES] + ['genuine']
 GENUINE = CLASS_NAMES.index('genuine')
-
-
-def mac(s):
-    return bytes.fromhex(s.replace(':', ''))
 
 
 def macstr(b):

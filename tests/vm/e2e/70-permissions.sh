@@ -10,7 +10,6 @@ veth_vm o2 02:00:00:00:05:02 br0
 run pmodectl adapter add dev h-o1 vm vm-1 owner 1000
 run pmodectl adapter add dev h-o2 vm vm-2 owner 2000
 as() { local uid=$1; shift; setpriv --reuid "$uid" --regid "$uid" --clear-groups "$@"; }
-promisc() { json_get "sorted(x['ifname'] for x in a if x['promisc'])"; }
 
 expect_exit 0 "perm: an ordinary user may list adapters" as 1000 "$PMODECTL" adapter show
 expect_exit 0 "perm: ... and the feature gate" as 1000 "$PMODECTL" feature show
@@ -32,13 +31,13 @@ expect_exit 1 "perm: a user cannot change an adapter's MAC" as 1000 "$PMODECTL" 
 expect_exit 1 "perm: a user cannot register adapters" as 1000 "$PMODECTL" adapter add dev h-o2 vm vm-x
 expect_match "CAP_NET_ADMIN" "$last_err" "perm: ... it needs CAP_NET_ADMIN"
 expect_exit 1 "perm: a user cannot remove adapters" as 1000 "$PMODECTL" adapter del dev h-o1
-expect_eq "[]" "$(promisc)" "perm: no refusal changed a flag"
+expect_eq "[]" "$(promisc_ports)" "perm: no refusal changed a flag"
 check "perm: the granted owner turns promisc on" as 1000 "$PMODECTL" adapter set dev h-o1 promisc on
 expect_exit 1 "perm: root without a grant is refused, even for its own call" pmodectl adapter set dev h-o2 promisc on
 expect_exit 1 "perm: root acting for an ungranted user is refused" pmodectl adapter set dev h-o2 promisc on as 2000
 check "perm: root acting for a granted user may (agent)" pmodectl adapter set dev h-o2 promisc on as 1000
 check "perm: revoking the grant" pmodectl user revoke 1000
-expect_eq "['h-o1', 'h-o2']" "$(promisc)" "perm: revoking leaves flags as they are"
+expect_eq "['h-o1', 'h-o2']" "$(promisc_ports)" "perm: revoking leaves flags as they are"
 # Off only takes away: the owner needs no grant, and no gate, for it.
 expect_exit 1 "perm: a user cannot turn off another's adapter" as 1000 "$PMODECTL" adapter set dev h-o2 promisc off
 expect_match "belongs to uid 2000" "$last_err" "perm: ... it belongs to uid 2000"
@@ -46,7 +45,7 @@ check "perm: the owner turns promisc off after the revocation" as 1000 "$PMODECT
 expect_exit 1 "perm: ... but cannot turn it on again" as 1000 "$PMODECTL" adapter set dev h-o1 promisc on
 expect_match "uid 1000 lacks the promisc grant" "$last_err" "perm: ... for lack of the grant"
 check "perm: an owner who never held a grant turns its adapter off" as 2000 "$PMODECTL" adapter set dev h-o2 promisc off
-expect_eq "[]" "$(promisc)" "perm: both flags are off"
+expect_eq "[]" "$(promisc_ports)" "perm: both flags are off"
 # A container: its own user and network namespaces, root inside.
 expect_exit 1 "perm: root in a user namespace cannot enable the host's feature" \
 	unshare --user --map-root-user --net "$PMODECTL" feature disable
