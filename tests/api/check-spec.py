@@ -17,14 +17,14 @@ Checks, each printed as a TAP line:
 import argparse
 import os
 import re
-import subprocess
 import sys
-import tempfile
 
 import yaml
 
 top = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(top, 'tests', 'lib'))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cvalues import compiled_values  # noqa: E402
 from tap import Tap  # noqa: E402
 
 t = Tap('api: ')
@@ -73,29 +73,6 @@ def header_names(text):
             if not x.startswith('__') and not x.endswith('_MAX') and
             not x.startswith('_UAPI_') and x not in (
                 'PMODE_GENL_NAME', 'PMODE_MCGRP_NOTIFY')}
-
-
-def compiled_values(header, names):
-    """The values of @names as the compiler sees them; None if missing."""
-    src = '#include <stdio.h>\n#include "%s"\nint main(void)\n{\n' % header
-    for x in names:
-        src += f'#if defined({x})\n\tprintf("{x} %ld\\n", (long)({x}));\n#else\n'
-        src += f'\t{{ enum {{ probe_{x} = {x} }}; printf("{x} %ld\\n", (long)probe_{x}); }}\n#endif\n'
-    src += '\treturn 0;\n}\n'
-    values = {}
-    with tempfile.TemporaryDirectory() as d:
-        c, exe = os.path.join(d, 'v.c'), os.path.join(d, 'v')
-        with open(c, 'w') as f:
-            f.write(src)
-        r = subprocess.run(['cc', '-o', exe, c], capture_output=True, text=True)
-        if r.returncode:
-            missing = sorted(set(re.findall(r"'(PMODE_\w+)' undeclared", r.stderr)))
-            return None, missing or [r.stderr.strip()[:300]]
-        for line in subprocess.run([exe], capture_output=True, text=True,
-                                   check=True).stdout.splitlines():
-            k, v = line.split()
-            values[k] = int(v)
-    return values, []
 
 
 HEADER_TYPES = {'u8': 'u8', 'u16': 'u16', 'u32': 'u32', 'u64': 'u64',

@@ -24,11 +24,12 @@ reason on stderr otherwise. Run by tests/api/run.sh, one TAP line each.
 """
 import os
 import re
-import subprocess
 import sys
-import tempfile
 
 import yaml
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cvalues import compiled_values  # noqa: E402
 
 # The commands the module sends to "notify" (docs/netlink.md, section 6).
 NOTIFICATIONS = ['ADAPTER_NEW', 'ADAPTER_DEL', 'ADAPTER_SET', 'FEATURE_SET',
@@ -82,21 +83,10 @@ def header_shape(path):
         else:
             numeric.append(m.group(1))
     numeric += [x for members in enums.values() for x in members]
-    src = '#include <stdio.h>\n#include "%s"\nint main(void)\n{\n' % os.path.abspath(path)
-    for x in numeric:
-        src += f'\tprintf("{x} %ld\\n", (long)({x}));\n'
-    src += '\treturn 0;\n}\n'
-    with tempfile.TemporaryDirectory() as d:
-        c, exe = os.path.join(d, 'v.c'), os.path.join(d, 'v')
-        with open(c, 'w') as f:
-            f.write(src)
-        r = subprocess.run(['cc', '-o', exe, c], capture_output=True, text=True)
-        if r.returncode:
-            raise SystemExit(fail(f'{path} does not compile: {r.stderr[:500]}'))
-        out = subprocess.run([exe], capture_output=True, text=True, check=True).stdout
-    for line in out.splitlines():
-        k, v = line.split()
-        names[k] = int(v)
+    values, why = compiled_values(os.path.abspath(path), numeric)
+    if values is None:
+        raise SystemExit(fail(f'{path} does not compile: {why}'))
+    names.update(values)
     return enums, names
 
 
