@@ -74,31 +74,27 @@ dry() {
 		jsonq "'/'.join(x for x in (a['frames'][0]['verdict'], a['frames'][0]['reason']) if x)"
 }
 
-# tx_case DESC WANT MARKER PKT-ARGS...: a frame w transmits.
-tx_case() {
-	local desc=$1 want=$2 marker=$3 verdict before after got
-	shift 3
-	verdict=$(dry dev t-w tx frame "$(hexof "$marker" "$@")")
-	expect_eq "$want" "$verdict" "why: check: $desc"
+# judged tx|rx DESC WANT MARKER PKT-ARGS...: a frame w transmits (tx) or b
+# sends towards w (rx): 'adapter check' says WANT, and the data path, told
+# by w's counters and whether the frame arrived, does the same.
+judged() {
+	local dir=$1 desc=$2 want=$3 marker=$4 verdict before after got
+	shift 4
+	verdict=$(dry dev t-w "$dir" frame "$(hexof "$marker" "$@")")
 	before=$(stats_of t-w)
-	got=$(count_rx b "$marker" 1 -- "${PKT[@]}" send tap:t-w --marker "$marker" "$@")
+	if [ "$dir" = tx ]; then
+		expect_eq "$want" "$verdict" "why: check: $desc"
+		got=$(count_rx b "$marker" 1 -- "${PKT[@]}" send tap:t-w --marker "$marker" "$@")
+	else
+		expect_eq "$want" "$verdict" "why: check rx: $desc"
+		got=$(count_rx tap:t-w "$marker" 1 -- send_from b --marker "$marker" "$@")
+	fi
 	after=$(stats_of t-w)
 	expect_eq "$verdict" "$(path_verdict "$before" "$after" "$got")" \
 		"why: ... and the data path does the same"
 }
-
-# rx_case DESC WANT MARKER PKT-ARGS...: a frame b sends towards w.
-rx_case() {
-	local desc=$1 want=$2 marker=$3 verdict before after got
-	shift 3
-	verdict=$(dry dev t-w rx frame "$(hexof "$marker" "$@")")
-	expect_eq "$want" "$verdict" "why: check rx: $desc"
-	before=$(stats_of t-w)
-	got=$(count_rx tap:t-w "$marker" 1 -- send_from b --marker "$marker" "$@")
-	after=$(stats_of t-w)
-	expect_eq "$verdict" "$(path_verdict "$before" "$after" "$got")" \
-		"why: ... and the data path does the same"
-}
+tx_case() { judged tx "$@"; }
+rx_case() { judged rx "$@"; }
 
 tx_case "genuine frame" pass 11 --src $W --dst $BC
 tx_case "forged source" drop/forged-src 12 --src $F --dst $BC
