@@ -14,7 +14,7 @@ pkgs() { local s; for s in $kseries_all; do kseries_pkg "$1" "$s"; done; }
 want=()
 for tier in "${@:-all}"; do
 	case $tier in
-	build) want+=(make gcc libc6-dev pkg-config libnl-3-dev libnl-genl-3-dev libpcap-dev
+	build) want+=(make gcc libc6-dev pkg-config libnl-3-dev libnl-genl-3-dev libpcap-dev python3
 		      $(pkgs headers) sparse) ;;
 	vm) want+=($(pkgs image) qemu-system-x86 busybox-static cpio xz-utils
 		   iproute2 tcpdump nftables kmod python3 python3-scapy
