@@ -130,9 +130,13 @@ void print_drop(void);
 void print_restart(void);
 void print_head(const char *text);
 void print_string(enum print_type t, const char *key, const char *fmt, const char *v);
+void print_string_as(enum print_type t, const char *key, const char *fmt, const char *v,
+		     const char *text);
 void print_uint(enum print_type t, const char *key, const char *fmt,
 		unsigned long long v);
 void print_bool(enum print_type t, const char *key, const char *fmt, bool v);
+void print_bool_as(enum print_type t, const char *key, const char *fmt, bool v,
+		   const char *text);
 void print_null(enum print_type t, const char *key, const char *fmt);
 void print_open(const char *key, char open);
 void print_close(char close);
@@ -171,8 +175,11 @@ struct adapter {
 	struct adapter *next;	/* save's list */
 };
 
+/* How adapter_print() says an adapter in text: show's row, or monitor's words. */
+enum adapter_text { ADAPTER_ROW, ADAPTER_WORDS };
+
 void adapter_read(struct nlattr **a, struct adapter *r);
-void adapter_print(struct nlattr **a, const char *key, bool stats);
+void adapter_print(struct nlattr **a, const char *key, enum adapter_text how, bool stats);
 extern const char *const reason_words[];
 extern const char *const drop_words[];
 

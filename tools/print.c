@@ -5,10 +5,16 @@
  * format, and prints the one or the other. PRINT_JSON and PRINT_TEXT are
  * for what only one output has (an ifindex; a table's heading).
  *
+ * A call whose text says the value otherwise (a word for a boolean, a
+ * placeholder for what the kernel did not send) gives the text's value
+ * too: print_string_as(), print_bool_as(). A NULL format prints nothing
+ * in text.
+ *
  * The output is held until print_end(), so that a failure prints none of
- * it; in text, print_end() lines up the lines holding tabs in columns,
- * each as wide as its widest cell, two spaces apart, and prints the other
- * lines as they are.
+ * it; in text, print_end() lines up a table's lines (an output with a
+ * heading, print_head()) that hold tabs in columns, each as wide as its
+ * widest cell, two spaces apart, and prints the other lines, and any
+ * other output, as they are.
  */
 #define _GNU_SOURCE
 #include <stdlib.h>
@@ -90,8 +96,8 @@ void print_end(void)
 	}
 	fclose(out);
 	out = NULL;
-	if (opts.json)
-		fputs(buf, stdout);
+	if (opts.json || !head)
+		fwrite(buf, 1, len, stdout);
 	else
 		print_columns(buf);
 	free(buf);
@@ -140,12 +146,19 @@ static bool text_side(enum print_type t, const char *fmt)
 	return !opts.json && t != PRINT_JSON && fmt && out;
 }
 
-void print_string(enum print_type t, const char *key, const char *fmt, const char *v)
+/* A string, @v in JSON, @text in text. */
+void print_string_as(enum print_type t, const char *key, const char *fmt, const char *v,
+		     const char *text)
 {
 	if (json_side(t, key))
 		json_str(&j, v);
 	else if (text_side(t, fmt))
-		fprintf(out, fmt, v);
+		fprintf(out, fmt, text);
+}
+
+void print_string(enum print_type t, const char *key, const char *fmt, const char *v)
+{
+	print_string_as(t, key, fmt, v, v);
 }
 
 void print_uint(enum print_type t, const char *key, const char *fmt,
@@ -157,13 +170,20 @@ void print_uint(enum print_type t, const char *key, const char *fmt,
 		fprintf(out, fmt, v);
 }
 
-/* A boolean: true or false in JSON, "on" or "off" in text. */
-void print_bool(enum print_type t, const char *key, const char *fmt, bool v)
+/* A boolean, true or false in JSON, the words @text in text. */
+void print_bool_as(enum print_type t, const char *key, const char *fmt, bool v,
+		   const char *text)
 {
 	if (json_side(t, key))
 		json_bool(&j, v);
 	else if (text_side(t, fmt))
-		fprintf(out, fmt, v ? "on" : "off");
+		fprintf(out, fmt, text);
+}
+
+/* A boolean: true or false in JSON, "on" or "off" in text. */
+void print_bool(enum print_type t, const char *key, const char *fmt, bool v)
+{
+	print_bool_as(t, key, fmt, v, v ? "on" : "off");
 }
 
 /* No value: null in JSON, "-" in text. */
