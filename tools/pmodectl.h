@@ -126,6 +126,7 @@ void json_done(struct json *j);
 enum print_type { PRINT_ANY, PRINT_JSON, PRINT_TEXT };
 void print_start(bool list, bool pretty);
 void print_end(void);
+void print_flush(void);
 void print_drop(void);
 void print_restart(void);
 void print_head(const char *text);

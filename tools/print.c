@@ -84,6 +84,18 @@ static void print_columns(char *s)
 	}
 }
 
+/* What is held printed: JSON or text as it is, a table in columns. */
+static void put(void)
+{
+	fclose(out);
+	out = NULL;
+	if (opts.json || !head)
+		fwrite(buf, 1, len, stdout);
+	else
+		print_columns(buf);
+	free(buf);
+}
+
 /* The output's end: the JSON value closed, or the text printed. */
 void print_end(void)
 {
@@ -94,14 +106,21 @@ void print_end(void)
 			json_end(&j, ']');
 		json_done(&j);
 	}
-	fclose(out);
-	out = NULL;
-	if (opts.json || !head)
-		fwrite(buf, 1, len, stdout);
-	else
-		print_columns(buf);
-	free(buf);
+	put();
 	fflush(stdout);
+}
+
+/*
+ * What is held so far printed (to stdout's buffer), for an output that
+ * goes on long (a check of a capture): the rest is held as before.
+ */
+void print_flush(void)
+{
+	if (!out)
+		return;
+	put();
+	out = open_memstream(&buf, &len);
+	j.f = out;
 }
 
 /* The text held so far, dropped (the request failed). */
