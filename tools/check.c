@@ -80,7 +80,7 @@ static int ask(struct check *c, const uint8_t *f, size_t len)
 static void print_one(struct check *c, unsigned long no, const uint8_t *f,
 		      size_t caplen, uint32_t len, const char *error)
 {
-	char mac[MAC_BUFSIZE], text[512];
+	char mac[MAC_BUFSIZE];
 
 	print_open(NULL, '{');
 	print_uint(PRINT_ANY, "frame", "%5llu", no);
@@ -99,13 +99,7 @@ static void print_one(struct check *c, unsigned long no, const uint8_t *f,
 			print_null(PRINT_ANY, "mac", "  %-17s");
 		}
 	}
-	if (opts.json) {
-		json_key(print_json_writer(), "decoded");
-		decode_frame_json(print_json_writer(), f, caplen, len);
-	} else {
-		decode_frame(f, caplen, len, text, sizeof(text));
-		print_string(PRINT_TEXT, NULL, error ? "  [%s]\n" : "  %s\n", text);
-	}
+	print_frame("decoded", error ? "  [%s]\n" : "  %s\n", f, caplen, len);
 	print_close('}');
 	print_flush();
 }

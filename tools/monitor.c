@@ -48,7 +48,7 @@ static uint32_t frame_len(struct nlattr **a)
  */
 static void print_violation(struct nlattr **a)
 {
-	char mac[MAC_BUFSIZE], text[512];
+	char mac[MAC_BUFSIZE];
 
 	print_string_as(PRINT_ANY, "ifname", " dev %s", string(a[PMODE_A_IFNAME], ""),
 			string(a[PMODE_A_IFNAME], "?"));
@@ -64,17 +64,9 @@ static void print_violation(struct nlattr **a)
 	}
 	print_uint(PRINT_ANY, "suppressed", " suppressed %llu",
 		   a[PMODE_A_SUPPRESSED] ? nla_get_u32(a[PMODE_A_SUPPRESSED]) : 0);
-	if (a[PMODE_A_FRAME]) {
-		if (opts.json) {
-			json_key(print_json_writer(), "frame");
-			decode_frame_json(print_json_writer(), nla_data(a[PMODE_A_FRAME]),
-					  nla_len(a[PMODE_A_FRAME]), frame_len(a));
-		} else {
-			decode_frame(nla_data(a[PMODE_A_FRAME]), nla_len(a[PMODE_A_FRAME]),
-				     frame_len(a), text, sizeof(text));
-			print_string(PRINT_TEXT, NULL, " frame %s", text);
-		}
-	}
+	if (a[PMODE_A_FRAME])
+		print_frame("frame", " frame %s", nla_data(a[PMODE_A_FRAME]),
+			    nla_len(a[PMODE_A_FRAME]), frame_len(a));
 }
 
 /*

@@ -141,7 +141,7 @@ void print_bool_as(enum print_type t, const char *key, const char *fmt, bool v,
 void print_null(enum print_type t, const char *key, const char *fmt);
 void print_open(const char *key, char open);
 void print_close(char close);
-struct json *print_json_writer(void);
+char *print_text_of(void (*fn)(const void *arg), const void *arg);
 
 /* nl.c */
 struct nl_msg *pmode_msg(uint8_t cmd, int flags);
@@ -153,11 +153,9 @@ int pmode_fail(void);
 int enter_netns(const char *name);
 void pmode_close(void);
 
-/* decode.c: a frame's headers in words, as text or as a JSON object */
-void decode_frame(const uint8_t *f, size_t caplen, uint32_t len, char *buf,
-		  size_t size);
-void decode_frame_json(struct json *j, const uint8_t *f, size_t caplen,
-		       uint32_t len);
+/* decode.c: a frame's headers in words, through print.c */
+void print_frame(const char *key, const char *fmt, const uint8_t *f, size_t caplen,
+		 uint32_t len);
 
 /* commands */
 int run_command(int argc, char **argv);

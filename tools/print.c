@@ -8,7 +8,9 @@
  * A call whose text says the value otherwise (a word for a boolean, a
  * placeholder for what the kernel did not send) gives the text's value
  * too: print_string_as(), print_bool_as(). A NULL format prints nothing
- * in text.
+ * in text. print_text_of() holds the text of the fields a function prints
+ * apart, in JSON output too, for a value that is their text (a frame's
+ * summary).
  *
  * The output is held until print_end(), so that a failure prints none of
  * it; in text, print_end() lines up a table's lines (an output with a
@@ -30,6 +32,7 @@ static const char *head;	/* the text's heading line */
 static FILE *out;	/* the output held, or NULL outside start and end */
 static char *buf;
 static size_t len;
+static FILE *apart;	/* the text held apart, in print_text_of() */
 
 /*
  * A new output: a JSON array of what follows if @is_list, else one value;
@@ -160,19 +163,24 @@ static bool json_side(enum print_type t, const char *key)
 	return true;
 }
 
-static bool text_side(enum print_type t, const char *fmt)
+/* Where a field's text goes: apart, in print_text_of(); else, in text, out. */
+static FILE *text_side(enum print_type t, const char *fmt)
 {
-	return !opts.json && t != PRINT_JSON && fmt && out;
+	if (t == PRINT_JSON || !fmt)
+		return NULL;
+	return apart ?: (opts.json ? NULL : out);
 }
 
 /* A string, @v in JSON, @text in text. */
 void print_string_as(enum print_type t, const char *key, const char *fmt, const char *v,
 		     const char *text)
 {
+	FILE *f;
+
 	if (json_side(t, key))
 		json_str(&j, v);
-	else if (text_side(t, fmt))
-		fprintf(out, fmt, text);
+	if ((f = text_side(t, fmt)))
+		fprintf(f, fmt, text);
 }
 
 void print_string(enum print_type t, const char *key, const char *fmt, const char *v)
@@ -183,20 +191,24 @@ void print_string(enum print_type t, const char *key, const char *fmt, const cha
 void print_uint(enum print_type t, const char *key, const char *fmt,
 		unsigned long long v)
 {
+	FILE *f;
+
 	if (json_side(t, key))
 		json_u64(&j, v);
-	else if (text_side(t, fmt))
-		fprintf(out, fmt, v);
+	if ((f = text_side(t, fmt)))
+		fprintf(f, fmt, v);
 }
 
 /* A boolean, true or false in JSON, the words @text in text. */
 void print_bool_as(enum print_type t, const char *key, const char *fmt, bool v,
 		   const char *text)
 {
+	FILE *f;
+
 	if (json_side(t, key))
 		json_bool(&j, v);
-	else if (text_side(t, fmt))
-		fprintf(out, fmt, text);
+	if ((f = text_side(t, fmt)))
+		fprintf(f, fmt, text);
 }
 
 /* A boolean: true or false in JSON, "on" or "off" in text. */
@@ -208,10 +220,12 @@ void print_bool(enum print_type t, const char *key, const char *fmt, bool v)
 /* No value: null in JSON, "-" in text. */
 void print_null(enum print_type t, const char *key, const char *fmt)
 {
+	FILE *f;
+
 	if (json_side(t, key))
 		json_null(&j);
-	else if (text_side(t, fmt))
-		fprintf(out, fmt, "-");
+	if ((f = text_side(t, fmt)))
+		fprintf(f, fmt, "-");
 }
 
 void print_open(const char *key, char open)
@@ -226,8 +240,24 @@ void print_close(char close)
 		json_end(&j, close);
 }
 
-/* The JSON writer of the output, for what writes JSON itself (a frame). */
-struct json *print_json_writer(void)
+/*
+ * The text of the fields @fn prints, held apart and returned (to free)
+ * rather than printed, in text and JSON output alike; their JSON is
+ * printed as ever. NULL if out of memory.
+ */
+char *print_text_of(void (*fn)(const void *arg), const void *arg)
 {
-	return &j;
+	FILE *prev = apart;
+	char *s = NULL;
+	size_t n;
+
+	apart = open_memstream(&s, &n);
+	if (!apart) {
+		apart = prev;
+		return NULL;
+	}
+	fn(arg);
+	fclose(apart);
+	apart = prev;
+	return s;
 }
