@@ -290,13 +290,16 @@ def main():
         text, tstatus = text
         pairs += 1
         c.same(status, tstatus, where + ': exit status')
-        if words == 'monitor':
-            js = [json.loads(l) for l in lines]
-            odd += check_monitor(c, text[:len(js)], js, where)
-        else:
-            m = re.search(r' frame ([0-9a-f]+)$', words)
-            check_check(c, text, json.loads('\n'.join(lines)), where,
-                        bytes.fromhex(m.group(1)) if m else None)
+        try:
+            if words == 'monitor':
+                js = [json.loads(l) for l in lines]
+                odd += check_monitor(c, text[:len(js)], js, where)
+            else:
+                m = re.search(r' frame ([0-9a-f]+)$', words)
+                check_check(c, text, json.loads('\n'.join(lines)), where,
+                            bytes.fromhex(m.group(1)) if m else None)
+        except (KeyError, TypeError, ValueError, AttributeError) as e:
+            c.true(False, f'{type(e).__name__} {e}: not the JSON expected', where)
     print(f"{'not ' if c.errors or not pairs else ''}ok {n + 1} - tools: render: the text "
           f"says what the JSON says ({pairs} runs, {c.count} comparisons, "
           f"{len(c.errors)} differ; {odd} 'as uid' without 'by uid', text only)")

@@ -34,12 +34,12 @@ t() {	# t DESCRIPTION COMMAND...
 n=$((n + 3))
 # The checker notices a text that says otherwise, and a JSON that does;
 # and a JSON value of another type, but not keys in another order.
-fails_on() { ! "$py" "$dir/test_render.py" "$1" 0 >/dev/null; }
-differs() { ! "$py" "$dir/test_render.py" "$1" 0 "$tmp/got" >/dev/null; }
-same() { "$py" "$dir/test_render.py" "$1" 0 "$tmp/got" >/dev/null; }
+fails_on() { ! cmp -s "$1" "$tmp/got" && ! "$py" "$dir/test_render.py" "$1" 0 >/dev/null; }
+differs() { ! cmp -s "$1" "$tmp/got" && ! "$py" "$dir/test_render.py" "$1" 0 "$tmp/got" >/dev/null; }
+same() { ! cmp -s "$1" "$tmp/got" && "$py" "$dir/test_render.py" "$1" 0 "$tmp/got" >/dev/null; }
 sed '0,/"suppressed":\([0-9]*\)/s//"suppressed":"\1"/' "$tmp/got" >"$tmp/type"
 t "a JSON number printed as a string is caught" differs "$tmp/type"
-sed '0,/"len":\([0-9]*\),"hex":\("[0-9a-f]*"\),/s//"hex":\2,"len":\1,/' "$tmp/got" >"$tmp/order"
+sed '0,/"vid":\([0-9]*\),"pcp":\([0-9]*\)/s//"pcp":\2,"vid":\1/' "$tmp/got" >"$tmp/order"
 t "... but not two keys of a JSON object in another order" same "$tmp/order"
 sed '0,/ promisc on / s// promisc  on /' "$tmp/got" >"$tmp/space"
 t "a text with one more space is caught" differs "$tmp/space"
