@@ -220,9 +220,37 @@ void adapter_read(struct nlattr **a, struct adapter *r)
 				r->stats[nla_type(nest)] = nla_get_u64(nest);
 }
 
-/* A list of MACs: an array in JSON, a cell "a,b" or "-" in text. */
-static void print_macs(struct nlattr *list, const char *key)
+/*
+ * The text of an adapter's fields, a format each (NULL: JSON only): a row
+ * of show's table, whose cells end in tabs, or the words of monitor's
+ * events, "dev tap0 vm 3f2a mac 52:54:00:12:34:56 promisc off reason
+ * request".
+ */
+struct adapter_fmt {
+	const char *ifname, *vm, *mac, *number, *cell, *promisc, *reason;
+	const char *allowed, *learned;		/* what ends the lists' cells */
+	const char *unsent_name, *unsent_mac;	/* for what the kernel did not send */
+};
+
+static const struct adapter_fmt adapter_fmts[] = {
+	[ADAPTER_ROW] = {
+		.ifname = "%s\t", .vm = "%s\t", .mac = "%s\t", .number = "%llu\t",
+		.cell = "%s\t", .promisc = "%s\t", .allowed = "\t", .learned = "\n",
+		.unsent_name = "", .unsent_mac = "",
+	},
+	[ADAPTER_WORDS] = {
+		.ifname = " dev %s", .vm = " vm %s", .mac = " mac %s", .promisc = " promisc %s",
+		.reason = " reason %s", .unsent_name = "?", .unsent_mac = "-",
+	},
+};
+
+/*
+ * A list of MACs: an array in JSON; in text, if @end, a cell "a,b" or "-"
+ * ended by @end.
+ */
+static void print_macs(struct nlattr *list, const char *key, const char *end)
 {
+	enum print_type t = end ? PRINT_ANY : PRINT_JSON;
 	char mac[MAC_BUFSIZE];
 	struct nlattr *nest;
 	int n = 0, rem;
@@ -233,50 +261,52 @@ static void print_macs(struct nlattr *list, const char *key)
 			if (nla_type(nest) != PMODE_MACLIST_A_MAC || nla_len(nest) < ETH_ALEN)
 				continue;
 			format_mac(nla_data(nest), mac);
-			print_string(PRINT_ANY, NULL, n++ ? ",%s" : "%s", mac);
+			print_string(t, NULL, n++ ? ",%s" : "%s", mac);
 		}
-	if (!n)
-		print_string(PRINT_TEXT, NULL, "%s", "-");
+	if (end)
+		print_string(PRINT_TEXT, NULL, n ? "%s" : "-%s", end);
 	print_close(']');
 }
 
 /*
  * One adapter, each field once: an object in JSON (@key names it in the
- * object around it, if any), a row of show's table in text, and its
- * counters, with @stats, on a line of their own after it.
+ * object around it, if any); in text, as @how says, a row of show's
+ * table, and its counters, with @stats, on a line of their own after it,
+ * or the words of a monitor's event about it.
  */
-void adapter_print(struct nlattr **a, const char *key, bool stats)
+void adapter_print(struct nlattr **a, const char *key, enum adapter_text how, bool stats)
 {
+	const struct adapter_fmt *f = &adapter_fmts[how];
+	uint32_t reason = a[PMODE_A_REASON] ? nla_get_u32(a[PMODE_A_REASON]) : (uint32_t)-1;
 	char name[IFNAMSIZ], fmt[32];
 	struct adapter r;
 	int i;
 
 	adapter_read(a, &r);
 	print_open(key, '{');
-	print_string(PRINT_ANY, "ifname", "%s\t", r.ifname);
+	print_string_as(PRINT_ANY, "ifname", f->ifname, r.ifname,
+			a[PMODE_A_IFNAME] ? r.ifname : f->unsent_name);
 	print_uint(PRINT_JSON, "ifindex", NULL, r.ifindex);
-	print_string(PRINT_ANY, "vm", "%s\t", r.vm);
-	print_string(PRINT_ANY, "mac", "%s\t", r.mac);
+	print_string_as(PRINT_ANY, "vm", f->vm, r.vm, a[PMODE_A_VM] ? r.vm : f->unsent_name);
+	print_string_as(PRINT_ANY, "mac", f->mac, r.mac, a[PMODE_A_MAC] ? r.mac : f->unsent_mac);
 	/* The explicit network id; a bridge's name is the master's. */
 	if (r.has_net_id)
-		print_uint(PRINT_ANY, "network", "%llu\t", r.net_id);
+		print_uint(PRINT_ANY, "network", f->number, r.net_id);
 	else
-		print_null(PRINT_ANY, "network", "%s\t");
+		print_null(PRINT_ANY, "network", f->cell);
 	if (r.master && !if_indextoname(r.master, name))
 		snprintf(name, sizeof(name), "if%u", r.master);
 	if (r.master)
-		print_string(PRINT_ANY, "master", "%s\t", name);
+		print_string(PRINT_ANY, "master", f->cell, name);
 	else
-		print_null(PRINT_ANY, "master", "%s\t");
+		print_null(PRINT_ANY, "master", f->cell);
 	if (r.has_owner)
-		print_uint(PRINT_ANY, "owner", "%llu\t", r.owner_uid);
+		print_uint(PRINT_ANY, "owner", f->number, r.owner_uid);
 	else
-		print_null(PRINT_ANY, "owner", "%s\t");
-	print_bool(PRINT_ANY, "promisc", "%s\t", r.promisc);
-	print_macs(a[PMODE_A_ALLOWED], "allowed");
-	print_string(PRINT_TEXT, NULL, "%s", "\t");
-	print_macs(a[PMODE_A_LEARNED], "learned");
-	print_string(PRINT_TEXT, NULL, "%s", "\n");
+		print_null(PRINT_ANY, "owner", f->cell);
+	print_bool(PRINT_ANY, "promisc", f->promisc, r.promisc);
+	print_macs(a[PMODE_A_ALLOWED], "allowed", f->allowed);
+	print_macs(a[PMODE_A_LEARNED], "learned", f->learned);
 	if (stats) {
 		print_string(PRINT_TEXT, NULL, "%s", "    stats:");
 		print_open("stats", '{');
@@ -289,9 +319,11 @@ void adapter_print(struct nlattr **a, const char *key, bool stats)
 		print_close('}');
 		print_string(PRINT_TEXT, NULL, "%s", "\n");
 	}
-	if (a[PMODE_A_REASON] && nla_get_u32(a[PMODE_A_REASON]) <= PMODE_REASON_MAX)
-		print_string(PRINT_JSON, "reason", NULL,
-			     reason_words[nla_get_u32(a[PMODE_A_REASON])]);
+	/* An event's reason; in its words, "unknown" when not one we know. */
+	if (reason <= PMODE_REASON_MAX)
+		print_string(PRINT_ANY, "reason", f->reason, reason_words[reason]);
+	else
+		print_string(PRINT_TEXT, NULL, f->reason, "unknown");
 	print_close('}');
 }
 
@@ -299,7 +331,7 @@ static int show_one(struct nlattr **attrs, uint8_t cmd, void *arg)
 {
 	(void)cmd;
 	(void)arg;
-	adapter_print(attrs, NULL, opts.stats);
+	adapter_print(attrs, NULL, ADAPTER_ROW, opts.stats);
 	return 0;
 }
 

@@ -28,7 +28,6 @@ static const char *const verdict_words[] = {
 struct check {
 	const char *dev;
 	bool to_vm, single;
-	struct json j;
 	/* the last answer */
 	int verdict, reason;
 	bool has_mac;
@@ -73,48 +72,36 @@ static int ask(struct check *c, const uint8_t *f, size_t len)
 	return pmode_send(msg, on_verdict, c);
 }
 
+/*
+ * One frame's line, each field once: its number, the verdict, the drop
+ * reason and the MAC judged ("-" in text, null in JSON, if none), and the
+ * frame decoded; or, for a frame the kernel refused, its message.
+ */
 static void print_one(struct check *c, unsigned long no, const uint8_t *f,
 		      size_t caplen, uint32_t len, const char *error)
 {
-	char mac[18] = "-", text[512];
-	const char *reason = c->reason >= 0 ? drop_words[c->reason] : "-";
+	char mac[MAC_BUFSIZE];
 
-	if (!error && c->has_mac)
-		format_mac(c->mac, mac);
-	if (!opts.json) {
-		decode_frame(f, caplen, len, text, sizeof(text));
-		if (error)
-			printf("%5lu  %-12s  %s  [%s]\n", no, "error", error, text);
-		else
-			printf("%5lu  %-12s  %-11s  %-17s  %s\n", no,
-			       verdict_words[c->verdict], reason, mac, text);
-		return;
-	}
-	json_begin(&c->j, '{');
-	json_key(&c->j, "frame");
-	json_u64(&c->j, no);
+	print_open(NULL, '{');
+	print_uint(PRINT_ANY, "frame", "%5llu", no);
+	print_string(PRINT_ANY, "verdict", "  %-12s", error ? "error" : verdict_words[c->verdict]);
 	if (error) {
-		json_key(&c->j, "verdict");
-		json_str(&c->j, "error");
-		json_key(&c->j, "error");
-		json_str(&c->j, error);
+		print_string(PRINT_ANY, "error", "  %s", error);
 	} else {
-		json_key(&c->j, "verdict");
-		json_str(&c->j, verdict_words[c->verdict]);
-		json_key(&c->j, "reason");
 		if (c->reason >= 0)
-			json_str(&c->j, reason);
+			print_string(PRINT_ANY, "reason", "  %-11s", drop_words[c->reason]);
 		else
-			json_null(&c->j);
-		json_key(&c->j, "mac");
-		if (c->has_mac)
-			json_str(&c->j, mac);
-		else
-			json_null(&c->j);
+			print_null(PRINT_ANY, "reason", "  %-11s");
+		if (c->has_mac) {
+			format_mac(c->mac, mac);
+			print_string(PRINT_ANY, "mac", "  %-17s", mac);
+		} else {
+			print_null(PRINT_ANY, "mac", "  %-17s");
+		}
 	}
-	json_key(&c->j, "decoded");
-	decode_frame_json(&c->j, f, caplen, len);
-	json_end(&c->j, '}');
+	print_frame("decoded", error ? "  [%s]\n" : "  %s\n", f, caplen, len);
+	print_close('}');
+	print_flush();
 }
 
 /*
@@ -142,42 +129,29 @@ static int check_one(struct check *c, unsigned long no, const uint8_t *f,
 	return 0;
 }
 
+/* The count of frames by verdict, and of drops by reason. */
 static void print_summary(struct check *c)
 {
+	char fmt[32];
 	int i;
 
-	if (opts.json) {
-		json_key(&c->j, "summary");
-		json_begin(&c->j, '{');
-		json_key(&c->j, "frames");
-		json_u64(&c->j, c->frames);
-		json_key(&c->j, "pass");
-		json_u64(&c->j, c->verdicts[PMODE_VERDICT_PASS]);
-		json_key(&c->j, "pass-promisc");
-		json_u64(&c->j, c->verdicts[PMODE_VERDICT_PASS_PROMISC]);
-		json_key(&c->j, "drop");
-		json_u64(&c->j, c->verdicts[PMODE_VERDICT_DROP]);
-		json_key(&c->j, "errors");
-		json_u64(&c->j, c->errors);
-		json_key(&c->j, "dropped");
-		json_begin(&c->j, '{');
-		for (i = 0; i <= PMODE_DROP_MAX; i++) {
-			json_key(&c->j, drop_words[i]);
-			json_u64(&c->j, c->reasons[i]);
-		}
-		json_end(&c->j, '}');
-		json_end(&c->j, '}');
-		return;
+	print_open("summary", '{');
+	print_uint(PRINT_ANY, "frames", c->frames == 1 ? "%llu frame: " : "%llu frames: ",
+		   c->frames);
+	print_uint(PRINT_ANY, "pass", "%llu pass, ", c->verdicts[PMODE_VERDICT_PASS]);
+	print_uint(PRINT_ANY, "pass-promisc", "%llu pass only because promisc is on, ",
+		   c->verdicts[PMODE_VERDICT_PASS_PROMISC]);
+	print_uint(PRINT_ANY, "drop", "%llu drop", c->verdicts[PMODE_VERDICT_DROP]);
+	print_uint(c->errors ? PRINT_ANY : PRINT_JSON, "errors", ", %llu not checked", c->errors);
+	print_string(PRINT_TEXT, NULL, "%s", "\n");
+	print_open("dropped", '{');
+	for (i = 0; i <= PMODE_DROP_MAX; i++) {
+		snprintf(fmt, sizeof(fmt), "  %-11s  %%llu\n", drop_words[i]);
+		print_uint(c->reasons[i] ? PRINT_ANY : PRINT_JSON, drop_words[i], fmt,
+			   c->reasons[i]);
 	}
-	printf("%lu frame%s: %lu pass, %lu pass only because promisc is on, %lu drop",
-	       c->frames, c->frames == 1 ? "" : "s", c->verdicts[PMODE_VERDICT_PASS],
-	       c->verdicts[PMODE_VERDICT_PASS_PROMISC], c->verdicts[PMODE_VERDICT_DROP]);
-	if (c->errors)
-		printf(", %lu not checked", c->errors);
-	printf("\n");
-	for (i = 0; i <= PMODE_DROP_MAX; i++)
-		if (c->reasons[i])
-			printf("  %-11s  %lu\n", drop_words[i], c->reasons[i]);
+	print_close('}');
+	print_close('}');
 }
 
 /* "02:00:00..." or "020000..." or with spaces: bytes. Return: the count or -1. */
@@ -276,28 +250,20 @@ int adapter_check(struct nl_msg *unused, int argc, char **argv)
 		if (len < 0)
 			return usage_error("'%s' is not a frame in hex (two digits a byte)", hex);
 	}
-	json_init(&c.j, stdout, opts.pretty);
-	if (opts.json) {
-		json_begin(&c.j, '{');
-		json_key(&c.j, "ifname");
-		json_str(&c.j, c.dev);
-		json_key(&c.j, "direction");
-		json_str(&c.j, c.to_vm ? "rx" : "tx");
-		json_key(&c.j, "frames");
-		json_begin(&c.j, '[');
-	}
+	print_start(false, opts.pretty);
+	print_open(NULL, '{');
+	print_string(PRINT_JSON, "ifname", NULL, c.dev);
+	print_string(PRINT_JSON, "direction", NULL, c.to_vm ? "rx" : "tx");
+	print_open("frames", '[');
 	c.single = hex != NULL;
 	if (hex)
 		status = check_one(&c, 1, f, len, len) ? pmode_fail() : EXIT_OK;
 	else
 		status = check_pcap(&c, pcap);
-	if (opts.json)
-		json_end(&c.j, ']');
+	print_close(']');
 	if (status == EXIT_OK || c.frames > 1)
 		print_summary(&c);
-	if (opts.json) {
-		json_end(&c.j, '}');
-		json_done(&c.j);
-	}
+	print_close('}');
+	print_end();
 	return status != EXIT_OK ? status : c.errors ? EXIT_FAIL : EXIT_OK;
 }

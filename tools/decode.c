@@ -4,20 +4,21 @@
  * addresses, its VLAN tags, its EtherType and, for ARP and IPv6 neighbour
  * discovery, the fields pmode judges (the ARP sender hardware address, the
  * ND link-layer address options). One pass reads the frame into a struct
- * frame_view; the text and JSON printers only print that, so the two
- * cannot say different things.
+ * frame_view; print_fields() prints each of its fields once, through
+ * print.c, for text and JSON alike, and the JSON carries the text too.
  *
  * Nothing here trusts the frame: every read is bounded by what was
  * captured, and a frame that ends early is said to be truncated.
  */
 #include <arpa/inet.h>
-#include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pmodectl.h"
 
 #define MAX_TAGS	8
 #define MAX_LLADDRS	4
+#define TEXT_MAX	511	/* bytes of a frame's text */
 
 enum l3 { L3_NONE, L3_ARP, L3_IPV4, L3_IPV6 };
 
@@ -248,29 +249,6 @@ static void read_frame(const uint8_t *f, size_t caplen, uint32_t len,
 	}
 }
 
-/* Text accumulated into a caller's buffer, cut short rather than overrun. */
-struct out {
-	char *buf;
-	size_t size, used;
-};
-
-static void say(struct out *o, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void say(struct out *o, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (o->used >= o->size)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(o->buf + o->used, o->size - o->used, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		o->used += n;
-}
-
 static const char *tag_name(uint16_t tpid)
 {
 	return tpid == 0x8100 ? "802.1Q" : tpid == 0x88a8 ? "802.1ad" : "QinQ";
@@ -317,245 +295,199 @@ static const char *ip6(const uint8_t *a, char *buf)
 	return inet_ntop(AF_INET6, a, buf, INET6_ADDRSTRLEN);
 }
 
-static void say_arp(struct out *o, const struct frame_view *v)
+/*
+ * The EtherType, in hex in JSON; in text its name ("ARP", after which the
+ * ARP fields follow), else in hex, or an 802.3 frame's length.
+ */
+static void print_ethertype(const struct frame_view *v)
 {
-	char sha[18], a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+	const char *name = ethertype_name(v->ethertype);
+	char hex[8], length[8];
 
-	if (!v->arp_addrs) {
-		if (v->arp_hln && v->arp_hln != 6)
-			say(o, ", ARP with %u-byte hardware addresses", v->arp_hln);
-		else
-			say(o, ", ARP");
-		return;
-	}
-	format_mac(v->sha, sha);
-	if (v->arp_op == 1)
-		say(o, ", ARP request who-has %s tell %s (sender %s)",
-		    ip4(v->tpa, a), ip4(v->spa, b), sha);
-	else if (v->arp_op == 2)
-		say(o, ", ARP reply %s is-at %s", ip4(v->spa, a), sha);
+	snprintf(hex, sizeof(hex), "0x%04x", v->ethertype);
+	snprintf(length, sizeof(length), "%u", v->ethertype);
+	if (v->ethertype < 0x600 && !v->snap)
+		print_string_as(PRINT_ANY, "ethertype", ", 802.3 length %s", hex, length);
+	else if (name)
+		print_string_as(PRINT_ANY, "ethertype", ", %s", hex, name);
 	else
-		say(o, ", ARP op %u sender %s %s", v->arp_op, ip4(v->spa, a), sha);
-	if (v->arp_hrd != 1)
-		say(o, " (hardware type %u)", v->arp_hrd);
+		print_string(PRINT_ANY, "ethertype", ", ethertype %s", hex);
 }
 
-static void say_ipv6(struct out *o, const struct frame_view *v)
+/*
+ * ARP: in text, as tcpdump says it ("request who-has TPA tell SPA", "reply
+ * SPA is-at SHA", "op N sender SPA SHA"), the sender's hardware address
+ * being what pmode judges; an odd address size, a hardware type but
+ * Ethernet's. Without the addresses, the text only says an odd size.
+ */
+static void print_arp(const struct frame_view *v)
 {
-	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN], mac[18];
+	/* The words of a request, a reply, another op: TPA, SPA, SHA. */
+	static const char *const said[3][3] = {
+		{ " who-has %s", " tell %s", " (sender %s)" },
+		{ NULL, " %s", " is-at %s" },
+		{ NULL, " sender %s", " %s" },
+	};
+	const char *const *w = said[v->arp_op == 1 ? 0 : v->arp_op == 2 ? 1 : 2];
+	enum print_type t = v->arp_addrs ? PRINT_ANY : PRINT_JSON;
+	const char *op = arp_op_name(v->arp_op);
+	char mac[MAC_BUFSIZE], ip[INET_ADDRSTRLEN];
+
+	print_open("arp", '{');
+	print_uint(v->arp_hln && v->arp_hln != 6 ? PRINT_ANY : PRINT_JSON, "hardware_len",
+		   " with %llu-byte hardware addresses", v->arp_hln);
+	if (op)
+		print_string(t, "op", " %s", op);
+	else
+		print_uint(t, "op", " op %llu", v->arp_op);
+	if (v->arp_addrs) {
+		print_string(PRINT_ANY, "target_ip", w[0], ip4(v->tpa, ip));
+		print_string(PRINT_ANY, "sender_ip", w[1], ip4(v->spa, ip));
+		format_mac(v->sha, mac);
+		print_string(PRINT_ANY, "sender_mac", w[2], mac);
+		format_mac(v->tha, mac);
+		print_string(PRINT_JSON, "target_mac", NULL, mac);
+	}
+	print_uint(v->arp_addrs && v->arp_hrd != 1 ? PRINT_ANY : PRINT_JSON, "hardware_type",
+		   " (hardware type %llu)", v->arp_hrd);
+	print_close('}');
+}
+
+/*
+ * IPv6: its addresses; a fragment's offset (a later fragment ends there);
+ * the next header, or ICMPv6's type and, for neighbour discovery, its
+ * target and link-layer address options (a redirect's target option
+ * names another node, which pmode does not judge).
+ */
+static void print_ipv6(const struct frame_view *v)
+{
 	const char *name = icmp6_name(v->icmp6_type);
+	bool later = v->frag && v->frag_off;
+	char ip[INET6_ADDRSTRLEN], mac[MAC_BUFSIZE];
 	int i;
 
-	say(o, ", IPv6 %s > %s", ip6(v->ip6_src, a), ip6(v->ip6_dst, b));
+	print_open("ipv6", '{');
+	print_string(PRINT_ANY, "src", " %s", ip6(v->ip6_src, ip));
+	print_string(PRINT_ANY, "dst", " > %s", ip6(v->ip6_dst, ip));
 	if (v->frag)
-		say(o, ", fragment offset %u", v->frag_off);
-	if (v->frag && v->frag_off)
-		return;
-	if (v->icmp6_type < 0) {
-		say(o, ", next header %u", v->ip6_proto);
-		return;
-	}
+		print_uint(PRINT_ANY, "fragment_offset", ", fragment offset %llu", v->frag_off);
+	print_uint(v->icmp6_type < 0 && !later ? PRINT_ANY : PRINT_JSON, "next_header",
+		   ", next header %llu", v->ip6_proto);
 	if (name)
-		say(o, ", ICMPv6 %s", name);
-	else
-		say(o, ", ICMPv6 type %d", v->icmp6_type);
+		print_string(PRINT_ANY, "icmp6", ", ICMPv6 %s", name);
+	else if (v->icmp6_type >= 0)
+		print_uint(PRINT_ANY, "icmp6", ", ICMPv6 type %llu", v->icmp6_type);
 	if (v->has_target)
-		say(o, " %s %s", v->icmp6_type == 137 ? "to" : "target",
-		    ip6(v->target, a));
+		print_string(PRINT_ANY, "target", v->icmp6_type == 137 ? " to %s" : " target %s",
+			     ip6(v->target, ip));
+	if (v->nll)
+		print_open("lladdrs", '[');
 	for (i = 0; i < v->nll; i++) {
+		print_open(NULL, '{');
+		print_string(PRINT_ANY, "option", ", %s lladdr",
+			     v->ll[i].type == 1 ? "source" : "target");
 		format_mac(v->ll[i].mac, mac);
-		say(o, ", %s lladdr %s%s", v->ll[i].type == 1 ? "source" : "target",
-		    mac, v->ll[i].type == 2 && v->icmp6_type == 137 ?
-		    " (another node's, not judged)" : "");
+		print_string(PRINT_ANY, "mac", " %s", mac);
+		if (v->ll[i].type == 2 && v->icmp6_type == 137)
+			print_string(PRINT_TEXT, NULL, "%s", " (another node's, not judged)");
+		print_close('}');
 	}
+	if (v->nll)
+		print_close(']');
+	print_close('}');
+}
+
+/* IPv4: its addresses and protocol, in text only. */
+static void print_ipv4(const struct frame_view *v)
+{
+	char ip[INET_ADDRSTRLEN];
+
+	print_string(PRINT_TEXT, NULL, " %s", ip4(v->ip4_src, ip));
+	print_string(PRINT_TEXT, NULL, " > %s", ip4(v->ip4_dst, ip));
+	print_uint(PRINT_TEXT, NULL, ", protocol %llu", v->ip4_proto);
+}
+
+/* The Ethernet header's fields and what follows it. */
+static void print_headers(const struct frame_view *v)
+{
+	char mac[MAC_BUFSIZE];
+	int i;
+
+	format_mac(v->src, mac);
+	print_string(PRINT_ANY, "src", "%s", mac);
+	format_mac(v->dst, mac);
+	print_string(PRINT_ANY, "dst", " > %s", mac);
+	print_open("vlans", '[');
+	for (i = 0; i < v->ntags; i++) {
+		print_open(NULL, '{');
+		print_string(PRINT_ANY, "tpid", ", %s", tag_name(v->tags[i].tpid));
+		print_uint(PRINT_ANY, "vid", " vid %llu", v->tags[i].vid);
+		print_uint(v->tags[i].pcp ? PRINT_ANY : PRINT_JSON, "pcp", " pcp %llu",
+			   v->tags[i].pcp);
+		print_close('}');
+	}
+	print_close(']');
+	if (v->more_tags)
+		print_string(PRINT_TEXT, NULL, "%s", ", more tags");
+	if (v->snap)
+		print_string(PRINT_TEXT, NULL, "%s", ", 802.3 SNAP");
+	print_ethertype(v);
+	if (v->l3 == L3_ARP)
+		print_arp(v);
+	else if (v->l3 == L3_IPV4)
+		print_ipv4(v);
+	else if (v->l3 == L3_IPV6)
+		print_ipv6(v);
+}
+
+/*
+ * A frame's fields, each once: in text, on one line, "SRC > DST, TAGS,
+ * ETHERTYPE and what follows, length LEN (CAPLEN shown)", or what is at
+ * hand of a frame shorter than an Ethernet header.
+ */
+static void print_fields(const void *arg)
+{
+	const struct frame_view *v = arg;
+	bool eth = v->caplen >= ETH_HLEN;
+
+	if (eth)
+		print_headers(v);
+	else
+		print_uint(PRINT_TEXT, NULL, "%llu bytes, not even an Ethernet header", v->caplen);
+	print_uint(eth ? PRINT_ANY : PRINT_JSON, "len", ", length %llu", v->len);
+	if (eth && v->caplen < v->len)
+		print_uint(PRINT_TEXT, NULL, " (%llu shown)", v->caplen);
 }
 
 /**
- * decode_frame - a frame's headers in words, on one line
+ * print_frame - a frame's headers in words
+ * @key: the JSON key of its object: its bytes in hex (the first 256),
+ *	its fields, and its text as "summary"
+ * @fmt: the format of its text, on one line, in text
  * @f: the frame's first @caplen bytes
  * @caplen: how many of its bytes are at hand
  * @len: its whole length
- * @buf: receives the text, cut to @size
+ *
+ * The text is cut to TEXT_MAX bytes, as when it was decoded into a
+ * buffer of 512: a frame of many tags and options says more.
  */
-void decode_frame(const uint8_t *f, size_t caplen, uint32_t len, char *buf,
-		  size_t size)
+void print_frame(const char *key, const char *fmt, const uint8_t *f, size_t caplen,
+		 uint32_t len)
 {
-	struct out o = { .buf = buf, .size = size };
-	struct frame_view v;
-	char d[18], s[18];
-	const char *name;
-	int i;
-
-	buf[0] = 0;
-	read_frame(f, caplen, len, &v);
-	if (caplen < 14) {
-		say(&o, "%zu bytes, not even an Ethernet header", caplen);
-		return;
-	}
-	format_mac(v.src, s);
-	format_mac(v.dst, d);
-	say(&o, "%s > %s", s, d);
-	for (i = 0; i < v.ntags; i++) {
-		say(&o, ", %s vid %u", tag_name(v.tags[i].tpid), v.tags[i].vid);
-		if (v.tags[i].pcp)
-			say(&o, " pcp %u", v.tags[i].pcp);
-	}
-	if (v.more_tags)
-		say(&o, ", more tags");
-	if (v.snap)
-		say(&o, ", 802.3 SNAP");
-	switch (v.l3) {
-	case L3_ARP:
-		say_arp(&o, &v);
-		break;
-	case L3_IPV4:
-		say(&o, ", IPv4 %s > %s, protocol %u", ip4(v.ip4_src, s),
-		    ip4(v.ip4_dst, d), v.ip4_proto);
-		break;
-	case L3_IPV6:
-		say_ipv6(&o, &v);
-		break;
-	default:
-		name = ethertype_name(v.ethertype);
-		if (v.ethertype < 0x600 && !v.snap)
-			say(&o, ", 802.3 length %u", v.ethertype);
-		else if (name)
-			say(&o, ", %s", name);
-		else
-			say(&o, ", ethertype 0x%04x", v.ethertype);
-	}
-	say(&o, ", length %u", len);
-	if (caplen < len)
-		say(&o, " (%zu shown)", caplen);
-}
-
-static void json_mac(struct json *j, const char *key, const uint8_t *mac)
-{
-	char buf[18];
-
-	format_mac(mac, buf);
-	json_key(j, key);
-	json_str(j, buf);
-}
-
-static void json_ip(struct json *j, const char *key, int af, const uint8_t *a)
-{
-	char buf[INET6_ADDRSTRLEN];
-
-	json_key(j, key);
-	json_str(j, inet_ntop(af, a, buf, sizeof(buf)));
-}
-
-static void json_arp(struct json *j, const struct frame_view *v)
-{
-	const char *op = arp_op_name(v->arp_op);
-
-	json_key(j, "arp");
-	json_begin(j, '{');
-	json_key(j, "hardware_type");
-	json_u64(j, v->arp_hrd);
-	json_key(j, "hardware_len");
-	json_u64(j, v->arp_hln);
-	json_key(j, "op");
-	if (op)
-		json_str(j, op);
-	else
-		json_u64(j, v->arp_op);
-	if (v->arp_addrs) {
-		json_mac(j, "sender_mac", v->sha);
-		json_ip(j, "sender_ip", AF_INET, v->spa);
-		json_mac(j, "target_mac", v->tha);
-		json_ip(j, "target_ip", AF_INET, v->tpa);
-	}
-	json_end(j, '}');
-}
-
-static void json_ipv6(struct json *j, const struct frame_view *v)
-{
-	const char *name = icmp6_name(v->icmp6_type);
-	int i;
-
-	json_key(j, "ipv6");
-	json_begin(j, '{');
-	json_ip(j, "src", AF_INET6, v->ip6_src);
-	json_ip(j, "dst", AF_INET6, v->ip6_dst);
-	json_key(j, "next_header");
-	json_u64(j, v->ip6_proto);
-	if (v->frag) {
-		json_key(j, "fragment_offset");
-		json_u64(j, v->frag_off);
-	}
-	if (v->icmp6_type >= 0) {
-		json_key(j, "icmp6");
-		if (name)
-			json_str(j, name);
-		else
-			json_u64(j, v->icmp6_type);
-	}
-	if (v->has_target)
-		json_ip(j, "target", AF_INET6, v->target);
-	if (v->nll) {
-		json_key(j, "lladdrs");
-		json_begin(j, '[');
-		for (i = 0; i < v->nll; i++) {
-			json_begin(j, '{');
-			json_key(j, "option");
-			json_str(j, v->ll[i].type == 1 ? "source" : "target");
-			json_mac(j, "mac", v->ll[i].mac);
-			json_end(j, '}');
-		}
-		json_end(j, ']');
-	}
-	json_end(j, '}');
-}
-
-/**
- * decode_frame_json - a frame as a JSON object: its bytes in hex, its
- * length, and what decode_frame() says of it, field by field and as text
- */
-void decode_frame_json(struct json *j, const uint8_t *f, size_t caplen,
-		       uint32_t len)
-{
-	char hex[2 * 256 + 1], text[512];
-	struct frame_view v;
+	char hex[2 * 256 + 1], *text;
 	size_t i, n = caplen < 256 ? caplen : 256;
-	char ethertype[8];
+	struct frame_view v;
 
 	read_frame(f, caplen, len, &v);
 	for (i = 0; i < n; i++)
 		snprintf(hex + 2 * i, 3, "%02x", f[i]);
 	hex[2 * n] = 0;
-	json_begin(j, '{');
-	json_key(j, "len");
-	json_u64(j, len);
-	json_key(j, "hex");
-	json_str(j, hex);
-	if (caplen >= 14) {
-		json_mac(j, "dst", v.dst);
-		json_mac(j, "src", v.src);
-		json_key(j, "vlans");
-		json_begin(j, '[');
-		for (i = 0; i < (size_t)v.ntags; i++) {
-			json_begin(j, '{');
-			json_key(j, "tpid");
-			json_str(j, tag_name(v.tags[i].tpid));
-			json_key(j, "vid");
-			json_u64(j, v.tags[i].vid);
-			json_key(j, "pcp");
-			json_u64(j, v.tags[i].pcp);
-			json_end(j, '}');
-		}
-		json_end(j, ']');
-		snprintf(ethertype, sizeof(ethertype), "0x%04x", v.ethertype);
-		json_key(j, "ethertype");
-		json_str(j, ethertype);
-	}
-	if (v.l3 == L3_ARP)
-		json_arp(j, &v);
-	else if (v.l3 == L3_IPV6)
-		json_ipv6(j, &v);
-	decode_frame(f, caplen, len, text, sizeof(text));
-	json_key(j, "summary");
-	json_str(j, text);
-	json_end(j, '}');
+	print_open(key, '{');
+	print_string(PRINT_JSON, "hex", NULL, hex);
+	text = print_text_of(print_fields, &v);
+	if (text && strlen(text) > TEXT_MAX)
+		text[TEXT_MAX] = 0;
+	print_string(PRINT_ANY, "summary", fmt, text ?: "");
+	free(text);
+	print_close('}');
 }

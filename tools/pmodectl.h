@@ -126,17 +126,22 @@ void json_done(struct json *j);
 enum print_type { PRINT_ANY, PRINT_JSON, PRINT_TEXT };
 void print_start(bool list, bool pretty);
 void print_end(void);
+void print_flush(void);
 void print_drop(void);
 void print_restart(void);
 void print_head(const char *text);
 void print_string(enum print_type t, const char *key, const char *fmt, const char *v);
+void print_string_as(enum print_type t, const char *key, const char *fmt, const char *v,
+		     const char *text);
 void print_uint(enum print_type t, const char *key, const char *fmt,
 		unsigned long long v);
 void print_bool(enum print_type t, const char *key, const char *fmt, bool v);
+void print_bool_as(enum print_type t, const char *key, const char *fmt, bool v,
+		   const char *text);
 void print_null(enum print_type t, const char *key, const char *fmt);
 void print_open(const char *key, char open);
 void print_close(char close);
-struct json *print_json_writer(void);
+char *print_text_of(void (*fn)(const void *arg), const void *arg);
 
 /* nl.c */
 struct nl_msg *pmode_msg(uint8_t cmd, int flags);
@@ -148,11 +153,9 @@ int pmode_fail(void);
 int enter_netns(const char *name);
 void pmode_close(void);
 
-/* decode.c: a frame's headers in words, as text or as a JSON object */
-void decode_frame(const uint8_t *f, size_t caplen, uint32_t len, char *buf,
-		  size_t size);
-void decode_frame_json(struct json *j, const uint8_t *f, size_t caplen,
-		       uint32_t len);
+/* decode.c: a frame's headers in words, through print.c */
+void print_frame(const char *key, const char *fmt, const uint8_t *f, size_t caplen,
+		 uint32_t len);
 
 /* commands */
 int run_command(int argc, char **argv);
@@ -171,8 +174,11 @@ struct adapter {
 	struct adapter *next;	/* save's list */
 };
 
+/* How adapter_print() says an adapter in text: show's row, or monitor's words. */
+enum adapter_text { ADAPTER_ROW, ADAPTER_WORDS };
+
 void adapter_read(struct nlattr **a, struct adapter *r);
-void adapter_print(struct nlattr **a, const char *key, bool stats);
+void adapter_print(struct nlattr **a, const char *key, enum adapter_text how, bool stats);
 extern const char *const reason_words[];
 extern const char *const drop_words[];
 

@@ -5,10 +5,18 @@
  * format, and prints the one or the other. PRINT_JSON and PRINT_TEXT are
  * for what only one output has (an ifindex; a table's heading).
  *
+ * A call whose text says the value otherwise (a word for a boolean, a
+ * placeholder for what the kernel did not send) gives the text's value
+ * too: print_string_as(), print_bool_as(). A NULL format prints nothing
+ * in text. print_text_of() holds the text of the fields a function prints
+ * apart, in JSON output too, for a value that is their text (a frame's
+ * summary).
+ *
  * The output is held until print_end(), so that a failure prints none of
- * it; in text, print_end() lines up the lines holding tabs in columns,
- * each as wide as its widest cell, two spaces apart, and prints the other
- * lines as they are.
+ * it; in text, print_end() lines up a table's lines (an output with a
+ * heading, print_head()) that hold tabs in columns, each as wide as its
+ * widest cell, two spaces apart, and prints the other lines, and any
+ * other output, as they are.
  */
 #define _GNU_SOURCE
 #include <stdlib.h>
@@ -24,6 +32,7 @@ static const char *head;	/* the text's heading line */
 static FILE *out;	/* the output held, or NULL outside start and end */
 static char *buf;
 static size_t len;
+static FILE *apart;	/* the text held apart, in print_text_of() */
 
 /*
  * A new output: a JSON array of what follows if @is_list, else one value;
@@ -78,6 +87,18 @@ static void print_columns(char *s)
 	}
 }
 
+/* What is held printed: JSON or text as it is, a table in columns. */
+static void put(void)
+{
+	fclose(out);
+	out = NULL;
+	if (opts.json || !head)
+		fwrite(buf, 1, len, stdout);
+	else
+		print_columns(buf);
+	free(buf);
+}
+
 /* The output's end: the JSON value closed, or the text printed. */
 void print_end(void)
 {
@@ -88,14 +109,21 @@ void print_end(void)
 			json_end(&j, ']');
 		json_done(&j);
 	}
-	fclose(out);
-	out = NULL;
-	if (opts.json)
-		fputs(buf, stdout);
-	else
-		print_columns(buf);
-	free(buf);
+	put();
 	fflush(stdout);
+}
+
+/*
+ * What is held so far printed (to stdout's buffer), for an output that
+ * goes on long (a check of a capture): the rest is held as before.
+ */
+void print_flush(void)
+{
+	if (!out)
+		return;
+	put();
+	out = open_memstream(&buf, &len);
+	j.f = out;
 }
 
 /* The text held so far, dropped (the request failed). */
@@ -135,44 +163,69 @@ static bool json_side(enum print_type t, const char *key)
 	return true;
 }
 
-static bool text_side(enum print_type t, const char *fmt)
+/* Where a field's text goes: apart, in print_text_of(); else, in text, out. */
+static FILE *text_side(enum print_type t, const char *fmt)
 {
-	return !opts.json && t != PRINT_JSON && fmt && out;
+	if (t == PRINT_JSON || !fmt)
+		return NULL;
+	return apart ?: (opts.json ? NULL : out);
+}
+
+/* A string, @v in JSON, @text in text. */
+void print_string_as(enum print_type t, const char *key, const char *fmt, const char *v,
+		     const char *text)
+{
+	FILE *f;
+
+	if (json_side(t, key))
+		json_str(&j, v);
+	if ((f = text_side(t, fmt)))
+		fprintf(f, fmt, text);
 }
 
 void print_string(enum print_type t, const char *key, const char *fmt, const char *v)
 {
-	if (json_side(t, key))
-		json_str(&j, v);
-	else if (text_side(t, fmt))
-		fprintf(out, fmt, v);
+	print_string_as(t, key, fmt, v, v);
 }
 
 void print_uint(enum print_type t, const char *key, const char *fmt,
 		unsigned long long v)
 {
+	FILE *f;
+
 	if (json_side(t, key))
 		json_u64(&j, v);
-	else if (text_side(t, fmt))
-		fprintf(out, fmt, v);
+	if ((f = text_side(t, fmt)))
+		fprintf(f, fmt, v);
+}
+
+/* A boolean, true or false in JSON, the words @text in text. */
+void print_bool_as(enum print_type t, const char *key, const char *fmt, bool v,
+		   const char *text)
+{
+	FILE *f;
+
+	if (json_side(t, key))
+		json_bool(&j, v);
+	if ((f = text_side(t, fmt)))
+		fprintf(f, fmt, text);
 }
 
 /* A boolean: true or false in JSON, "on" or "off" in text. */
 void print_bool(enum print_type t, const char *key, const char *fmt, bool v)
 {
-	if (json_side(t, key))
-		json_bool(&j, v);
-	else if (text_side(t, fmt))
-		fprintf(out, fmt, v ? "on" : "off");
+	print_bool_as(t, key, fmt, v, v ? "on" : "off");
 }
 
 /* No value: null in JSON, "-" in text. */
 void print_null(enum print_type t, const char *key, const char *fmt)
 {
+	FILE *f;
+
 	if (json_side(t, key))
 		json_null(&j);
-	else if (text_side(t, fmt))
-		fprintf(out, fmt, "-");
+	if ((f = text_side(t, fmt)))
+		fprintf(f, fmt, "-");
 }
 
 void print_open(const char *key, char open)
@@ -187,8 +240,24 @@ void print_close(char close)
 		json_end(&j, close);
 }
 
-/* The JSON writer of the output, for what writes JSON itself (a frame). */
-struct json *print_json_writer(void)
+/*
+ * The text of the fields @fn prints, held apart and returned (to free)
+ * rather than printed, in text and JSON output alike; their JSON is
+ * printed as ever. NULL if out of memory.
+ */
+char *print_text_of(void (*fn)(const void *arg), const void *arg)
 {
-	return &j;
+	FILE *prev = apart;
+	char *s = NULL;
+	size_t n;
+
+	apart = open_memstream(&s, &n);
+	if (!apart) {
+		apart = prev;
+		return NULL;
+	}
+	fn(arg);
+	fclose(apart);
+	apart = prev;
+	return s;
 }

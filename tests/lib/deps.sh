@@ -14,8 +14,8 @@ pkgs() { local s; for s in $kseries_all; do pmode_kernel_package "$s" "$1"; done
 want=()
 for tier in "${@:-all}"; do
 	case $tier in
-	tools) want+=(make gcc libc6-dev pkg-config libnl-3-dev libnl-genl-3-dev libpcap-dev) ;;
-	build) want+=(make gcc libc6-dev pkg-config libnl-3-dev libnl-genl-3-dev libpcap-dev
+	tools) want+=(make gcc libc6-dev pkg-config libnl-3-dev libnl-genl-3-dev libpcap-dev python3) ;;
+	build) want+=(make gcc libc6-dev pkg-config libnl-3-dev libnl-genl-3-dev libpcap-dev python3
 		      $(pkgs headers) sparse) ;;
 	vm) want+=($(pkgs image) qemu-system-x86 busybox-static cpio xz-utils
 		   iproute2 tcpdump nftables kmod python3 python3-scapy

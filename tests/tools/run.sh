@@ -3,7 +3,9 @@
 #
 # The tools tier: pmodectl's unit tests, on the host, without the module.
 # Its parsers and formatters (test_parse.c); save and -b on random states
-# against a fake kernel (test_save.c); the CLI's exit statuses and messages
+# against a fake kernel (test_save.c); what monitor and adapter check
+# print, text and JSON, from a fake kernel's events and verdicts
+# (test_render.c, .sh, .py); the CLI's exit statuses and messages
 # (test_cli.sh); the bash completion (test_completion.sh).
 #
 #   tests/tools/run.sh            install what the build needs, build, test
@@ -21,6 +23,7 @@ if [ -z "$pmodectl" ]; then
 fi
 tap_of "tools: test_parse" "$here/test_parse"
 tap_of "tools: test_save" "$here/test_save"
+tap_of "tools: test_render.sh" "$here/test_render.sh" "$here/test_render"
 tap_of "tools: test_cli.sh" "$here/test_cli.sh" "$pmodectl"
 tap_of "tools: test_completion.sh" "$here/test_completion.sh" "$pmodectl"
 tap_status

@@ -237,6 +237,30 @@ static size_t unhex(const char *s, uint8_t *out)
 	return n;
 }
 
+struct frame {
+	const uint8_t *f;
+	size_t caplen;
+	uint32_t len;
+};
+
+static void print_one(const void *arg)
+{
+	const struct frame *fr = arg;
+
+	print_frame(NULL, "%s", fr->f, fr->caplen, fr->len);
+}
+
+/* The text of a frame, as print_frame() prints it, in @out (@size bytes). */
+static void decode_frame(const uint8_t *f, size_t caplen, uint32_t len, char *out,
+			 size_t size)
+{
+	struct frame fr = { .f = f, .caplen = caplen, .len = len };
+	char *text = print_text_of(print_one, &fr);
+
+	snprintf(out, size, "%s", text ?: "");
+	free(text);
+}
+
 /* The decoder says what the fields it reads say, and survives any input. */
 static void test_decode(void)
 {
@@ -289,9 +313,16 @@ static void test_decode(void)
 			r[cut] = rand();
 		r[12] = (uint8_t[]){ 0x08, 0x86, 0x81, 0x88 }[i % 4];
 		r[13] = (uint8_t[]){ 0x06, 0xdd, 0x00, 0xa8 }[i % 4];
-		decode_frame(r, rand() % sizeof(r), 1500, out, 16 + i % 200);
+		len = rand() % sizeof(r);
+		decode_frame(r, len, 1500, out, 16 + i % 200);
+		/* And in JSON, the text and the fields at once. */
+		opts.json = true;
+		print_start(false, false);
+		print_frame("frame", NULL, r, len, 1500);
+		print_drop();
+		opts.json = false;
 	}
-	CHECK(1, "decode: any cut of any frame, and 100000 noisy ones, decoded");
+	CHECK(1, "decode: any cut of any frame, and 100000 noisy ones, decoded (text, JSON)");
 }
 
 int main(void)
