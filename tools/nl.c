@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The one path every request takes: build (pmode_msg), send, receive the
- * replies into a callback, and turn an error into the kernel's
- * extended-ack message.
+ * The one path every request takes: send what pmode_msg() built (msg.c),
+ * receive the replies into a callback, and turn an error into the
+ * kernel's extended-ack message. The tools tier's fake kernels stand in
+ * for this file.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -26,46 +27,6 @@
 
 static struct nl_sock *sk;
 static int family = -1;
-static char errmsg[1024];
-
-static struct nla_policy reply_policy[PMODE_A_MAX + 1] = {
-	[PMODE_A_IFINDEX] = { .type = NLA_U32 },
-	[PMODE_A_IFNAME] = { .type = NLA_STRING },
-	[PMODE_A_VM] = { .type = NLA_STRING },
-	[PMODE_A_MAC] = { .minlen = ETH_ALEN },
-	[PMODE_A_NETWORK] = { .type = NLA_U32 },
-	[PMODE_A_MASTER] = { .type = NLA_U32 },
-	[PMODE_A_OWNER] = { .type = NLA_U32 },
-	[PMODE_A_PROMISC] = { .type = NLA_U8 },
-	[PMODE_A_ALLOWED] = { .type = NLA_NESTED },
-	[PMODE_A_LEARNED] = { .type = NLA_NESTED },
-	[PMODE_A_STATS] = { .type = NLA_NESTED },
-	[PMODE_A_FEATURE] = { .type = NLA_U8 },
-	[PMODE_A_UID] = { .type = NLA_U32 },
-	[PMODE_A_REASON] = { .type = NLA_U32 },
-	[PMODE_A_DROP_REASON] = { .type = NLA_U32 },
-	[PMODE_A_OFFENDING_MAC] = { .minlen = ETH_ALEN },
-	[PMODE_A_SUPPRESSED] = { .type = NLA_U32 },
-	[PMODE_A_FRAME] = { .type = NLA_UNSPEC },
-	[PMODE_A_FRAME_LENGTH] = { .type = NLA_U32 },
-	[PMODE_A_DIRECTION] = { .type = NLA_U8 },
-	[PMODE_A_VERDICT] = { .type = NLA_U32 },
-	[PMODE_A_BY_UID] = { .type = NLA_U32 },
-	[PMODE_A_AS_UID] = { .type = NLA_U32 },
-};
-
-/* The message of the last failure, for the caller to print. */
-const char *pmode_error(void)
-{
-	return errmsg;
-}
-
-/* Print the last failure as 'pmodectl: MESSAGE'. Return: the exit status. */
-int pmode_fail(void)
-{
-	fprintf(stderr, "pmodectl: %s\n", errmsg);
-	return EXIT_FAIL;
-}
 
 int enter_netns(const char *name)
 {
@@ -78,9 +39,8 @@ int enter_netns(const char *name)
 		snprintf(path, sizeof(path), "/run/netns/%s", name);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || setns(fd, CLONE_NEWNET) < 0) {
-		snprintf(errmsg, sizeof(errmsg),
-			 "cannot enter network namespace '%s': %s", name,
-			 strerror(errno));
+		pmode_errorf(0, "cannot enter network namespace '%s': %s", name,
+			     strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;
@@ -113,13 +73,12 @@ static int open_family(void)
 		return 0;
 	sk = new_socket();
 	if (!sk) {
-		snprintf(errmsg, sizeof(errmsg), "cannot open a netlink socket");
+		pmode_errorf(0, "cannot open a netlink socket");
 		return -1;
 	}
 	family = genl_ctrl_resolve(sk, PMODE_GENL_NAME);
 	if (family < 0) {
-		snprintf(errmsg, sizeof(errmsg),
-			 "the pmode module is not loaded (modprobe pmode)");
+		pmode_errorf(0, "the pmode module is not loaded (modprobe pmode)");
 		nl_socket_free(sk);
 		sk = NULL;
 		return -1;
@@ -132,32 +91,6 @@ void pmode_close(void)
 	if (sk)
 		nl_socket_free(sk);
 	sk = NULL;
-}
-
-/*
- * A request to fill in. The family's id is only looked up when it is sent,
- * so that a usage error is reported as one even without the module.
- */
-struct nl_msg *pmode_msg(uint8_t cmd, int flags)
-{
-	struct nl_msg *msg;
-
-	msg = nlmsg_alloc();
-	if (!msg || !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, GENL_ID_CTRL, 0,
-				 flags, cmd, PMODE_GENL_VERSION)) {
-		nlmsg_free(msg);
-		snprintf(errmsg, sizeof(errmsg), "out of memory");
-		return NULL;
-	}
-	return msg;
-}
-
-int pmode_parse(struct nlmsghdr *nlh, struct nlattr **attrs, uint8_t *cmd)
-{
-	struct genlmsghdr *gh = nlmsg_data(nlh);
-
-	*cmd = gh->cmd;
-	return genlmsg_parse(nlh, 0, attrs, PMODE_A_MAX, reply_policy);
 }
 
 struct exchange {
@@ -174,7 +107,7 @@ static int on_valid(struct nl_msg *msg, void *arg)
 	uint8_t cmd;
 
 	if (pmode_parse(nlmsg_hdr(msg), attrs, &cmd) < 0) {
-		snprintf(errmsg, sizeof(errmsg), "malformed reply from the kernel");
+		pmode_errorf(0, "malformed reply from the kernel");
 		x->err = -EPROTO;
 		return NL_STOP;
 	}
@@ -207,10 +140,9 @@ static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *err, void *arg)
 		nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)((char *)nlh + len),
 			  nlh->nlmsg_len - len, NULL);
 	if (tb[NLMSGERR_ATTR_MSG])
-		snprintf(errmsg, sizeof(errmsg), "%s",
-			 (char *)nla_data(tb[NLMSGERR_ATTR_MSG]));
+		pmode_errorf(0, "%s", (char *)nla_data(tb[NLMSGERR_ATTR_MSG]));
 	else
-		snprintf(errmsg, sizeof(errmsg), "%s", strerror(-err->error));
+		pmode_errorf(0, "%s", strerror(-err->error));
 	return NL_STOP;
 }
 
@@ -229,7 +161,7 @@ int pmode_send(struct nl_msg *msg, reply_fn fn, void *arg)
 		if (cb)
 			nl_cb_put(cb);
 		else
-			snprintf(errmsg, sizeof(errmsg), "out of memory");
+			pmode_errorf(0, "out of memory");
 		nlmsg_free(msg);
 		return -ENOENT;
 	}
@@ -244,8 +176,7 @@ int pmode_send(struct nl_msg *msg, reply_fn fn, void *arg)
 		nlmsg_hdr(msg)->nlmsg_seq = NL_AUTO_SEQ;
 		err = nl_send_auto(sk, msg);
 		if (err < 0) {
-			snprintf(errmsg, sizeof(errmsg), "cannot send: %s",
-				 nl_geterror(err));
+			pmode_errorf(0, "cannot send: %s", nl_geterror(err));
 			err = -EIO;
 			break;
 		}
@@ -265,8 +196,7 @@ int pmode_send(struct nl_msg *msg, reply_fn fn, void *arg)
 			continue;
 		}
 		if (err < 0 && !x.err) {
-			snprintf(errmsg, sizeof(errmsg), "receiving: %s",
-				 nl_geterror(err));
+			pmode_errorf(0, "receiving: %s", nl_geterror(err));
 			err = -EIO;
 		} else {
 			err = x.err;
@@ -274,8 +204,7 @@ int pmode_send(struct nl_msg *msg, reply_fn fn, void *arg)
 		break;
 	}
 	if (tries == 3) {
-		snprintf(errmsg, sizeof(errmsg),
-			 "the adapter list kept changing during the dump; run the command again");
+		pmode_errorf(0, "the adapter list kept changing during the dump; run the command again");
 		err = -EINTR;
 	}
 	nl_cb_put(cb);
@@ -306,7 +235,7 @@ int pmode_monitor(reply_fn fn, void *arg)
 	grp = genl_ctrl_resolve_grp(sk, PMODE_GENL_NAME, PMODE_MCGRP_NOTIFY);
 	m = new_socket();
 	if (grp < 0 || !m || nl_socket_add_membership(m, grp)) {
-		snprintf(errmsg, sizeof(errmsg), "cannot join the notify group");
+		pmode_errorf(0, "cannot join the notify group");
 		return -EIO;
 	}
 	nl_socket_disable_seq_check(m);
@@ -314,8 +243,7 @@ int pmode_monitor(reply_fn fn, void *arg)
 	for (;;) {
 		err = nl_recvmsgs_default(m);
 		if (err < 0 && err != -NLE_INTR && err != -NLE_AGAIN) {
-			snprintf(errmsg, sizeof(errmsg), "receiving events: %s",
-				 nl_geterror(err));
+			pmode_errorf(0, "receiving events: %s", nl_geterror(err));
 			nl_socket_free(m);
 			return -EIO;
 		}

@@ -143,13 +143,16 @@ void print_open(const char *key, char open);
 void print_close(char close);
 char *print_text_of(void (*fn)(const void *arg), const void *arg);
 
-/* nl.c */
+/* msg.c: requests, replies, the last failure's words */
 struct nl_msg *pmode_msg(uint8_t cmd, int flags);
-int pmode_send(struct nl_msg *msg, reply_fn fn, void *arg);
-int pmode_monitor(reply_fn fn, void *arg);
 int pmode_parse(struct nlmsghdr *nlh, struct nlattr **attrs, uint8_t *cmd);
+int pmode_errorf(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const char *pmode_error(void);
 int pmode_fail(void);
+
+/* nl.c: the socket (the tools tier's fake kernels stand in for it) */
+int pmode_send(struct nl_msg *msg, reply_fn fn, void *arg);
+int pmode_monitor(reply_fn fn, void *arg);
 int enter_netns(const char *name);
 void pmode_close(void);
 

@@ -25,20 +25,8 @@
 #include <linux/pmode.h>
 #include "pmodectl.h"
 
-static char errmsg[256];
 
 /* The netlink layer of pmodectl.h, faked. */
-
-const char *pmode_error(void)
-{
-	return errmsg;
-}
-
-int pmode_fail(void)
-{
-	fprintf(stderr, "pmodectl: %s\n", errmsg);
-	return EXIT_FAIL;
-}
 
 int enter_netns(const char *name)
 {
@@ -48,58 +36,6 @@ int enter_netns(const char *name)
 
 void pmode_close(void)
 {
-}
-
-struct nl_msg *pmode_msg(uint8_t cmd, int flags)
-{
-	struct nl_msg *msg = nlmsg_alloc();
-
-	if (msg && !genlmsg_put(msg, 0, 0, 0, 0, flags, cmd, PMODE_GENL_VERSION)) {
-		nlmsg_free(msg);
-		msg = NULL;
-	}
-	return msg;
-}
-
-/* As nl.c parses what the kernel sends. */
-static struct nla_policy policy[PMODE_A_MAX + 1] = {
-	[PMODE_A_IFINDEX] = { .type = NLA_U32 },
-	[PMODE_A_IFNAME] = { .type = NLA_STRING },
-	[PMODE_A_VM] = { .type = NLA_STRING },
-	[PMODE_A_MAC] = { .minlen = ETH_ALEN },
-	[PMODE_A_NETWORK] = { .type = NLA_U32 },
-	[PMODE_A_MASTER] = { .type = NLA_U32 },
-	[PMODE_A_OWNER] = { .type = NLA_U32 },
-	[PMODE_A_PROMISC] = { .type = NLA_U8 },
-	[PMODE_A_ALLOWED] = { .type = NLA_NESTED },
-	[PMODE_A_LEARNED] = { .type = NLA_NESTED },
-	[PMODE_A_FEATURE] = { .type = NLA_U8 },
-	[PMODE_A_UID] = { .type = NLA_U32 },
-	[PMODE_A_REASON] = { .type = NLA_U32 },
-	[PMODE_A_DROP_REASON] = { .type = NLA_U32 },
-	[PMODE_A_OFFENDING_MAC] = { .minlen = ETH_ALEN },
-	[PMODE_A_SUPPRESSED] = { .type = NLA_U32 },
-	[PMODE_A_FRAME_LENGTH] = { .type = NLA_U32 },
-	[PMODE_A_DIRECTION] = { .type = NLA_U8 },
-	[PMODE_A_VERDICT] = { .type = NLA_U32 },
-	[PMODE_A_BY_UID] = { .type = NLA_U32 },
-	[PMODE_A_AS_UID] = { .type = NLA_U32 },
-};
-
-int pmode_parse(struct nlmsghdr *nlh, struct nlattr **attrs, uint8_t *cmd)
-{
-	*cmd = ((struct genlmsghdr *)nlmsg_data(nlh))->cmd;
-	return genlmsg_parse(nlh, 0, attrs, PMODE_A_MAX, policy);
-}
-
-static int refuse(int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(errmsg, sizeof(errmsg), fmt, ap);
-	va_end(ap);
-	return err;
 }
 
 /* Random, from a seed each run sets: the text and JSON runs see the same. */
@@ -515,7 +451,7 @@ int pmode_monitor(reply_fn fn, void *arg)
 			printf("# the fake kernel built a bad event\n");
 		nlmsg_free(m);
 	}
-	return refuse(-EIO, "no more events in the fake kernel");
+	return pmode_errorf(-EIO, "no more events in the fake kernel");
 }
 
 /* Check: verdicts. */
@@ -532,17 +468,17 @@ int pmode_send(struct nl_msg *msg, reply_fn fn, void *arg)
 	if (pmode_parse(nlmsg_hdr(msg), a, &cmd) < 0 || cmd != PMODE_CMD_ADAPTER_CHECK ||
 	    !a[PMODE_A_FRAME] || !a[PMODE_A_IFNAME]) {
 		nlmsg_free(msg);
-		return refuse(-EOPNOTSUPP, "the fake kernel only checks frames");
+		return pmode_errorf(-EOPNOTSUPP, "the fake kernel only checks frames");
 	}
 	len = nla_len(a[PMODE_A_FRAME]);
 	nlmsg_free(msg);
 	if (++asked == stop_at)
-		return refuse(-ENODEV, "no adapter on the port any more");
+		return pmode_errorf(-ENODEV, "no adapter on the port any more");
 	if (len < ETH_HLEN)
-		return refuse(-EINVAL, "the frame is shorter than an Ethernet header (%d bytes)",
+		return pmode_errorf(-EINVAL, "the frame is shorter than an Ethernet header (%d bytes)",
 			      len);
 	if (len > PMODE_CHECK_MAX_FRAME)
-		return refuse(-EMSGSIZE, "the frame is longer than %d bytes",
+		return pmode_errorf(-EMSGSIZE, "the frame is longer than %d bytes",
 			      PMODE_CHECK_MAX_FRAME);
 	m = pmode_msg(cmd, 0);
 	v = rnd(3);
@@ -555,7 +491,7 @@ int pmode_send(struct nl_msg *msg, reply_fn fn, void *arg)
 		nla_put(m, PMODE_A_OFFENDING_MAC, 6, mac);
 	nla_put_u32(m, PMODE_A_FRAME_LENGTH, len);
 	if (pmode_parse(nlmsg_hdr(m), r, &cmd) < 0)
-		err = refuse(-EPROTO, "the fake kernel built a bad reply");
+		err = pmode_errorf(-EPROTO, "the fake kernel built a bad reply");
 	else if (fn(r, cmd, arg) < 0)
 		err = -EINVAL;		/* as nl.c: the message is the last one */
 	nlmsg_free(m);
@@ -601,7 +537,7 @@ static void run(const char *o, const char *shown, uint64_t s, const char *fmt, .
 	opts.pretty = strchr(o, 'p');
 	seed(s);
 	asked = 0;
-	errmsg[0] = 0;		/* a new process's */
+	pmode_errorf(0, "%s", "");	/* a new process's */
 	fflush(stdout);
 	fd1 = dup(1);
 	fd2 = dup(2);

@@ -15,7 +15,6 @@
  *   test_save [STATES [SEED]]     default 1000 states, seed from the clock
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -49,20 +48,8 @@ struct fake_kernel {
 };
 
 static struct fake_kernel k;
-static char errmsg[256];
 
 /* The netlink layer of pmodectl.h, on the fake kernel. */
-
-const char *pmode_error(void)
-{
-	return errmsg;
-}
-
-int pmode_fail(void)
-{
-	fprintf(stderr, "pmodectl: %s\n", errmsg);
-	return EXIT_FAIL;
-}
 
 int enter_netns(const char *name)
 {
@@ -80,35 +67,8 @@ static int monitor_events(reply_fn fn, void *arg);
 int pmode_monitor(reply_fn fn, void *arg)
 {
 	monitor_events(fn, arg);
-	snprintf(errmsg, sizeof(errmsg), "no more events in the fake kernel");
+	pmode_errorf(0, "no more events in the fake kernel");
 	return -EIO;
-}
-
-struct nl_msg *pmode_msg(uint8_t cmd, int flags)
-{
-	struct nl_msg *msg = nlmsg_alloc();
-
-	if (msg && !genlmsg_put(msg, 0, 0, 0, 0, flags, cmd, PMODE_GENL_VERSION)) {
-		nlmsg_free(msg);
-		msg = NULL;
-	}
-	return msg;
-}
-
-int pmode_parse(struct nlmsghdr *nlh, struct nlattr **attrs, uint8_t *cmd)
-{
-	*cmd = ((struct genlmsghdr *)nlmsg_data(nlh))->cmd;
-	return genlmsg_parse(nlh, 0, attrs, PMODE_A_MAX, NULL);
-}
-
-static int refuse(int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(errmsg, sizeof(errmsg), fmt, ap);
-	va_end(ap);
-	return err;
 }
 
 static bool granted(uint32_t uid)
@@ -126,11 +86,11 @@ static int grant_add(uint32_t uid)
 	int i;
 
 	if (uid == UINT32_MAX)
-		return refuse(-EINVAL, "uid %u is not a user", uid);
+		return pmode_errorf(-EINVAL, "uid %u is not a user", uid);
 	if (granted(uid))
-		return refuse(-EEXIST, "uid %u holds the grant already", uid);
+		return pmode_errorf(-EEXIST, "uid %u holds the grant already", uid);
 	if (k.n_grants == MAX_GRANTS)
-		return refuse(-ENOMEM, "the fake kernel holds %d grants at most", MAX_GRANTS);
+		return pmode_errorf(-ENOMEM, "the fake kernel holds %d grants at most", MAX_GRANTS);
 	for (i = k.n_grants; i > 0 && k.grants[i - 1] > uid; i--)
 		k.grants[i] = k.grants[i - 1];
 	k.grants[i] = uid;
@@ -145,7 +105,7 @@ static int grant_del(uint32_t uid)
 	for (i = 0; i < k.n_grants && k.grants[i] != uid; i++)
 		;
 	if (i == k.n_grants)
-		return refuse(-ENOENT, "uid %u holds no grant", uid);
+		return pmode_errorf(-ENOENT, "uid %u holds no grant", uid);
 	memmove(&k.grants[i], &k.grants[i + 1], (k.n_grants - i - 1) * sizeof(k.grants[0]));
 	k.n_grants--;
 	return 0;
@@ -156,11 +116,11 @@ static int find_port(struct nlattr **a)
 	int i;
 
 	if (!a[PMODE_A_IFNAME])
-		return refuse(-EINVAL, "no device given");
+		return pmode_errorf(-EINVAL, "no device given");
 	for (i = 0; i < k.n_ports; i++)
 		if (!strcmp(k.port[i], nla_get_string(a[PMODE_A_IFNAME])))
 			return i;
-	return refuse(-ENODEV, "no device %s", nla_get_string(a[PMODE_A_IFNAME]));
+	return pmode_errorf(-ENODEV, "no device %s", nla_get_string(a[PMODE_A_IFNAME]));
 }
 
 static int mac_check(struct nlattr *attr)
@@ -169,7 +129,7 @@ static int mac_check(struct nlattr *attr)
 	const uint8_t *m = nla_data(attr);
 
 	if (nla_len(attr) != 6 || (m[0] & 1) || !memcmp(m, zero, 6))
-		return refuse(-EINVAL, "not a unicast MAC");
+		return pmode_errorf(-EINVAL, "not a unicast MAC");
 	return 0;
 }
 
@@ -183,19 +143,19 @@ static int adapter_new(struct nlattr **a)
 		return i;
 	ad = &k.ad[i];
 	if (ad->registered)
-		return refuse(-EEXIST, "%s already has an adapter", k.port[i]);
+		return pmode_errorf(-EEXIST, "%s already has an adapter", k.port[i]);
 	if (!a[PMODE_A_VM] || !a[PMODE_A_MAC])
-		return refuse(-EINVAL, "a VM id and a MAC are needed");
+		return pmode_errorf(-EINVAL, "a VM id and a MAC are needed");
 	c = nla_get_string(a[PMODE_A_VM]);
 	if (!*c || strlen(c) > PMODE_VM_ID_MAXLEN)
-		return refuse(-EINVAL, "a VM id is 1 to %d bytes long", PMODE_VM_ID_MAXLEN);
+		return pmode_errorf(-EINVAL, "a VM id is 1 to %d bytes long", PMODE_VM_ID_MAXLEN);
 	for (; *c; c++)
 		if ((uint8_t)*c < 0x20 || *c == 0x7f)
-			return refuse(-EINVAL, "a VM id may not contain control characters");
+			return pmode_errorf(-EINVAL, "a VM id may not contain control characters");
 	if (mac_check(a[PMODE_A_MAC]))
 		return -EINVAL;
 	if (a[PMODE_A_OWNER] && nla_get_u32(a[PMODE_A_OWNER]) == UINT32_MAX)
-		return refuse(-EINVAL, "not a user");
+		return pmode_errorf(-EINVAL, "not a user");
 	memset(ad, 0, sizeof(*ad));
 	ad->registered = true;
 	strcpy(ad->vm, nla_get_string(a[PMODE_A_VM]));
@@ -227,7 +187,7 @@ static int edit_macs(struct fake_adapter *ad, struct nlattr **a)
 			if (!memcmp(ad->allowed[i], nla_data(a[PMODE_A_ALLOW_DEL]), 6))
 				break;
 		if (i == ad->n_allowed)
-			return refuse(-ENOENT, "not an allowed MAC of this adapter");
+			return pmode_errorf(-ENOENT, "not an allowed MAC of this adapter");
 		memmove(ad->allowed[i], ad->allowed[i + 1], (ad->n_allowed - i - 1) * 6);
 		ad->n_allowed--;
 	}
@@ -240,9 +200,9 @@ static int edit_macs(struct fake_adapter *ad, struct nlattr **a)
 		if (mac_check(a[PMODE_A_ALLOW_ADD]))
 			return -EINVAL;
 		if (owns(ad, nla_data(a[PMODE_A_ALLOW_ADD])))
-			return refuse(-EEXIST, "already this adapter's MAC or allowed");
+			return pmode_errorf(-EEXIST, "already this adapter's MAC or allowed");
 		if (ad->n_allowed == PMODE_MAX_ALLOWED)
-			return refuse(-ENOSPC, "an adapter has at most %d allowed MACs",
+			return pmode_errorf(-ENOSPC, "an adapter has at most %d allowed MACs",
 				      PMODE_MAX_ALLOWED);
 		memcpy(ad->allowed[ad->n_allowed++], nla_data(a[PMODE_A_ALLOW_ADD]), 6);
 	}
@@ -279,7 +239,7 @@ static int adapter_set(struct nlattr **a)
 	if (i < 0)
 		return i;
 	if (!k.ad[i].registered)
-		return refuse(-ENOENT, "%s has no adapter", k.port[i]);
+		return pmode_errorf(-ENOENT, "%s has no adapter", k.port[i]);
 	copy = k.ad[i];
 	err = edit_macs(&copy, a);
 	if (err)
@@ -288,11 +248,11 @@ static int adapter_set(struct nlattr **a)
 		uint32_t as = a[PMODE_A_AS_UID] ? nla_get_u32(a[PMODE_A_AS_UID]) : 0;
 
 		if (!k.gate)
-			return refuse(-EPERM, "promiscuous mode is not enabled on this host");
+			return pmode_errorf(-EPERM, "promiscuous mode is not enabled on this host");
 		if (!granted(as))
-			return refuse(-EACCES, "uid %u lacks the promisc grant", as);
+			return pmode_errorf(-EACCES, "uid %u lacks the promisc grant", as);
 		if (promisc_taken(i))
-			return refuse(-EBUSY, "VM already has promisc on in this network");
+			return pmode_errorf(-EBUSY, "VM already has promisc on in this network");
 	}
 	if (a[PMODE_A_PROMISC])
 		copy.promisc = nla_get_u8(a[PMODE_A_PROMISC]);
@@ -308,9 +268,9 @@ static int reply(struct nl_msg *m, uint8_t cmd, reply_fn fn, void *arg)
 	int err = 0;
 
 	if (pmode_parse(nlmsg_hdr(m), attrs, &got) < 0 || got != cmd)
-		err = refuse(-EPROTO, "the fake kernel built a bad reply");
+		err = pmode_errorf(-EPROTO, "the fake kernel built a bad reply");
 	else if (fn && fn(attrs, cmd, arg) < 0)
-		err = refuse(-EINVAL, "the reply callback failed");
+		err = pmode_errorf(-EINVAL, "the reply callback failed");
 	nlmsg_free(m);
 	return err;
 }
@@ -351,7 +311,7 @@ static int dump(uint8_t cmd, reply_fn fn, void *arg)
 			continue;
 		m = pmode_msg(cmd, 0);
 		if (!m)
-			return refuse(-ENOMEM, "out of memory");
+			return pmode_errorf(-ENOMEM, "out of memory");
 		if (cmd == PMODE_CMD_FEATURE_GET)
 			err = nla_put_u8(m, PMODE_A_FEATURE, k.gate);
 		else if (cmd == PMODE_CMD_GRANT_GET)
@@ -360,7 +320,7 @@ static int dump(uint8_t cmd, reply_fn fn, void *arg)
 			err = put_adapter(m, i);
 		if (err) {
 			nlmsg_free(m);
-			return refuse(-EMSGSIZE, "the reply does not fit");
+			return pmode_errorf(-EMSGSIZE, "the reply does not fit");
 		}
 		err = reply(m, cmd, fn, arg);
 		if (err)
@@ -381,7 +341,7 @@ static int get(uint8_t cmd, reply_fn fn, void *arg)
 	if (k.tear && cmd != PMODE_CMD_FEATURE_GET) {
 		err = dump(cmd, fn, arg);
 		if (!err && fn && fn(NULL, cmd, arg) < 0)
-			err = refuse(-EINVAL, "the reply callback failed");
+			err = pmode_errorf(-EINVAL, "the reply callback failed");
 	}
 	return err ?: dump(cmd, fn, arg);
 }
@@ -396,7 +356,7 @@ static int handle(uint8_t cmd, struct nlattr **a, reply_fn fn, void *arg)
 	case PMODE_CMD_ADAPTER_DEL:
 		i = find_port(a);
 		if (i >= 0 && !k.ad[i].registered)
-			i = refuse(-ENOENT, "%s has no adapter", k.port[i]);
+			i = pmode_errorf(-ENOENT, "%s has no adapter", k.port[i]);
 		if (i >= 0)
 			k.ad[i].registered = false;
 		return i < 0 ? i : 0;
@@ -404,7 +364,7 @@ static int handle(uint8_t cmd, struct nlattr **a, reply_fn fn, void *arg)
 		return adapter_set(a);
 	case PMODE_CMD_FEATURE_SET:
 		if (!a[PMODE_A_FEATURE])
-			return refuse(-EINVAL, "no feature attribute");
+			return pmode_errorf(-EINVAL, "no feature attribute");
 		k.gate = nla_get_u8(a[PMODE_A_FEATURE]);
 		for (i = 0; !k.gate && i < k.n_ports; i++)
 			k.ad[i].promisc = false;
@@ -412,7 +372,7 @@ static int handle(uint8_t cmd, struct nlattr **a, reply_fn fn, void *arg)
 	case PMODE_CMD_GRANT_NEW:
 	case PMODE_CMD_GRANT_DEL:
 		if (!a[PMODE_A_UID])
-			return refuse(-EINVAL, "no uid attribute");
+			return pmode_errorf(-EINVAL, "no uid attribute");
 		return cmd == PMODE_CMD_GRANT_NEW ? grant_add(nla_get_u32(a[PMODE_A_UID])) :
 						    grant_del(nla_get_u32(a[PMODE_A_UID]));
 	case PMODE_CMD_ADAPTER_GET:
@@ -420,7 +380,7 @@ static int handle(uint8_t cmd, struct nlattr **a, reply_fn fn, void *arg)
 	case PMODE_CMD_GRANT_GET:
 		return get(cmd, fn, arg);
 	}
-	return refuse(-EOPNOTSUPP, "unknown command %u", cmd);
+	return pmode_errorf(-EOPNOTSUPP, "unknown command %u", cmd);
 }
 
 int pmode_send(struct nl_msg *msg, reply_fn fn, void *arg)
@@ -430,7 +390,7 @@ int pmode_send(struct nl_msg *msg, reply_fn fn, void *arg)
 	int err;
 
 	if (pmode_parse(nlmsg_hdr(msg), attrs, &cmd) < 0)
-		err = refuse(-EINVAL, "malformed request");
+		err = pmode_errorf(-EINVAL, "malformed request");
 	else
 		err = handle(cmd, attrs, fn, arg);
 	nlmsg_free(msg);
