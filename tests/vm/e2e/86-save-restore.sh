@@ -4,7 +4,9 @@
 # 'pmodectl -j' agree), for VM ids with quotes, backslashes, '#', blanks,
 # UTF-8 or none, device names with such bytes, allowed MACs, owners,
 # networks, promisc with or without a grant left. tests/vm/states.py makes
-# the states; PMODE_SAVE_STATES and PMODE_SAVE_SEED choose them.
+# the states; PMODE_SAVE_STATES and PMODE_SAVE_SEED choose them, and
+# PMODE_SAVE_BUDGET is the seconds after which no new one begins (at least
+# 100 must have been checked by then).
 #
 #   br0: sv0 s"q s#h      br1: s\b sé      no bridge: s'x #lead sv7
 . "$PMODE_TOP/tests/vm/lib.sh"
@@ -22,4 +24,5 @@ seed=()
 [ -n "${PMODE_SAVE_SEED:-}" ] && seed=(--seed "$PMODE_SAVE_SEED")
 tap_of "save/restore: states.py" env PYTHONPATH="$top/python" /usr/bin/python3 \
 	"$top/tests/vm/states.py" --pmodectl "$PMODECTL" --module "$top/kmod/pmode.ko" \
-	--states "${PMODE_SAVE_STATES:-500}" "${seed[@]}" "${ports[@]}"
+	--states "${PMODE_SAVE_STATES:-500}" --budget "${PMODE_SAVE_BUDGET:-60}" "${seed[@]}" \
+	"${ports[@]}"
