@@ -147,8 +147,9 @@ def suite(pmodectl, netns, mac):
 
     # Events, while things happen.
     ev = '/tmp/client-events.%d' % os.getpid()
-    listener = subprocess.Popen(['timeout', '600', sys.executable, __file__, 'events', ev + '.ready'],
-                                stdout=open(ev, 'w'))
+    with open(ev, 'w') as out:
+        listener = subprocess.Popen(['timeout', '600', sys.executable, __file__, 'events',
+                                     ev + '.ready'], stdout=out)
     if not wait_file(ev + '.ready'):
         print('the event listener did not start', file=sys.stderr)
     pm.adapter_set('h-a', promisc=False)
@@ -166,9 +167,10 @@ def suite(pmodectl, netns, mac):
     # loses promisc. It runs until it has acted (or for 600 s).
     pm.adapter_set('h-a', promisc=True)
     log = '/tmp/client-agent.%d' % os.getpid()
-    agent = subprocess.Popen(['timeout', '600', sys.executable,
-                              os.path.join(top, 'python', 'examples', 'violation-agent.py'),
-                              '--limit', '3'], stdout=open(log, 'w'), stderr=subprocess.STDOUT)
+    with open(log, 'w') as out:
+        agent = subprocess.Popen(['timeout', '600', sys.executable,
+                                  os.path.join(top, 'python', 'examples', 'violation-agent.py'),
+                                  '--limit', '3'], stdout=out, stderr=subprocess.STDOUT)
     if not wait_file(log, 'watching'):
         print('the agent did not start', file=sys.stderr)
     send(netns, '--src', '01:00:5e:00:00:01', '--dst', '02:00:00:00:08:0b', '--count', '4',
@@ -206,6 +208,7 @@ def torn(pmodectl):
     times at most), and the dumps the client returned, each of which must
     hold all 500 (dumps(), in the namespace)."""
     ns = 'torn-%d' % os.getpid()
+    toggler = None
     sh('ip', 'netns', 'add', ns)
     try:
         sh('ip', '-n', ns, '-b', '-', input=''.join(
@@ -217,15 +220,17 @@ def torn(pmodectl):
              'while :; do %s adapter set dev t0 promisc on; sleep 0.2; '
              '%s adapter set dev t0 promisc off; sleep 0.2; done' % (pmodectl, pmodectl)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        out, _ = sh('ip', 'netns', 'exec', ns, sys.executable, __file__, 'dumps')
-        toggler.kill()
-        toggler.wait()
+        out, err = sh('ip', 'netns', 'exec', ns, sys.executable, __file__, 'dumps')
         n, reads_torn, whole, again = (list(map(int, out.split())) + [0] * 4)[:4]
         t.diag('%d dumps, %d torn reads, %d whole dumps, %d EAGAIN' % (n, reads_torn, whole, again))
         t.ok(reads_torn > 0 and whole + again == n and whole > 0,
              'a dump torn by a change is taken again, never returned torn nor raised',
-             'torn reads %d, whole %d, EAGAIN %d of %d' % (reads_torn, whole, again, n))
+             'torn reads %d, whole %d, EAGAIN %d of %d\n%s' % (reads_torn, whole, again, n,
+                                                             err[-2000:]))
     finally:
+        if toggler:
+            toggler.kill()
+            toggler.wait()
         sh('ip', 'netns', 'del', ns)
 
 
