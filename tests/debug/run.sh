@@ -84,22 +84,80 @@ export PMODE_VM_TIMEOUT=${PMODE_VM_TIMEOUT:-14400} PMODE_VM_FILE_TIMEOUT=${PMODE
 # file with the others instead, where it cannot lose the race.
 parallel='92-*'
 [ "${PMODE_DEBUG_PARALLEL:-1}" != 0 ] || parallel='-none-'
+# Single-threaded TCG runs a boot on one host CPU. With two or more, the
+# stress file (an hour and a quarter here, as long as all the others
+# together) runs in a boot of its own beside theirs, and the hook-slot file
+# after it: the suite takes half the time. PMODE_DEBUG_JOBS=1 runs them
+# one after the other; PMODE_DEBUG_APART names the files set apart.
+jobs=${PMODE_DEBUG_JOBS:-$(nproc)}
+apart=${PMODE_DEBUG_APART-95-*}
 filter=${PMODE_VM_TESTS:-*}
-serial=() multi=()
+main=() alone=() skip=$parallel
 for f in "$top"/tests/vm/e2e/*.sh; do
 	name=$(basename "$f" .sh)
 	# shellcheck disable=SC2053 # globs
 	[[ $name == $filter ]] || continue
 	# shellcheck disable=SC2053
-	if [[ $name == $parallel ]]; then multi+=("$name"); else serial+=("$name"); fi
+	if [[ $name == $parallel ]]; then
+		alone+=("$name multi")
+	elif [ "$jobs" -gt 1 ] && [[ $name == $apart ]]; then
+		alone=("$name single" "${alone[@]}")
+		skip+=",$name"
+	else
+		main+=("$name")
+	fi
 done
-rc=0
-if [ ${#serial[@]} -gt 0 ]; then
-	PMODE_VM_TESTS=$filter PMODE_VM_SKIP=$parallel "$top/tests/vm/run.sh" || rc=1
+
+# Built once: the boots share the tree.
+kver=$(make -s -C "$tree" kernelrelease)
+make -s -C "$top" KERNELRELEASE="$kver" KERNELDIR="$tree" module >&2 || tap_bail "module builds"
+make -s -C "$top" tools >&2 || tap_bail "pmodectl builds"
+export PMODE_VM_BUILT=1
+
+run_main() {
+	[ ${#main[@]} -gt 0 ] || return 0
+	PMODE_VM_TESTS=$filter PMODE_VM_SKIP=$skip "$top/tests/vm/run.sh"
+}
+run_alone() {
+	local entry name tcg rc=0
+	for entry in "${alone[@]}"; do
+		read -r name tcg <<<"$entry"
+		if [ "$tcg" = multi ]; then
+			PMODE_VM_TESTS=$name PMODE_VM_TCG=multi PMODE_VM_SMP=2 \
+				PMODE_VM_FILE_TIMEOUT=3000 PMODE_VM_TIMEOUT=3600 \
+				"$top/tests/vm/run.sh" || rc=1
+		else
+			PMODE_VM_TESTS=$name "$top/tests/vm/run.sh" || rc=1
+		fi
+	done
+	return $rc
+}
+outs=$(mktemp -d)
+trap 'rm -rf "$outs"' EXIT
+start=$SECONDS
+if [ "$jobs" -gt 1 ]; then
+	echo "# check-debug: two boots side by side, ${main[*]:-none} in one," \
+		"$(printf '%s\n' "${alone[@]}" | cut -d' ' -f1 | paste -sd' ') in the" \
+		"other; their results follow when both end" >&2
+	run_main >"$outs/main" &
+	pid=$!
+	run_alone >"$outs/alone"
+	rc_alone=$?
+	wait $pid
+	rc_main=$?
+else
+	run_main >"$outs/main"
+	rc_main=$?
+	run_alone >"$outs/alone"
+	rc_alone=$?
 fi
-for name in "${multi[@]}"; do
-	PMODE_VM_TESTS=$name PMODE_VM_TCG=multi PMODE_VM_SMP=2 \
-		PMODE_VM_FILE_TIMEOUT=3000 PMODE_VM_TIMEOUT=3600 \
-		"$top/tests/vm/run.sh" || rc=1
-done
-exit $rc
+# One TAP sequence; the boots' own failures (a VM that did not finish) are
+# among its lines, an exit without them is one more.
+tap_relay <"$outs/main"
+[ $rc_main -eq 0 ] || grep -q '^not ok' "$outs/main" || not_ok "the main boot exited with status $rc_main"
+tap_relay <"$outs/alone"
+[ $rc_alone -eq 0 ] || grep -q '^not ok' "$outs/alone" ||
+	not_ok "the boots apart exited with status $rc_alone"
+tap_diag <<<"check-debug took $((SECONDS - start)) s after the kernel build, $jobs job(s)"
+echo "$((tap_n - tap_fails)) passed, $tap_fails failed"
+tap_status

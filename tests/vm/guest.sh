@@ -60,13 +60,22 @@ leaks() {
 	kmemleak_mine pmode $kmemleak
 	echo clear >$kmemleak
 }
+# skipped NAME: NAME matches one of pmode.skip's comma-separated globs.
+skipped() {
+	local glob globs
+	IFS=, read -ra globs <<<"$skip"
+	for glob in "${globs[@]}"; do
+		# shellcheck disable=SC2053 # globs
+		[[ $1 == $glob ]] && return 0
+	done
+	return 1
+}
 shell_errors='^[^ ]+\.sh: line [0-9]+: .*(syntax error|command not found|unbound variable|bad substitution|ambiguous redirect|integer expression expected|too many arguments|unary operator expected|binary operator expected)'
 for t in "$top"/tests/vm/e2e/*.sh; do
 	name=$(basename "$t" .sh)
 	# shellcheck disable=SC2053 # globs
 	[ -n "$filter" ] && [[ $name != $filter ]] && continue
-	# shellcheck disable=SC2053
-	[ -n "$skip" ] && [[ $name == $skip ]] && continue
+	skipped "$name" && continue
 	tap_line "# --- $name"
 	# A fresh module for every file: no state leaks between them.
 	rmmod pmode 2>/dev/null

@@ -12,7 +12,10 @@
 #                                       (default 6.1; KERNELRELEASE= names
 #                                       a release)
 #   PMODE_VM_TESTS='1*'                 only the test files matching a glob
-#   PMODE_VM_SKIP='92-*'                and not those matching this one
+#   PMODE_VM_SKIP='92-*,95-*'           and not those matching one of these
+#   PMODE_VM_BUILT=1                    the module and pmodectl are built
+#                                       already (by a caller running several
+#                                       VMs from one tree at once)
 #   PMODE_QEMU_EXTRA='-icount ...'      more QEMU options
 #   PMODE_VM_SMP=1                      vCPUs (default 2)
 #   PMODE_VM_TCG=multi                  multi-threaded TCG: the vCPUs run in
@@ -69,9 +72,12 @@ else
 fi
 [ -n "$kver" ] && [ -r "$kernel" ] || tap_bail "no kernel image ${kernel:-for $series}"
 
-make -s -C "$top" KERNELRELEASE="$kver" KERNELDIR="$kdir" module >&2 || tap_bail "module builds"
-if [ -f "$top/tools/Makefile" ]; then
-	make -s -C "$top" tools >&2 || tap_bail "pmodectl builds"
+if [ -z "${PMODE_VM_BUILT:-}" ]; then
+	make -s -C "$top" KERNELRELEASE="$kver" KERNELDIR="$kdir" module >&2 ||
+		tap_bail "module builds"
+	if [ -f "$top/tools/Makefile" ]; then
+		make -s -C "$top" tools >&2 || tap_bail "pmodectl builds"
+	fi
 fi
 # The frames of e2e/78-spoof-effect.sh, built here from a seed: scapy builds
 # about five a second under TCG. The guest reads them over 9p.
