@@ -72,13 +72,34 @@ struct offender {
 	u8 buf[ETH_ALEN] __aligned(2);
 };
 
-/* Frames the inline checks did not pass: judged in full. */
+/*
+ * Frames the inline checks did not pass: judged in full.
+ *
+ * A pass must rest on bytes the frame owns. Those in its page fragments may
+ * still be the sender's to write: a packet socket's transmit ring maps them
+ * into its user's memory, zero-copy transmission leaves them in a VM's, and
+ * veth hands them on as they are. Read there now and by a receiver later,
+ * they could say one thing to pmode and another to the receiver's ARP or
+ * ND. So judged bytes past the linear data are pulled into it, a copy no
+ * one else writes, and the frame is judged again on the copy.
+ */
 static noinline int judge_tx(const struct pmode_adapter *ad,
 			     const struct pmode_cfg *cfg,
-			     const struct sk_buff *skb, struct offender *o)
+			     struct sk_buff *skb, struct offender *o)
 {
-	return pmode_judge_tx(skb, cfg, READ_ONCE(ad->promisc), &o->mac,
-			      o->buf);
+	bool promisc = READ_ONCE(ad->promisc);
+	int verdict, reach;
+
+	verdict = pmode_judge_tx(skb, cfg, promisc, &o->mac, o->buf, &reach);
+	if (verdict != PMODE_PASS || reach <= (int)skb_headlen(skb))
+		return verdict;
+	if (!pskb_may_pull(skb, reach))
+		return PMODE_DROP_MALFORMED;
+	verdict = pmode_judge_tx(skb, cfg, promisc, &o->mac, o->buf, &reach);
+	/* Judged on what changed under the first look: reaching further. */
+	if (verdict == PMODE_PASS && reach > (int)skb_headlen(skb))
+		return PMODE_DROP_MALFORMED;
+	return verdict;
 }
 
 static noinline int judge_rx(struct pmode_adapter *ad,
@@ -99,12 +120,13 @@ static noinline int judge_rx(struct pmode_adapter *ad,
 /*
  * The verdict on a frame: the inline check, then the full judgement. The
  * hooks act on it and the dry run (pmode_hooks_check()) reports it, so the
- * two cannot disagree. Nothing here has an effect; acting is the caller's.
+ * two cannot disagree. Nothing here has an effect but on the frame's layout
+ * (judge_tx()); acting is the caller's.
  * Under RCU. @o->mac is set unless the verdict is %PMODE_PASS.
  */
 static __always_inline int frame_verdict(struct pmode_adapter *ad,
 					 const struct pmode_cfg *cfg,
-					 const struct sk_buff *skb, bool from_vm,
+					 struct sk_buff *skb, bool from_vm,
 					 struct offender *o)
 {
 	if (from_vm) {

@@ -21,6 +21,16 @@
 #include <net/ipv6.h>
 #include <net/ndisc.h>
 
+/*
+ * The bytes a transmit verdict rests on: those before @reach (from
+ * skb->data), but for @hole, an ICMPv6 checksum field in their midst (none
+ * when INT_MIN). See csum_clear(), and judge_tx() in hooks.c.
+ */
+struct judged {
+	int reach;
+	int hole;
+};
+
 /* Deeper stacks than these are not walked: such a frame is malformed. */
 #define PMODE_MAX_VLAN_DEPTH	8
 #define PMODE_MAX_IPV6_EXTHDRS	16
@@ -82,7 +92,8 @@ static bool payload(const struct sk_buff *skb, const struct ethhdr *eth,
  * One that names an address of another length is malformed here.
  */
 static int judge_arp(const struct sk_buff *skb, int off,
-		     const struct pmode_cfg *cfg, const u8 **offender, u8 *buf)
+		     const struct pmode_cfg *cfg, const u8 **offender, u8 *buf,
+		     struct judged *j)
 {
 	struct arphdr _ah;
 	const struct arphdr *ah;
@@ -91,6 +102,8 @@ static int judge_arp(const struct sk_buff *skb, int off,
 	ah = skb_header_pointer(skb, off, sizeof(_ah), &_ah);
 	if (!ah || ah->ar_hln != ETH_ALEN)
 		return PMODE_DROP_MALFORMED;
+	/* An ARP packet has no checksum: none of its bytes may be rewritten. */
+	j->reach = off + sizeof(*ah) + 2 * (ETH_ALEN + ah->ar_pln);
 	sha = skb_header_pointer(skb, off + sizeof(*ah), ETH_ALEN, buf);
 	if (!sha)
 		return PMODE_DROP_MALFORMED;
@@ -174,7 +187,10 @@ static int ipv6_upper(const struct sk_buff *skb, int end, u8 *nexthdr,
 /*
  * The link-layer address options of an IPv6 neighbour discovery message:
  * each must be the adapter's own, but for the target of a Redirect, which
- * names the better next hop (RFC 4861, 8.1), legitimately another node.
+ * names the better next hop (RFC 4861, 8.1), legitimately another node:
+ * never a group, nor zero. Linux takes any address there (rt6_do_redirect()),
+ * and a victim redirected to a group address floods its traffic to every
+ * port, the attacker's included.
  *
  * ND never travels in fragments (RFC 6980). Linux drops it in fragments
  * unless suppress_frag_ndisc is 0; other systems reassemble it and learn
@@ -183,7 +199,8 @@ static int ipv6_upper(const struct sk_buff *skb, int end, u8 *nexthdr,
  * header (RFC 7112).
  */
 static int judge_ipv6(const struct sk_buff *skb, int off,
-		      const struct pmode_cfg *cfg, const u8 **offender, u8 *buf)
+		      const struct pmode_cfg *cfg, const u8 **offender, u8 *buf,
+		      struct judged *j)
 {
 	struct ipv6hdr _ip6;
 	const struct ipv6hdr *ip6;
@@ -201,6 +218,8 @@ static int judge_ipv6(const struct sk_buff *skb, int off,
 	off += sizeof(*ip6);
 	if (nexthdr != IPPROTO_ICMPV6) {
 		verdict = ipv6_upper(skb, end, &nexthdr, &off, &fragment);
+		/* The headers up to the upper layer's were judged. */
+		j->reach = off;
 		if (verdict != PMODE_PASS || nexthdr != IPPROTO_ICMPV6)
 			return verdict;
 	}
@@ -209,31 +228,39 @@ static int judge_ipv6(const struct sk_buff *skb, int off,
 	icmp = skb_header_pointer(skb, off, sizeof(_icmp), &_icmp);
 	if (!icmp)
 		return PMODE_DROP_MALFORMED;
+	/* Its type and code, then its checksum, which is no one's verdict. */
+	j->reach = off + offsetof(struct icmp6hdr, icmp6_cksum);
 	opt = nd_options_offset(icmp->icmp6_type);
 	if (opt < 0)
 		return PMODE_PASS;
 	if (fragment)
 		return PMODE_DROP_MALFORMED;
+	j->reach = end;
+	j->hole = off + offsetof(struct icmp6hdr, icmp6_cksum);
 
 	for (opt += off; opt + 2 <= end; ) {
 		u8 _o[2];
 		const u8 *o;
 		const u8 *lladdr;
 
+		bool next_hop;
+
 		o = skb_header_pointer(skb, opt, sizeof(_o), _o);
 		if (!o)
 			return PMODE_DROP_MALFORMED;
 		if (!o[1])	/* a zero length would never end */
 			return PMODE_DROP_MALFORMED;
+		next_hop = o[0] == ND_OPT_TARGET_LL_ADDR &&
+			   icmp->icmp6_type == NDISC_REDIRECT;
 		if (o[0] == ND_OPT_SOURCE_LL_ADDR ||
-		    (o[0] == ND_OPT_TARGET_LL_ADDR &&
-		     icmp->icmp6_type != NDISC_REDIRECT)) {
+		    o[0] == ND_OPT_TARGET_LL_ADDR) {
 			if (opt + 2 + ETH_ALEN > end)
 				return PMODE_DROP_MALFORMED;
 			lladdr = skb_header_pointer(skb, opt + 2, ETH_ALEN, buf);
 			if (!lladdr)
 				return PMODE_DROP_MALFORMED;
-			if (!pmode_cfg_owns(cfg, lladdr)) {
+			if (next_hop ? !is_valid_ether_addr(lladdr) :
+				       !pmode_cfg_owns(cfg, lladdr)) {
 				*offender = lladdr;
 				return PMODE_DROP_FORGED_ND;
 			}
@@ -316,29 +343,36 @@ unsigned int pmode_frame_copy(const struct sk_buff *skb, u8 *to,
 	return done + n;
 }
 
-/**
- * pmode_judge_tx - judge a frame the VM transmits
- * @skb: the frame, as it arrives at the port from the VM
- * @cfg: the adapter's configuration
- * @promisc: whether the adapter is promiscuous
- * @offender: set to the address judged for a drop or %PMODE_PASS_PROMISC;
- *	NULL for a malformed frame, which names no address
- * @buf: ETH_ALEN bytes @offender may point into
- *
- * Return: a drop reason, %PMODE_PASS or %PMODE_PASS_PROMISC.
+/*
+ * A frame passed on the bytes @j names must not have the stack rewrite one
+ * of them after the hooks (see pmode_csum_from()): the checksum it asks for
+ * lands past them, or in the ICMPv6 checksum field among them. Offsets
+ * from skb->data. Even a CRC32c, four bytes, leaves the judged ones alone
+ * there: no ND verdict reads the four bytes after the checksum field.
  */
-int pmode_judge_tx(const struct sk_buff *skb, const struct pmode_cfg *cfg,
-		   bool promisc, const u8 **offender, u8 *buf)
+static bool csum_clear(const struct sk_buff *skb, const struct judged *j)
+{
+	int at;
+
+	if (skb->ip_summed != CHECKSUM_PARTIAL)
+		return true;
+	at = skb_checksum_start_offset(skb) + skb->csum_offset;
+	return at >= j->reach || at == j->hole;
+}
+
+static int tx_verdict(const struct sk_buff *skb, const struct pmode_cfg *cfg,
+		      bool promisc, const u8 **offender, u8 *buf,
+		      struct judged *j)
 {
 	struct ethhdr _eth;
 	const struct ethhdr *eth;
 	__be16 proto;
 	int off;
 
-	*offender = NULL;
 	eth = frame_eth(skb, &_eth);
 	if (unlikely(!eth))
 		return PMODE_DROP_MALFORMED;
+	j->reach = skb_mac_offset(skb) + ETH_HLEN;
 	if (unlikely(!is_valid_ether_addr(eth->h_source))) {
 		*offender = memcpy(buf, eth->h_source, ETH_ALEN);
 		return PMODE_DROP_INVALID_SRC;
@@ -356,11 +390,43 @@ int pmode_judge_tx(const struct sk_buff *skb, const struct pmode_cfg *cfg,
 		return PMODE_PASS;
 	if (!payload(skb, eth, &proto, &off))
 		return PMODE_DROP_MALFORMED;
+	j->reach = off;
 	if (proto == htons(ETH_P_ARP))
-		return judge_arp(skb, off, cfg, offender, buf);
+		return judge_arp(skb, off, cfg, offender, buf, j);
 	if (proto == htons(ETH_P_IPV6))
-		return judge_ipv6(skb, off, cfg, offender, buf);
+		return judge_ipv6(skb, off, cfg, offender, buf, j);
 	return PMODE_PASS;
+}
+
+/**
+ * pmode_judge_tx - judge a frame the VM transmits
+ * @skb: the frame, as it arrives at the port from the VM
+ * @cfg: the adapter's configuration
+ * @promisc: whether the adapter is promiscuous
+ * @offender: set to the address judged for a drop or %PMODE_PASS_PROMISC;
+ *	NULL for a malformed frame, which names no address
+ * @buf: ETH_ALEN bytes @offender may point into
+ * @reach: set to where the bytes a %PMODE_PASS rests on end, from
+ *	skb->data: the caller may have to make them the frame's own (see
+ *	the hooks' judge_tx())
+ *
+ * A frame from the adapter's own MAC is judged malformed if it asks the
+ * stack to write a checksum into those bytes (csum_clear()).
+ *
+ * Return: a drop reason, %PMODE_PASS or %PMODE_PASS_PROMISC.
+ */
+int pmode_judge_tx(const struct sk_buff *skb, const struct pmode_cfg *cfg,
+		   bool promisc, const u8 **offender, u8 *buf, int *reach)
+{
+	struct judged j = { .reach = 0, .hole = INT_MIN };
+	int verdict;
+
+	*offender = NULL;
+	verdict = tx_verdict(skb, cfg, promisc, offender, buf, &j);
+	*reach = j.reach;
+	if (verdict == PMODE_PASS && !promisc && !csum_clear(skb, &j))
+		return PMODE_DROP_MALFORMED;
+	return verdict;
 }
 
 /**

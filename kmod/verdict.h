@@ -39,12 +39,28 @@ static inline const struct ethhdr *pmode_linear_eth(const struct sk_buff *skb)
 	return (const struct ethhdr *)skb_mac_header(skb);
 }
 
+/*
+ * Does a checksum the stack has still to fill in land at or past @from
+ * (bytes from skb->head)? A frame that asks for one (CHECKSUM_PARTIAL, as a
+ * VM's virtio-net header or a packet socket's may) has two bytes at
+ * csum_start + csum_offset overwritten after the hooks, on any device that
+ * cannot take the offload, with a sum of the bytes after csum_start, which
+ * the sender chose: the hooks must have judged none of those two bytes.
+ */
+static inline bool pmode_csum_from(const struct sk_buff *skb,
+				   unsigned int from)
+{
+	return skb->ip_summed != CHECKSUM_PARTIAL ||
+	       skb->csum_start + skb->csum_offset >= from;
+}
+
 static inline bool pmode_tx_fast(const struct sk_buff *skb, const u8 *own)
 {
 	const struct ethhdr *eth = pmode_linear_eth(skb);
 
 	return eth && eth->h_proto == htons(ETH_P_IP) &&
-	       ether_addr_equal(eth->h_source, own);
+	       ether_addr_equal(eth->h_source, own) &&
+	       pmode_csum_from(skb, skb->mac_header + ETH_HLEN);
 }
 
 static inline bool pmode_rx_fast(const struct sk_buff *skb, const u8 *own)
@@ -60,7 +76,7 @@ unsigned int pmode_frame_copy(const struct sk_buff *skb, u8 *to,
 			      unsigned int max);
 
 int pmode_judge_tx(const struct sk_buff *skb, const struct pmode_cfg *cfg,
-		   bool promisc, const u8 **offender, u8 *buf);
+		   bool promisc, const u8 **offender, u8 *buf, int *reach);
 int pmode_judge_rx(const struct sk_buff *skb, const struct pmode_cfg *cfg,
 		   bool promisc, struct pmode_learn *learn);
 

@@ -357,7 +357,7 @@ static void print_arp(const struct frame_view *v)
  * IPv6: its addresses; a fragment's offset (a later fragment ends there);
  * the next header, or ICMPv6's type and, for neighbour discovery, its
  * target and link-layer address options (a redirect's target option
- * names another node, which pmode does not judge).
+ * names another node: pmode only asks that it be unicast).
  */
 static void print_ipv6(const struct frame_view *v)
 {

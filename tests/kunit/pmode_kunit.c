@@ -402,6 +402,15 @@ static const struct tx_case tx_cases[] = {
 	  .kind = P_REDIRECT }, false, PMODE_PASS },
 	{ "Redirect with a forged source lladdr", { bcast, own, forged,
 	  .kind = P_REDIRECT_SRC }, false, PMODE_DROP_FORGED_ND },
+	/* ...but never a group: the victim would flood its traffic to it. */
+	{ "Redirect naming a multicast MAC", { bcast, own, mcast,
+	  .kind = P_REDIRECT }, false, PMODE_DROP_FORGED_ND },
+	{ "Redirect naming the broadcast MAC", { bcast, own, bcast,
+	  .kind = P_REDIRECT }, false, PMODE_DROP_FORGED_ND },
+	{ "Redirect naming MAC zero", { bcast, own, zero,
+	  .kind = P_REDIRECT }, false, PMODE_DROP_FORGED_ND },
+	{ "Redirect naming the broadcast MAC, promisc", { bcast, own, bcast,
+	  .kind = P_REDIRECT }, true, PMODE_PASS },
 };
 
 static void tx_desc(const struct tx_case *c, char *desc)
@@ -419,11 +428,11 @@ static void pmode_verdict_tx(struct kunit *test)
 	/* Poisoned: the judgement must set it, to NULL if nothing else. */
 	const u8 *offender = (const u8 *)POISON_POINTER_DELTA + 1;
 	u8 buf[ETH_ALEN];
-	int verdict;
+	int verdict, reach;
 
 	cfg_init(&cfg);
 	skb = build(test, &c->f);
-	verdict = pmode_judge_tx(skb, &cfg, c->promisc, &offender, buf);
+	verdict = pmode_judge_tx(skb, &cfg, c->promisc, &offender, buf, &reach);
 	KUNIT_EXPECT_EQ(test, verdict, c->want);
 	if (verdict == PMODE_DROP_MALFORMED) {
 		KUNIT_EXPECT_NULL(test, offender);
@@ -438,6 +447,173 @@ static void pmode_verdict_tx(struct kunit *test)
 	if (c->f.src == own && c->f.kind == P_NONE && !c->f.tags[0])
 		KUNIT_EXPECT_TRUE(test, pmode_tx_fast(skb, cfg.mac));
 	kfree_skb(skb);
+}
+
+/*
+ * A frame asking the stack for a checksum (CHECKSUM_PARTIAL) has the two
+ * bytes at @at (from its MAC header) overwritten after the hooks, with a
+ * value its sender chose (the sum of what follows csum_start).
+ */
+static void ask_csum(struct sk_buff *skb, unsigned int at)
+{
+	skb->ip_summed = CHECKSUM_PARTIAL;
+	skb->csum_start = skb_mac_header(skb) - skb->head + at;
+	skb->csum_offset = 0;
+}
+
+/* Offsets from the MAC header, of frames build() makes. */
+#define AT_NA_CSUM	(ETH_HLEN + 40 + 2)
+#define AT_NA_TLLADDR	(ETH_HLEN + 40 + 24 + 2)
+#define AT_IP6_NEXTHDR	(ETH_HLEN + 6)
+
+struct csum_case {
+	const char *desc;
+	struct frame_spec f;
+	unsigned int at;
+	bool promisc;
+	int want;
+};
+
+static const struct csum_case csum_cases[] = {
+	{ "IPv4, into its EtherType", { bcast, own }, 12, false,
+	  PMODE_DROP_MALFORMED },
+	{ "IPv4, into its source MAC", { bcast, own }, 6, false,
+	  PMODE_DROP_MALFORMED },
+	{ "IPv4, TCP's checksum field", { bcast, own }, ETH_HLEN + 20 + 16,
+	  false, PMODE_PASS },
+	{ "IPv4, UDP's checksum field", { bcast, own }, ETH_HLEN + 20 + 6,
+	  false, PMODE_PASS },
+	{ "IPv4, 802.1Q, into the tag's EtherType", { bcast, own, .tags = { Q } },
+	  16, false, PMODE_DROP_MALFORMED },
+	{ "genuine NA, its ICMPv6 checksum field", { bcast, own, .kind = P_NA },
+	  AT_NA_CSUM, false, PMODE_PASS },
+	{ "genuine NA, into its ICMPv6 type", { bcast, own, .kind = P_NA },
+	  AT_NA_CSUM - 2, false, PMODE_DROP_MALFORMED },
+	{ "genuine NA, into its target lladdr", { bcast, own, .kind = P_NA },
+	  AT_NA_TLLADDR, false, PMODE_DROP_MALFORMED },
+	{ "genuine NA, into its hop limit", { bcast, own, .kind = P_NA },
+	  AT_IP6_NEXTHDR, false, PMODE_DROP_MALFORMED },
+	{ "later fragment, into the IPv6 next header", { bcast, own,
+	  .kind = P_FRAG_LATER }, AT_IP6_NEXTHDR, false, PMODE_DROP_MALFORMED },
+	{ "later fragment, past its fragment header", { bcast, own,
+	  .kind = P_FRAG_LATER }, ETH_HLEN + 40 + 8, false, PMODE_PASS },
+	{ "echo request, its ICMPv6 checksum field", { bcast, own,
+	  .kind = P_ECHO_FRAG }, ETH_HLEN + 40 + 8 + 2, false, PMODE_PASS },
+	{ "echo request, into its ICMPv6 type", { bcast, own,
+	  .kind = P_ECHO_FRAG }, ETH_HLEN + 40 + 8, false, PMODE_DROP_MALFORMED },
+	{ "genuine ARP, into its sender MAC", { bcast, own, .kind = P_ARP },
+	  ETH_HLEN + 8, false, PMODE_DROP_MALFORMED },
+	{ "genuine ARP, into its target IP", { bcast, own, .kind = P_ARP },
+	  ETH_HLEN + 24, false, PMODE_DROP_MALFORMED },
+	{ "genuine ARP, past it", { bcast, own, .kind = P_ARP }, ETH_HLEN + 28,
+	  false, PMODE_PASS },
+	{ "genuine ARP, promisc, into its sender MAC", { bcast, own,
+	  .kind = P_ARP }, ETH_HLEN + 8, true, PMODE_PASS },
+	{ "IPv4, egress layout, into its EtherType", { bcast, own,
+	  .egress = true }, 12, false, PMODE_DROP_MALFORMED },
+	{ "IPv4, egress layout, TCP's checksum", { bcast, own, .egress = true },
+	  ETH_HLEN + 20 + 16, false, PMODE_PASS },
+};
+
+static void csum_desc(const struct csum_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "checksum at %u: %s", c->at,
+		 c->desc);
+}
+
+KUNIT_ARRAY_PARAM(csum, csum_cases, csum_desc);
+
+static void pmode_verdict_csum(struct kunit *test)
+{
+	const struct csum_case *c = test->param_value;
+	struct pmode_cfg cfg;
+	struct sk_buff *skb;
+	const u8 *offender;
+	u8 buf[ETH_ALEN];
+	int reach;
+
+	cfg_init(&cfg);
+	skb = build(test, &c->f);
+	ask_csum(skb, c->at);
+	KUNIT_EXPECT_EQ(test, pmode_judge_tx(skb, &cfg, c->promisc, &offender,
+					     buf, &reach), c->want);
+	/* The inline check passes only what the judgement passes. */
+	if (pmode_tx_fast(skb, cfg.mac))
+		KUNIT_EXPECT_EQ(test, c->want, PMODE_PASS);
+	kfree_skb(skb);
+}
+
+/*
+ * By effect, not by list: every genuine frame of the table, asking for a
+ * checksum at every offset. Wherever pmode passes it, each of many values
+ * the stack might write there must leave a frame pmode passes without the
+ * request. The values: every pair of bytes of the MACs the table forges,
+ * the EtherTypes and IPv6 header values an attacker would want, ND types
+ * and options, and random ones.
+ */
+static void pmode_csum_sweep(struct kunit *test)
+{
+	static const u16 wanted[] = { ETH_P_ARP, ETH_P_IPV6, ETH_P_8021Q,
+				      ETH_P_8021AD, ETH_P_IP, 0x3aff, 0x3a40,
+				      0x8700, 0x8800, 0x8900, 0x8600, 0x0101,
+				      0x0201, 0x0000, 0xffff, 0x0006 };
+	static const u8 *const macs[] = { forged, mcast, bcast, zero, other };
+	u16 values[ARRAY_SIZE(wanted) + ARRAY_SIZE(macs) * 5 + 16];
+	unsigned int i, j, at, v, nv = 0, passed = 0, frames = 0;
+	struct rnd_state rnd;
+	struct pmode_cfg cfg;
+
+	cfg_init(&cfg);
+	for (i = 0; i < ARRAY_SIZE(wanted); i++)
+		values[nv++] = wanted[i];
+	for (i = 0; i < ARRAY_SIZE(macs); i++)
+		for (j = 0; j + 1 < ETH_ALEN; j++)
+			values[nv++] = macs[i][j] << 8 | macs[i][j + 1];
+	prandom_seed_state(&rnd, 21);
+	for (i = 0; i < 16; i++)
+		values[nv++] = prandom_u32_state(&rnd);
+
+	for (i = 0; i < ARRAY_SIZE(tx_cases); i++) {
+		const struct tx_case *c = &tx_cases[i];
+		unsigned int len;
+		struct sk_buff *skb;
+
+		if (c->promisc || c->want != PMODE_PASS)
+			continue;
+		frames++;
+		skb = build(test, &c->f);
+		len = skb_tail_pointer(skb) - skb_mac_header(skb);
+		kfree_skb(skb);
+		for (at = 0; at + 2 <= len; at++) {
+			const u8 *offender;
+			u8 buf[ETH_ALEN];
+			int reach;
+
+			skb = build(test, &c->f);
+			ask_csum(skb, at);
+			if (pmode_judge_tx(skb, &cfg, false, &offender, buf,
+					   &reach) != PMODE_PASS) {
+				kfree_skb(skb);
+				continue;
+			}
+			passed++;
+			skb->ip_summed = CHECKSUM_NONE;
+			for (v = 0; v < nv; v++) {
+				int verdict;
+
+				put_unaligned_be16(values[v], skb_mac_header(skb) + at);
+				verdict = pmode_judge_tx(skb, &cfg, false, &offender,
+							 buf, &reach);
+				KUNIT_EXPECT_EQ_MSG(test, verdict, PMODE_PASS,
+						    "%s, %04x written at %u",
+						    c->desc, values[v], at);
+			}
+			kfree_skb(skb);
+		}
+	}
+	/* Not vacuous: every IPv4 frame passes its TCP checksum, and more. */
+	KUNIT_EXPECT_GT(test, frames, 10U);
+	KUNIT_EXPECT_GT(test, passed, frames);
 }
 
 /*
@@ -971,10 +1147,83 @@ static void pmode_check_corpus(struct kunit *test)
 	}
 }
 
+/*
+ * @lin's frame again, laid out as on ingress, with all but its Ethernet
+ * header in a page fragment: as a packet socket's transmit ring or
+ * zero-copy transmission leaves it, in memory its sender may still write.
+ */
+static struct sk_buff *paged(struct kunit *test, const struct sk_buff *lin)
+{
+	const u8 *mac = skb_mac_header(lin);
+	unsigned int len = skb_tail_pointer(lin) - mac - ETH_HLEN;
+	struct sk_buff *skb = alloc_skb(128, GFP_KERNEL);
+	struct page *page;
+
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	page = alloc_page(GFP_KERNEL);
+	if (!page)
+		kfree_skb(skb);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	skb_reserve(skb, 64);
+	skb_put_data(skb, mac, ETH_HLEN);
+	memcpy(page_address(page), mac + ETH_HLEN, len);
+	skb_add_rx_frag(skb, 0, page, 0, len, PAGE_SIZE);
+	skb_reset_mac_header(skb);
+	skb_pull(skb, ETH_HLEN);
+	return skb;
+}
+
+/*
+ * Judged bytes in a fragment: the hook passes a frame only once they are
+ * its own, pulled into the linear data (an ARP or ND packet is judged
+ * whole, so nothing of it stays in the page), and gives the verdict it
+ * gives the same frame linear, on the same bytes.
+ */
+static void pmode_check_paged(struct kunit *test)
+{
+	static const struct frame_spec frames[] = {
+		{ bcast, own, .kind = P_ARP },
+		{ bcast, own, forged, .kind = P_ARP },
+		{ bcast, own, .kind = P_NA },
+		{ bcast, own, forged, .kind = P_NA },
+		{ bcast, own, .kind = P_NS },
+		{ bcast, own, mcast, .kind = P_REDIRECT },
+		{ bcast, own, .kind = P_ECHO_FRAG },
+		{ bcast, own },
+	};
+	struct check_fixture *fx = test->priv;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(frames); i++) {
+		struct sk_buff *lin = build(test, &frames[i]);
+		struct sk_buff *skb = paged(test, lin);
+		unsigned int len = pmode_frame_copy(lin, fx->bytes, CHECK_BUF);
+		u8 *got = kunit_kzalloc(test, CHECK_BUF, GFP_KERNEL);
+		int want = hook_verdict(test, fx, lin, true);
+
+		KUNIT_ASSERT_NOT_NULL(test, got);
+		KUNIT_EXPECT_EQ_MSG(test, hook_verdict(test, fx, skb, true), want,
+				    "frame %u", i);
+		if (want == PMODE_PASS && frames[i].kind != P_NONE &&
+		    frames[i].kind != P_ECHO_FRAG) {
+			KUNIT_EXPECT_EQ_MSG(test, skb_headlen(skb), skb->len,
+					    "frame %u", i);
+			KUNIT_EXPECT_EQ_MSG(test, skb_shinfo(skb)->nr_frags, 0,
+					    "frame %u", i);
+		}
+		KUNIT_EXPECT_EQ(test, pmode_frame_copy(skb, got, CHECK_BUF), len);
+		KUNIT_EXPECT_EQ_MSG(test, memcmp(got, fx->bytes, len), 0,
+				    "frame %u", i);
+		kfree_skb(skb);
+		kfree_skb(lin);
+	}
+}
+
 static struct kunit_case pmode_check_cases[] = {
 	KUNIT_CASE_PARAM(pmode_check_table, tx_gen_params),
 	KUNIT_CASE(pmode_check_rx_table),
 	KUNIT_CASE(pmode_check_corpus),
+	KUNIT_CASE(pmode_check_paged),
 	{}
 };
 
@@ -987,6 +1236,8 @@ static struct kunit_suite pmode_check_suite = {
 
 static struct kunit_case pmode_verdict_cases[] = {
 	KUNIT_CASE_PARAM(pmode_verdict_tx, tx_gen_params),
+	KUNIT_CASE_PARAM(pmode_verdict_csum, csum_gen_params),
+	KUNIT_CASE(pmode_csum_sweep),
 	KUNIT_CASE(pmode_verdict_rx),
 	KUNIT_CASE_PARAM(pmode_frame_bytes, tx_gen_params),
 	{}
