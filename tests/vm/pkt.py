@@ -4,6 +4,9 @@
 
   pkt.py send IFACE|tap:NAME|macvtap:NAME --src MAC --dst MAC [--vlan TPID:VID,...]
          [--count N] [--marker M] [--kind raw|arp|na|ns] [--lladdr MAC]
+  pkt.py send ... --kind redirect --ip6-src IP --ip6-dst IP --target IP --dest IP
+         [--lladdr MAC]   an ICMPv6 Redirect: DEST is better reached via
+         TARGET, whose link-layer address is LLADDR
   pkt.py recv IFACE|tap:NAME --marker M --timeout SECS [--expect N]
   pkt.py hex [--src ...]   the bytes send would send, in hex
   pkt.py flood IFACE SRC>DST[/arp:LLADDR]... (--until FILE | --seconds S)
@@ -101,6 +104,15 @@ def frame(a):
         body = struct.pack('!HHBBH', 1, 0x0800, 6, 4, 2) + lladdr + \
             bytes([10, 99, 0, int(a.marker) % 256]) + mac(a.dst) + bytes([10, 99, 0, 1])
         return hdr + struct.pack('!H', 0x0806) + body + b'\0' * 18
+    if a.kind == 'redirect':
+        src_ip = socket.inet_pton(socket.AF_INET6, a.ip6_src)
+        dst_ip = socket.inet_pton(socket.AF_INET6, a.ip6_dst)
+        icmp = struct.pack('!BBHI', 137, 0, 0, 0) + \
+            socket.inet_pton(socket.AF_INET6, a.target) + \
+            socket.inet_pton(socket.AF_INET6, a.dest) + struct.pack('!BB', 2, 1) + lladdr
+        icmp = icmp[:2] + icmp6_checksum(src_ip, dst_ip, icmp) + icmp[4:]
+        ip6 = struct.pack('!IHBB', 0x60000000, len(icmp), 58, 255) + src_ip + dst_ip
+        return hdr + struct.pack('!H', 0x86dd) + ip6 + icmp
     if a.kind in ('na', 'ns'):
         src_ip = bytes.fromhex('fe80' + '00' * 12 + '%04x' % int(a.marker))
         dst_ip = bytes.fromhex('ff02' + '00' * 13 + '01')
@@ -172,7 +184,12 @@ def main():
     ap.add_argument('--vlan', default='')
     ap.add_argument('--count', type=int, default=1)
     ap.add_argument('--marker', default='1')
-    ap.add_argument('--kind', default='raw', choices=['raw', 'arp', 'na', 'ns'])
+    ap.add_argument('--kind', default='raw',
+                    choices=['raw', 'arp', 'na', 'ns', 'redirect'])
+    ap.add_argument('--ip6-src', default='fe80::1')
+    ap.add_argument('--ip6-dst', default='ff02::1')
+    ap.add_argument('--target', default='fe80::2')
+    ap.add_argument('--dest', default='fe80::3')
     ap.add_argument('--timeout', type=float, default=2)
     ap.add_argument('--expect', type=int, default=-1)
     ap.add_argument('--ready', default='', help='file created once listening')
