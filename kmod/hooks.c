@@ -182,7 +182,7 @@ static noinline unsigned int rx_act(struct pmode_adapter *ad, int verdict)
  * The hooks run under RCU, in softirq context or with BH disabled. They take
  * no lock and write only per-CPU counters, except when a promiscuous adapter
  * transmits from a MAC it has not used before (pmode_learn_note()). They stay
- * small: the common frame costs a pointer load and two compares (see
+ * small: the common frame costs a pointer load and three compares (see
  * tests/bench for the figures).
  */
 static unsigned int pmode_tx_hook(void *priv, struct sk_buff *skb,
