@@ -242,7 +242,6 @@ static int judge_ipv6(const struct sk_buff *skb, int off,
 		u8 _o[2];
 		const u8 *o;
 		const u8 *lladdr;
-
 		bool next_hop;
 
 		o = skb_header_pointer(skb, opt, sizeof(_o), _o);
@@ -352,12 +351,8 @@ unsigned int pmode_frame_copy(const struct sk_buff *skb, u8 *to,
  */
 static bool csum_clear(const struct sk_buff *skb, const struct judged *j)
 {
-	int at;
-
-	if (skb->ip_summed != CHECKSUM_PARTIAL)
-		return true;
-	at = skb_checksum_start_offset(skb) + skb->csum_offset;
-	return at >= j->reach || at == j->hole;
+	return pmode_csum_from(skb, skb_headroom(skb) + j->reach) ||
+	       skb_checksum_start_offset(skb) + skb->csum_offset == j->hole;
 }
 
 static int tx_verdict(const struct sk_buff *skb, const struct pmode_cfg *cfg,
@@ -410,8 +405,9 @@ static int tx_verdict(const struct sk_buff *skb, const struct pmode_cfg *cfg,
  *	skb->data: the caller may have to make them the frame's own (see
  *	the hooks' judge_tx())
  *
- * A frame from the adapter's own MAC is judged malformed if it asks the
- * stack to write a checksum into those bytes (csum_clear()).
+ * A frame it would pass is judged malformed if it asks the stack to write a
+ * checksum into those bytes (csum_clear()): with promisc on, into its
+ * Ethernet header, whose source must stay a valid one.
  *
  * Return: a drop reason, %PMODE_PASS or %PMODE_PASS_PROMISC.
  */
@@ -424,8 +420,10 @@ int pmode_judge_tx(const struct sk_buff *skb, const struct pmode_cfg *cfg,
 	*offender = NULL;
 	verdict = tx_verdict(skb, cfg, promisc, offender, buf, &j);
 	*reach = j.reach;
-	if (verdict == PMODE_PASS && !promisc && !csum_clear(skb, &j))
+	if (!pmode_verdict_drops(verdict) && !csum_clear(skb, &j)) {
+		*offender = NULL;
 		return PMODE_DROP_MALFORMED;
+	}
 	return verdict;
 }
 

@@ -509,6 +509,9 @@ static const struct csum_case csum_cases[] = {
 	  false, PMODE_PASS },
 	{ "genuine ARP, promisc, into its sender MAC", { bcast, own,
 	  .kind = P_ARP }, ETH_HLEN + 8, true, PMODE_PASS },
+	/* Promisc allows any source, but a valid one: the header stays. */
+	{ "forged source, promisc, into its source MAC", { bcast, forged }, 6,
+	  true, PMODE_DROP_MALFORMED },
 	{ "IPv4, egress layout, into its EtherType", { bcast, own,
 	  .egress = true }, 12, false, PMODE_DROP_MALFORMED },
 	{ "IPv4, egress layout, TCP's checksum", { bcast, own, .egress = true },
