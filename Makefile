@@ -43,7 +43,8 @@ export BUILD
 
 all: module tools
 
-# kbuild builds in kmod/ (kmod/Kbuild), so its products stay there.
+# kbuild builds in kmod/ (kmod/Kbuild), so its products stay there. The
+# top-level Kbuild hands the kernel's own command over to it.
 kmod := $(CURDIR)/kmod
 
 module:
@@ -52,12 +53,15 @@ module:
 tools:
 	$(MAKE) -C tools
 
-# Without a kernel tree, kbuild's own clean cannot run: what it would remove.
+# kbuild's clean, of kmod/ as built here and DKMS build it, and of the top
+# as the kernel's own command builds it (M=$PWD, through Kbuild: products in
+# kmod/, the module list and symbols at the top). Without a kernel tree,
+# kbuild's own clean cannot run: what it would remove, in both.
+kbuild_products = *.ko *.mod *.mod.c *.o .*.o .*.cmd *.d modules.order Module.symvers .tmp_versions
 clean:
 	kdir=$$(tests/lib/kernel.sh dir 2>/dev/null) && \
-		$(MAKE) -C "$$kdir" M=$(kmod) clean || \
-		cd kmod && rm -rf *.ko *.mod *.mod.c *.o .*.cmd *.d modules.order \
-			Module.symvers .tmp_versions
+		$(MAKE) -C "$$kdir" M=$(kmod) clean && $(MAKE) -C "$$kdir" M=$(CURDIR) clean || \
+		{ rm -rf $(kbuild_products) && cd kmod && rm -rf $(kbuild_products); }
 	$(MAKE) -C tools clean
 
 install: all

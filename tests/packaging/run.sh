@@ -81,6 +81,23 @@ rc=$?
 ls "$tmp"/inst/*/updates/dkms/pmode.ko* >/dev/null 2>&1 && rc=1
 result $rc "packaging: dkms remove takes it away" "$log"
 
+# The kernel's own command for an out-of-tree module, from the top of the
+# tree (Kbuild hands over to kmod/), for each kernel's headers: the module
+# lands in kmod/, built for that kernel, and make clean leaves nothing.
+for kver in "${kvers[@]}"; do
+	(cd "$tmp/clone" && make -C "/lib/modules/$kver/build" M="$PWD") >"$log" 2>&1
+	rc=$?
+	vermagic=$(modinfo -F vermagic "$tmp/clone/kmod/pmode.ko" 2>>"$log")
+	[ "${vermagic%% *}" = "$kver" ] || { echo "kmod/pmode.ko: vermagic '$vermagic'" >>"$log"; rc=1; }
+	[ "$(modinfo -F version "$tmp/clone/kmod/pmode.ko" 2>&1)" = "$version" ] ||
+		{ echo "kmod/pmode.ko does not say version $version" >>"$log"; rc=1; }
+	ls "$tmp"/clone/*.ko >>"$log" 2>&1 && rc=1
+	make -C "$tmp/clone" clean >>"$log" 2>&1 || rc=1
+	git -C "$tmp/clone" status --porcelain --ignored >"$tmp/left"
+	[ -s "$tmp/left" ] && { echo "left after make clean:"; cat "$tmp/left"; } >>"$log" && rc=1
+	result $rc "packaging: make -C /lib/modules/$kver/build M=\$PWD at the top builds kmod/pmode.ko for $kver, and make clean leaves nothing" "$log"
+done
+
 kver=${kvers[0]}
 make -C "$tmp/clone" KERNELRELEASE="$kver" KERNELDIR="/lib/modules/$kver/build" \
 	DESTDIR="$tmp/root" install >"$log" 2>&1
