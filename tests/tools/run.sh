@@ -6,7 +6,8 @@
 # against a fake kernel (test_save.c); what monitor and adapter check
 # print, text and JSON, from a fake kernel's events and verdicts
 # (test_render.c, .sh, .py); the CLI's exit statuses and messages
-# (test_cli.sh); the bash completion (test_completion.sh).
+# (test_cli.sh); the bash completion (test_completion.sh); make without
+# the libraries' packages naming them (test_make.sh).
 #
 #   tests/tools/run.sh            install what the build needs, build, test
 #   tests/tools/run.sh PMODECTL   test what 'make -C tools test' has built
@@ -26,4 +27,5 @@ tap_of "tools: test_save" "$here/test_save"
 tap_of "tools: test_render.sh" "$here/test_render.sh" "$here/test_render"
 tap_of "tools: test_cli.sh" "$here/test_cli.sh" "$pmodectl"
 tap_of "tools: test_completion.sh" "$here/test_completion.sh" "$pmodectl"
+tap_of "tools: test_make.sh" "$here/test_make.sh"
 tap_status
