@@ -22,8 +22,9 @@
 #           install, DKMS building for 6.1 and then for a newly installed
 #           6.12, a QEMU boot of each (configuration saved on 6.1, restored
 #           on 6.12 by the restore unit's command), an upgrade, apt purge
-#   fresh   make, and make check's style tier and one VM test, from a clone
-#           in a minimal Debian 12 root, as the README promises
+#   fresh   make, make demo, and make check's style tier and one VM test,
+#           from a clone in a minimal Debian 12 root with debootstrap's
+#           package lists, as the README promises
 #
 # PMODE_TIERS="tools vm" limits the run to some tiers; PMODE_KERNELS="6.12"
 # to some kernels (default "6.1 6.12", see tests/lib/kernel.sh). kunit and vm

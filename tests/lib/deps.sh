@@ -53,8 +53,48 @@ echo "deps.sh: installing ${missing[*]}" >&2
 sudo=
 [ "$(id -u)" -eq 0 ] || sudo=sudo
 export DEBIAN_FRONTEND=noninteractive
-# An apt list older than a day may name package versions no longer served.
-if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mmin -1440 2>/dev/null | head -n1)" ]; then
+
+# The package lists are brought up to date at most once a run, and deps.sh
+# says why: lists older than a day may name versions no longer served, and
+# young ones may still know only some of the suites apt has (a root
+# debootstrap made knows "bookworm main", while Debian 12's 6.12 kernels
+# are in bookworm-security).
+updated=
+apt_update() {
+	echo "deps.sh: $*: apt-get update" >&2
 	$sudo apt-get update -q >&2
+	updated=1
+}
+
+# no_candidate PKG...: those of the PKGs the lists offer no version of
+# (apt-cache policy prints nothing for a name it does not know, and
+# "Candidate: (none)" for one it cannot install).
+no_candidate() {
+	apt-cache policy "$@" 2>/dev/null | awk -v want="$*" '
+		/^[^ ].*:$/ { pkg = substr($0, 1, length($0) - 1) }
+		/^  Candidate: / && $2 != "(none)" { ok[pkg] = 1 }
+		END { n = split(want, w, " "); for (i = 1; i <= n; i++) if (!(w[i] in ok)) print w[i] }'
+}
+
+if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mmin -1440 2>/dev/null | head -n1)" ]; then
+	apt_update "the package lists are missing or older than a day"
+else
+	nocand=$(no_candidate "${missing[@]}" | tr '\n' ' ')
+	[ -z "$nocand" ] || apt_update "the package lists have no install candidate for ${nocand% }"
 fi
-$sudo apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+apt_install() {
+	$sudo apt-get install -y -q --no-install-recommends "${missing[@]}" 2>&1 | tee "$log" >&2
+	return "${PIPESTATUS[0]}"
+}
+apt_install && exit 0
+# A package the lists did not know after all, or a version the mirror no
+# longer serves: what an update mends, once.
+if [ -z "$updated" ] &&
+   grep -qE 'Unable to locate package|has no installation candidate|Failed to fetch|Unable to fetch some archives' "$log"; then
+	apt_update "apt-get install failed for want of up-to-date package lists"
+	apt_install && exit 0
+fi
+exit 1

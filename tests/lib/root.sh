@@ -17,8 +17,11 @@
 # The root is debootstrap --variant=minbase with git, make and
 # ca-certificates, nothing more; its apt has the suites an installed
 # Debian 12 has (bookworm, -updates, -security), not debootstrap's one,
-# and no package lists (its first apt-get update fetches them). It is
-# cached as a tarball under $PMODE_CACHE, keyed by what went into it, and
+# and the package lists debootstrap left, which know only bookworm main
+# (a new machine's first commands meet them so; apt-get update fetches
+# all three suites'). Unpacked, the lists are as young as a debootstrap
+# just made them: an apt that updates only old lists does not update
+# them. It is cached as a tarball under $PMODE_CACHE, keyed by what went into it, and
 # rebuilt when missing. The root's package cache is
 # $PMODE_CACHE/fresh-apt, seeded with hard links to what the host's apt
 # has downloaded: a warm run downloads nothing, and a cold one little
@@ -48,13 +51,15 @@ root_suite=bookworm
 root_variant=minbase
 root_include=git,make,ca-certificates
 root_mirror=http://deb.debian.org/debian
+# What the root's /var/lib/apt/lists holds: debootstrap's own (bookworm main).
+root_lists=debootstrap
 # The suites an installed Debian 12 has (debootstrap gives only the first):
 # the root gets the kernels and the fixes a real machine gets.
 root_sources="deb $root_mirror $root_suite main
 deb $root_mirror $root_suite-updates main
 deb ${root_mirror}-security $root_suite-security main"
 root_key=$( (echo "$root_suite $root_variant $root_include $root_mirror $(dpkg --print-architecture)"
-	echo "$root_sources"; dpkg-query -W -f='${Version}' debootstrap) | sha256sum | cut -c1-12)
+	echo "$root_sources"; echo "lists: $root_lists"; dpkg-query -W -f='${Version}' debootstrap) | sha256sum | cut -c1-12)
 root_tarball=$root_cache/fresh-root-$root_key.tar
 root_archives=$root_cache/fresh-apt
 root_what=
@@ -79,15 +84,16 @@ root_make() {
 		mkdir -p "$root"
 		tar -C "$root" --numeric-owner -xpf "$root_tarball" >"$log" 2>&1
 		rc=$?
-		root_what="a minimal Debian 12 root ($root_variant, $root_include), cached ($((SECONDS - start)) s)"
+		# As young as a debootstrap just done.
+		[ $rc -ne 0 ] || find "$root/var/lib/apt/lists" -maxdepth 1 -type f -exec touch {} +
+		root_what="a minimal Debian 12 root ($root_variant, $root_include, debootstrap's package lists), cached ($((SECONDS - start)) s)"
 	else
 		echo "# debootstrap $root_variant $root_suite into $root" >&2
-		# The package lists go: the first apt-get update fetches all
-		# three suites'.
+		# debootstrap's package lists stay (bookworm main only): the
+		# first apt-get update fetches all three suites'.
 		debootstrap --variant=$root_variant --include=$root_include \
 			--cache-dir="$root_archives" $root_suite "$root" "$root_mirror" >"$log" 2>&1 &&
 			echo "$root_sources" >"$root/etc/apt/sources.list" &&
-			find "$root/var/lib/apt/lists" -maxdepth 1 -type f ! -name lock -delete &&
 			rm -f "$root"/var/cache/apt/archives/*.deb &&
 			tar -C "$root" --numeric-owner -cf "$root_tarball.tmp" . >>"$log" 2>&1 &&
 			mv "$root_tarball.tmp" "$root_tarball"
@@ -95,7 +101,7 @@ root_make() {
 		rm -f "$root_tarball.tmp"
 		[ $rc -eq 0 ] && find "$root_cache" -maxdepth 1 -name 'fresh-root-*.tar' \
 			! -name "$(basename "$root_tarball")" -delete
-		root_what="debootstrap a minimal Debian 12 root ($root_variant, $root_include) ($((SECONDS - start)) s)"
+		root_what="debootstrap a minimal Debian 12 root ($root_variant, $root_include, its package lists) ($((SECONDS - start)) s)"
 	fi
 	[ $rc -eq 0 ] || return $rc
 	# No service starts from a package installed into the chroot.
