@@ -60,4 +60,5 @@ got=$(count_rx lb 4 1.5 -- send_from web --src 52:54:00:00:00:03 --dst 52:54:00:
 printf '  VM web sends 5 frames to 52:54:00:00:00:77 (flooded by the bridge): %s reach VM lb\n' "$got"
 
 say "The state, as JSON for agents:"
+# README: pmodectl -j -p adapter show
 pm -j -p -s adapter show dev h-lb

@@ -86,6 +86,7 @@ result "$([ $rc -ne 0 ] && grep -q 'install linux-headers-amd64' "$log" && echo 
 # make demo, the README's first command: what it needs, the module, a VM
 # on Debian 12's default kernel, the story.
 start=$SECONDS
+# README: make demo
 in_clone 1800 'make demo' >"$work/demo" 2>&1
 rc=$?
 cp "$work/demo" "$logs/fresh-make-demo.log"
@@ -97,6 +98,7 @@ tiers=${PMODE_FRESH_TIERS:-style vm}
 tests=${PMODE_FRESH_VM_TESTS:-00-*}
 start=$SECONDS
 # One kernel, Debian 12's default: the first stages, not every kernel.
+# README: make check
 in_clone 3600 "PMODE_KERNELS=6.1 PMODE_TIERS='$tiers' PMODE_VM_TESTS='$tests' make check" >"$log" 2>&1
 rc=$?
 took=$((SECONDS - start))

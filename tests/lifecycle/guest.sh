@@ -34,7 +34,9 @@ A=02:00:00:00:00:0a F=02:00:00:00:00:99
 unit=/lib/systemd/system/pmode-restore.service
 batch=$(sed -n 's/^ConditionPathExists=//p' "$unit")
 
-# The module, as the unit loads it (ExecStartPre), from DKMS's tree.
+# The module, as the unit loads it (ExecStartPre: modprobe pmode), from
+# DKMS's tree.
+# README: sudo modprobe pmode
 pre=$(sed -n 's/^ExecStartPre=//p' "$unit")
 $pre
 file=$(modinfo -F filename pmode)
@@ -69,6 +71,7 @@ if [ "$stage" = save ]; then
 		pmodectl adapter set dev h-b promisc on
 	result $? "pmodectl registers two adapters, enables the gate, grants root promiscuous mode"
 	adapters_now >"$dir/adapters.json"
+	# README: pmodectl save > /etc/pmode/pmode.batch
 	pmodectl save >"$batch"
 	result "$([ -s "$batch" ] && [ "$(grep -c 'adapter add' "$batch")" = 2 ] && echo 0)" \
 		"pmodectl save > $batch ($(wc -l <"$batch") lines)"

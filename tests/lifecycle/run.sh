@@ -130,6 +130,7 @@ tap_status || finish_tier
 cp "$debs"/pmode-dkms_*.deb "$debs"/pmodectl_*.deb "$root/root/debs/"
 
 start=$SECONDS
+# README: sudo apt install ./build/deb/pmode-dkms_0.1.0_all.deb ./build/deb/pmodectl_0.1.0_amd64.deb
 in_root 900 "cd debs && apt-get install -y -q --no-install-recommends ./pmode-dkms_${version}_all.deb ./pmodectl_${version}_*.deb &&
 	dkms status && ls /lib/modules/$k61/updates/dkms/pmode.ko* &&
 	ls /etc/systemd/system/multi-user.target.wants/pmode-restore.service" >"$log" 2>&1

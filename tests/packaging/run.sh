@@ -5,7 +5,9 @@
 # module from what 'make dkms-install' stages, for each kernel of PMODE_KERNELS;
 # 'make install' puts the module, the tool and the man page where they
 # belong; 'make deb' builds the Debian packages, lintian-clean, with the
-# files and maintainer scripts they must have. Everything happens in
+# files and maintainer scripts they must have; the kernel's own
+# external-module command works from the top; every command the README
+# shows is marked as run by a test (readme.sh). Everything happens in
 # scratch trees: nothing is installed on this host.
 set -uo pipefail
 
@@ -14,6 +16,9 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 
 . "$top/tests/lib/tap.sh"
 . "$top/tests/lib/kernel.sh"
+
+# Every command the README shows is run by a test (a "# README:" mark).
+tap_of "packaging: readme.sh" "$top/tests/packaging/readme.sh"
 
 kvers=()
 for series in $kseries_all; do
@@ -99,6 +104,7 @@ for kver in "${kvers[@]}"; do
 done
 
 kver=${kvers[0]}
+# README: make && sudo make install
 make -C "$tmp/clone" KERNELRELEASE="$kver" KERNELDIR="/lib/modules/$kver/build" \
 	DESTDIR="$tmp/root" install >"$log" 2>&1
 rc=$?
@@ -128,6 +134,7 @@ result $rc "packaging: debian/changelog, the installed module, pmodectl and its 
 result $? "packaging: tests/lib/deps.sh deb installs debian/control's build dependencies" "$log"
 
 debs=$tmp/build/deb
+# README: make deb
 make -C "$tmp/clone" BUILD="$tmp/build" deb >"$log" 2>&1
 rc=$?
 pkgs="pmode-dkms_${version}_all pmodectl_${version}_$(dpkg --print-architecture) python3-pmode_${version}_all"

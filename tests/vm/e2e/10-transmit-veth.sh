@@ -10,6 +10,7 @@ veth_vm a 02:00:00:00:00:0a br0
 veth_vm b 02:00:00:00:00:0b br0
 A=02:00:00:00:00:0a B=02:00:00:00:00:0b F=02:00:00:00:00:99
 
+# README: pmodectl adapter add dev veth7 vm web-1
 check "veth: adapter add without mac takes the peer's" pmodectl adapter add dev h-a vm vm-a
 expect_eq "$A" "$(json_get "a[0]['mac']")" "veth: registered MAC is the peer's"
 
@@ -33,6 +34,7 @@ expect_eq "13 9" "$(jsonq "join(a['forged-src'], a['invalid-src'])" "$(stats_of 
 # Promiscuous mode: gate and grant first.
 expect_exit 1 "veth: promisc refused while the feature is disabled" pmodectl adapter set dev h-a promisc on
 expect_match "not enabled on this host" "$last_err" "veth: the refusal says the feature is not enabled"
+# README: pmodectl feature enable
 check "veth: feature enable" pmodectl feature enable
 expect_exit 1 "veth: promisc refused without a grant, even for root" pmodectl adapter set dev h-a promisc on
 expect_match "pmodectl user grant 0" "$last_err" "veth: the refusal says how to grant"

@@ -23,6 +23,7 @@ hexof() { local marker=$1; shift; "${PKT[@]}" hex --marker "$marker" "$@"; }
 # output in $mon and $monj, their pids in $mon_pid and $monj_pid.
 monitors() {
 	mon=$(mktemp) monj=$(mktemp)
+	# README: pmodectl monitor
 	"$PMODECTL" monitor >"$mon" &
 	mon_pid=$!
 	"$PMODECTL" -j monitor >"$monj" &
@@ -146,6 +147,7 @@ kill -INT $cap_pid
 wait $cap_pid
 after=$(stats_of h-c)
 cat "$caplog" >&2
+# README: pmodectl adapter check dev h-c pcap vm.pcap
 out=$(pmodectl adapter check dev h-c pcap "$cap")
 tap_diag 100 <<<"$out"
 json=$(pmodectl -j adapter check dev h-c pcap "$cap")
@@ -169,6 +171,7 @@ got=$(PYTHONPATH=$top/python /usr/bin/python3 "$top/tests/vm/client.py" check t-
 expect_eq "drop forged-src $F pass" "$got" "why: the Python client's adapter_check says the same"
 
 # For the README and the man page: one frame checked, as a person reads it.
+# README: pmodectl adapter check dev t-w frame ffffffffffff02000000090a8100000a080600010800060400020200000009990a630010ffffffffffff0a630001000000000000000000000000000000000000
 for f in "$(hexof 16 --src $W --kind arp --lladdr $F --vlan 8100:10)"; do
 	echo "# \$ pmodectl adapter check dev t-w frame $f"
 	"$PMODECTL" adapter check dev t-w frame "$f" | tap_diag 100
@@ -183,6 +186,7 @@ run pmodectl adapter add dev h-b vm vm-b owner 1000
 run pmodectl adapter set dev h-b promisc on as 1000
 check "who: the owner turns promisc off" \
 	setpriv --reuid 1000 --regid 1000 --clear-groups "$PMODECTL" adapter set dev h-b promisc off
+# README: pmodectl adapter allow dev veth7 00:00:5e:00:01:07
 run pmodectl adapter allow dev h-b 00:00:5e:00:01:07
 run pmodectl adapter del dev h-b
 run pmodectl user revoke 1000

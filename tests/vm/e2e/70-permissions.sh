@@ -22,6 +22,7 @@ check "perm: root enables the feature" pmodectl feature enable
 expect_exit 1 "perm: a user cannot grant itself" as 1000 "$PMODECTL" user grant 1000
 expect_exit 1 "perm: gate on, no grant: the owner is refused" as 1000 "$PMODECTL" adapter set dev h-o1 promisc on
 expect_match "uid 1000 lacks the promisc grant" "$last_err" "perm: ... because uid 1000 holds no grant"
+# README: pmodectl user grant 1000
 check "perm: root grants uid 1000" pmodectl user grant 1000
 expect_exit 1 "perm: granted, but not the owner of h-o2" as 1000 "$PMODECTL" adapter set dev h-o2 promisc on
 expect_match "belongs to uid 2000" "$last_err" "perm: ... the adapter belongs to uid 2000"
@@ -32,6 +33,7 @@ expect_exit 1 "perm: a user cannot register adapters" as 1000 "$PMODECTL" adapte
 expect_match "CAP_NET_ADMIN" "$last_err" "perm: ... it needs CAP_NET_ADMIN"
 expect_exit 1 "perm: a user cannot remove adapters" as 1000 "$PMODECTL" adapter del dev h-o1
 expect_eq "[]" "$(promisc_ports)" "perm: no refusal changed a flag"
+# README: pmodectl adapter set dev tap0 promisc on
 check "perm: the granted owner turns promisc on" as 1000 "$PMODECTL" adapter set dev h-o1 promisc on
 expect_exit 1 "perm: root without a grant is refused, even for its own call" pmodectl adapter set dev h-o2 promisc on
 expect_exit 1 "perm: root acting for an ungranted user is refused" pmodectl adapter set dev h-o2 promisc on as 2000

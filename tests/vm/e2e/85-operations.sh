@@ -49,6 +49,7 @@ expect_eq "" "$(cat "$mon_us")" "operations: ... nor one in a container's user a
 run ip link add h-m1 type veth peer m1x
 links+=(h-m1)
 run ip link set h-m1 master br0
+# README: pmodectl adapter add dev tap0 vm 3f2a-vm mac 52:54:00:12:34:56 owner 1000
 run pmodectl adapter add dev h-m1 vm "vm m1" mac 02:00:00:00:08:01 owner 1000
 run pmodectl feature enable
 run pmodectl user grant 1000
