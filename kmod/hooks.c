@@ -293,7 +293,7 @@ int pmode_hooks_check(struct pmode_adapter *ad, struct sk_buff **skbp,
 }
 
 /*
- * For a port whose VM sits above it (macvlan, macvtap: what the VM sends is
+ * For a port whose VM sits above it (a macvtap: what the VM sends is
  * the port's transmit, what it receives arrives at the port), the two
  * hooks trade places.
  */

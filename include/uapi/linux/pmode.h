@@ -43,7 +43,8 @@
  *   Each reply (and each adapter notification) carries:
  *     PMODE_A_IFINDEX, PMODE_A_IFNAME, PMODE_A_VM, PMODE_A_MAC,
  *     PMODE_A_NETWORK (only when explicit), PMODE_A_MASTER (only when the
- *     port has a master device), PMODE_A_OWNER (only when set),
+ *     port has a master device, or is a macvtap: then its lower device,
+ *     which is its network), PMODE_A_OWNER (only when set),
  *     PMODE_A_PROMISC,
  *     PMODE_A_ALLOWED: nest
  *       PMODE_MACLIST_A_MAC  (repeated, in the order they were added)
@@ -162,7 +163,7 @@ enum pmode_attr {
 	PMODE_A_VM,		/* NUL-terminated string */
 	PMODE_A_MAC,		/* binary, ETH_ALEN: unicast, not zero */
 	PMODE_A_NETWORK,	/* u32: explicit network id */
-	PMODE_A_MASTER,		/* u32: ifindex of the port's master device */
+	PMODE_A_MASTER,		/* u32: ifindex of the master (macvtap: lower) */
 	PMODE_A_OWNER,		/* u32: uid */
 	PMODE_A_PROMISC,	/* u8: 0 or 1 */
 	PMODE_A_AS_UID,		/* u32: uid the request acts for */
