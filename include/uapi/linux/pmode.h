@@ -210,6 +210,8 @@ enum pmode_drop_reason {
 	PMODE_DROP_FOREIGN_DST,
 	/* too short to hold the headers it announces */
 	PMODE_DROP_MALFORMED,
+	/* DHCP request naming a client hardware address not the adapter's */
+	PMODE_DROP_FORGED_DHCP,
 	__PMODE_DROP_MAX
 };
 
@@ -246,6 +248,7 @@ enum pmode_stats_attr {
 	PMODE_STATS_A_MALFORMED,	/* PMODE_DROP_MALFORMED */
 	PMODE_STATS_A_PROMISC_TX,	/* passed only because promisc is on */
 	PMODE_STATS_A_PROMISC_RX,	/* delivered to a learned MAC */
+	PMODE_STATS_A_FORGED_DHCP,	/* PMODE_DROP_FORGED_DHCP */
 	__PMODE_STATS_A_MAX
 };
 
