@@ -10,6 +10,7 @@
 
 #include <linux/etherdevice.h>
 #include <linux/if_arp.h>
+#include <linux/if_macvlan.h>
 #include <linux/jhash.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
@@ -109,6 +110,32 @@ static bool is_kind(const struct net_device *dev, const char *kind)
 	return dev->rtnl_link_ops && !strcmp(dev->rtnl_link_ops->kind, kind);
 }
 
+/*
+ * The ports whose VM is on the far side of the device, out of reach of the
+ * port's own namespace: a tap's process, a veth's peer, a macvtap's process
+ * (on its character device). Every frame such a VM sends or is sent crosses
+ * pmode's hooks on the port.
+ *
+ * Any other device would be guarded from the wrong side: the restricted
+ * stack would sit on the port itself (a macvlan, ipvlan or VLAN device in a
+ * container, a physical function or VF handed to one). That stack transmits
+ * around the egress hook (AF_XDP in copy mode sends with
+ * __dev_direct_xmit(), which runs no netfilter hook), reads frames through
+ * packet taps before the ingress hook, and, owning its namespace, may
+ * delete its own adapter. Such ports are refused.
+ */
+static const char * const port_kinds[] = { "tun", "veth", "macvtap" };
+
+static bool port_kind_guarded(const struct net_device *dev)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(port_kinds); i++)
+		if (is_kind(dev, port_kinds[i]))
+			return true;
+	return false;
+}
+
 /* Can @dev be an adapter's port? */
 static int port_check(struct net_device *dev, struct netlink_ext_ack *extack)
 {
@@ -132,19 +159,44 @@ static int port_check(struct net_device *dev, struct netlink_ext_ack *extack)
 				      dev->name);
 		return -EOPNOTSUPP;
 	}
+	if (!port_kind_guarded(dev)) {
+		PMODE_SET_ERR_MSG_FMT(extack, NULL,
+				      "%s: a %s's stack could bypass pmode; use veth or macvtap",
+				      dev->name, dev->rtnl_link_ops ?
+				      dev->rtnl_link_ops->kind : "hardware");
+		return -EOPNOTSUPP;
+	}
 	return 0;
 }
 
 /*
+ * The device a port's network is, when no id is given: its master (a
+ * bridge), else a macvtap's lower device, which all macvtaps on it share as
+ * a bridge's ports share the bridge. A lower device in another namespace
+ * names nothing here: the macvtap is alone.
+ */
+int pmode_port_network(struct net_device *dev, struct net_device *master)
+{
+	struct net_device *lower;
+
+	if (master)
+		return master->ifindex;
+	if (!netif_is_macvlan(dev))
+		return 0;
+	lower = macvlan_dev_real_dev(dev);
+	return net_eq(dev_net(lower), dev_net(dev)) ? lower->ifindex : 0;
+}
+
+/*
  * The VM's own MAC when the request gives none: a veth port's peer's, or a
- * macvlan/macvtap port's own (the VM sits above it and uses its address).
+ * macvtap port's own (the VM sits above it and uses its address).
  */
 static int peer_mac(struct net_device *dev, u8 *mac,
 		    struct netlink_ext_ack *extack)
 {
 	struct net_device *peer = NULL;
 
-	if (netif_is_macvlan(dev)) {
+	if (is_kind(dev, "macvtap")) {
 		ether_addr_copy(mac, dev->dev_addr);
 		return pmode_mac_check(mac, NULL, extack);
 	}
@@ -156,7 +208,7 @@ static int peer_mac(struct net_device *dev, u8 *mac,
 	rcu_read_unlock();
 	if (!peer) {
 		PMODE_SET_ERR_MSG_FMT(extack, NULL,
-				      "%s: not a veth or macvlan, give the VM's MAC with 'mac'",
+				      "%s: not a veth or macvtap, give the VM's MAC with 'mac'",
 				      dev->name);
 		return -EINVAL;
 	}
@@ -344,13 +396,13 @@ struct pmode_adapter *pmode_adapter_create(struct net_device *dev,
 	ad->dev = dev;
 	ad->pn = pn;
 	ad->owner = p->owner;
-	ad->vm_above = netif_is_macvlan(dev);
+	ad->vm_above = netif_is_macvlan(dev);	/* a macvtap: port_check() */
 	ad->has_network_id = p->has_network_id;
 	ad->network_id = p->network_id;
 	strscpy(ad->vm, p->vm, sizeof(ad->vm));
 	ad->vm_hash = vm_hash(ad->vm);
 	master = netdev_master_upper_dev_get(dev);
-	ad->master_ifindex = master ? master->ifindex : 0;
+	ad->master_ifindex = pmode_port_network(dev, master);
 
 	err = pmode_hooks_register(ad);
 	if (err) {

@@ -64,14 +64,19 @@ struct pmode_adapter {
 	struct net_device *dev;
 	struct pmode_net *pn;
 	kuid_t owner;			/* INVALID_UID when none */
-	bool vm_above;			/* macvlan/macvtap: see hooks.c */
+	bool vm_above;			/* a macvtap: see hooks.c */
 	bool has_network_id;
 	u32 network_id;
 	u32 vm_hash;
 	char vm[PMODE_VM_ID_MAXLEN + 1];
 
 	/* RTNL */
-	int master_ifindex;		/* 0: none; READ_ONCE() without RTNL */
+	/*
+	 * The device that is the port's network (pmode_port_network()): its
+	 * master, or a macvtap's lower device; 0: none. READ_ONCE() without
+	 * RTNL.
+	 */
+	int master_ifindex;
 	struct hlist_node index_node;	/* pmode_net.by_ifindex, RCU */
 	struct hlist_node vm_node;	/* pmode_net.by_vm */
 	struct list_head promisc_node;	/* pmode_promisc_list, if promisc */
@@ -146,6 +151,7 @@ pmode_adapter_promisc_holder(const struct pmode_adapter *ad,
 int pmode_adapter_check_promisc(const struct pmode_adapter *ad,
 				const struct pmode_network *network,
 				struct netlink_ext_ack *extack);
+int pmode_port_network(struct net_device *dev, struct net_device *master);
 void pmode_adapter_network(const struct pmode_adapter *ad, int master_ifindex,
 			   struct pmode_network *network);
 void pmode_adapter_set_promisc(struct pmode_adapter *ad, bool on);

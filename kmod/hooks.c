@@ -34,6 +34,7 @@ static const char *const reason_names[__PMODE_DROP_MAX] = {
 	[PMODE_DROP_FORGED_ND] = "forged ND link-layer address",
 	[PMODE_DROP_FOREIGN_DST] = "unicast to another MAC",
 	[PMODE_DROP_MALFORMED] = "malformed frame",
+	[PMODE_DROP_FORGED_DHCP] = "forged DHCP client MAC",
 };
 
 /*
@@ -293,7 +294,7 @@ int pmode_hooks_check(struct pmode_adapter *ad, struct sk_buff **skbp,
 }
 
 /*
- * For a port whose VM sits above it (macvlan, macvtap: what the VM sends is
+ * For a port whose VM sits above it (a macvtap: what the VM sends is
  * the port's transmit, what it receives arrives at the port), the two
  * hooks trade places.
  */

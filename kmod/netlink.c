@@ -205,26 +205,31 @@ static int put_learned_one(const u8 *mac, void *skb)
 	return nla_put(skb, PMODE_MACLIST_A_MAC, ETH_ALEN, mac);
 }
 
+/* The attribute of each counter: a drop reason's, or one of the others. */
+static const u16 stats_attr[PMODE_NSTATS] = {
+	[PMODE_DROP_INVALID_SRC] = PMODE_STATS_A_INVALID_SRC,
+	[PMODE_DROP_FORGED_SRC] = PMODE_STATS_A_FORGED_SRC,
+	[PMODE_DROP_FORGED_ARP] = PMODE_STATS_A_FORGED_ARP,
+	[PMODE_DROP_FORGED_ND] = PMODE_STATS_A_FORGED_ND,
+	[PMODE_DROP_FOREIGN_DST] = PMODE_STATS_A_FOREIGN_DST,
+	[PMODE_DROP_MALFORMED] = PMODE_STATS_A_MALFORMED,
+	[PMODE_DROP_FORGED_DHCP] = PMODE_STATS_A_FORGED_DHCP,
+	[PMODE_STAT_PROMISC_TX] = PMODE_STATS_A_PROMISC_TX,
+	[PMODE_STAT_PROMISC_RX] = PMODE_STATS_A_PROMISC_RX,
+};
+
 static int put_stats(struct sk_buff *skb, const struct pmode_adapter *ad)
 {
 	struct nlattr *nest;
 	u64 sum[PMODE_NSTATS];
 	unsigned int i;
 
-	BUILD_BUG_ON(PMODE_STATS_A_INVALID_SRC + PMODE_DROP_INVALID_SRC !=
-		     PMODE_STATS_A_INVALID_SRC ||
-		     PMODE_STATS_A_INVALID_SRC + PMODE_DROP_MALFORMED !=
-		     PMODE_STATS_A_MALFORMED ||
-		     PMODE_STATS_A_INVALID_SRC + PMODE_STAT_PROMISC_TX !=
-		     PMODE_STATS_A_PROMISC_TX ||
-		     PMODE_STATS_A_INVALID_SRC + PMODE_STAT_PROMISC_RX !=
-		     PMODE_STATS_A_PROMISC_RX);
 	pmode_stats_read(ad, sum);
 	nest = nla_nest_start(skb, PMODE_A_STATS);
 	if (!nest)
 		return -EMSGSIZE;
 	for (i = 0; i < PMODE_NSTATS; i++)
-		if (nla_put_u64_64bit(skb, PMODE_STATS_A_INVALID_SRC + i, sum[i],
+		if (nla_put_u64_64bit(skb, stats_attr[i], sum[i],
 				      PMODE_STATS_A_PAD))
 			return -EMSGSIZE;
 	nla_nest_end(skb, nest);

@@ -60,7 +60,8 @@ static void change_upper(struct pmode_adapter *ad,
 
 	if (!info->master)
 		return;
-	master = info->linking ? info->upper_dev->ifindex : 0;
+	master = pmode_port_network(ad->dev,
+				    info->linking ? info->upper_dev : NULL);
 	if (master == ad->master_ifindex)
 		return;
 	WRITE_ONCE(ad->master_ifindex, master);

@@ -17,14 +17,18 @@
 #include <linux/icmpv6.h>
 #include <linux/if_arp.h>
 #include <linux/if_vlan.h>
+#include <linux/ip.h>
 #include <linux/ipv6.h>
+#include <linux/udp.h>
+#include <net/ip.h>
 #include <net/ipv6.h>
 #include <net/ndisc.h>
 
 /*
  * The bytes a transmit verdict rests on: those before @reach (from
- * skb->data), but for @hole, an ICMPv6 checksum field in their midst (none
- * when INT_MIN). See csum_clear(), and judge_tx() in hooks.c.
+ * skb->data), but for @hole, a checksum field in their midst (ICMPv6's of
+ * an ND message, UDP's of a DHCP request; none when INT_MIN). See
+ * csum_clear(), and judge_tx() in hooks.c.
  */
 struct judged {
 	int reach;
@@ -32,7 +36,7 @@ struct judged {
 };
 
 /* Deeper stacks than these are not walked: such a frame is malformed. */
-#define PMODE_MAX_VLAN_DEPTH	8
+#define PMODE_MAX_ENCAP_DEPTH	8
 #define PMODE_MAX_IPV6_EXTHDRS	16
 
 static const struct ethhdr *frame_eth(const struct sk_buff *skb,
@@ -44,8 +48,26 @@ static const struct ethhdr *frame_eth(const struct sk_buff *skb,
 }
 
 /*
- * Find the protocol of the payload and its offset, past any VLAN tags that
- * are still in the data. Returns false for a truncated or absurd frame.
+ * An 802.3 frame (a length where the EtherType would be) whose LLC/SNAP
+ * header is RFC 1042's or 802.1H's (bridge tunnel) carries an EtherType
+ * after it. Linux's Ethernet stack ignores ARP and IPv6 sent so, but an
+ * 802.11 station unwraps both into Ethernet II frames of that type
+ * (ieee80211_get_8023_tunnel_proto()), so a host that bridges VMs to an
+ * access point hands them on as any other frame of that type, VLAN tags
+ * after the SNAP header included.
+ */
+static bool snap_encap(const u8 *snap)
+{
+	static const u8 llc_snap[] = { 0xaa, 0xaa, 0x03, 0x00, 0x00 };
+
+	return !memcmp(snap, llc_snap, sizeof(llc_snap)) &&
+	       (snap[5] == 0x00 || snap[5] == 0xf8);
+}
+
+/*
+ * Find the protocol of the payload and its offset, past what a receiver
+ * unwraps: VLAN tags still in the data and SNAP headers, in any order,
+ * however many are stacked. Returns false for a truncated or absurd frame.
  */
 static bool payload(const struct sk_buff *skb, const struct ethhdr *eth,
 		    __be16 *proto, int *off)
@@ -54,34 +76,28 @@ static bool payload(const struct sk_buff *skb, const struct ethhdr *eth,
 
 	*proto = eth->h_proto;
 	*off = skb_mac_offset(skb) + ETH_HLEN;
-	for (depth = 0; eth_type_vlan(*proto); depth++) {
-		struct vlan_hdr _vh;
-		const struct vlan_hdr *vh;
+	for (depth = 0; ; depth++) {
+		u8 _h[8];
+		const u8 *h;
+		int len;
 
-		if (depth == PMODE_MAX_VLAN_DEPTH)
+		if (eth_type_vlan(*proto))
+			len = VLAN_HLEN;
+		else if (ntohs(*proto) < ETH_P_802_3_MIN)
+			len = 8;	/* LLC (3 bytes), SNAP (5) */
+		else
+			return true;
+		h = skb_header_pointer(skb, *off, len, _h);
+		if (!h)
+			/* A short 802.3 frame has no SNAP header: nothing in it. */
+			return len == 8 && !eth_type_vlan(*proto);
+		if (len == 8 && !snap_encap(h))
+			return true;
+		if (depth == PMODE_MAX_ENCAP_DEPTH)
 			return false;
-		vh = skb_header_pointer(skb, *off, sizeof(_vh), &_vh);
-		if (!vh)
-			return false;
-		*proto = vh->h_vlan_encapsulated_proto;
-		*off += VLAN_HLEN;
+		*proto = htons((h[len - 2] << 8) | h[len - 1]);
+		*off += len;
 	}
-	/*
-	 * An 802.3 length and an RFC 1042 SNAP header carry an EtherType too;
-	 * Linux ignores ARP and IPv6 sent that way, but other stacks may not.
-	 */
-	if (ntohs(*proto) < ETH_P_802_3_MIN) {
-		static const u8 rfc1042[6] = { 0xaa, 0xaa, 0x03, 0, 0, 0 };
-		u8 _snap[8];
-		const u8 *snap;
-
-		snap = skb_header_pointer(skb, *off, sizeof(_snap), _snap);
-		if (snap && !memcmp(snap, rfc1042, sizeof(rfc1042))) {
-			*proto = htons((snap[6] << 8) | snap[7]);
-			*off += sizeof(_snap);
-		}
-	}
-	return true;
 }
 
 /*
@@ -111,6 +127,90 @@ static int judge_arp(const struct sk_buff *skb, int off,
 		return PMODE_PASS;
 	*offender = sha;
 	return PMODE_DROP_FORGED_ARP;
+}
+
+/* BOOTP's fixed fields (RFC 951), up to the client's hardware address. */
+struct bootp_head {
+	u8 op;
+	u8 htype;
+	u8 hlen;
+	u8 hops;
+	__be32 xid;
+	__be16 secs;
+	__be16 flags;
+	__be32 ciaddr;
+	__be32 yiaddr;
+	__be32 siaddr;
+	__be32 giaddr;
+	u8 chaddr[ETH_ALEN];	/* the first 6 of its 16 bytes */
+} __packed;
+
+#define BOOTP_REQUEST		1
+#define BOOTP_SERVER_PORT	67
+
+/*
+ * An IPv4 packet: what a receiver learns a MAC from is a DHCP client's
+ * request. A server answers a client that has no address yet by unicast to
+ * the request's chaddr, and dnsmasq (libvirt's) first writes yiaddr ->
+ * chaddr into the host's neighbour table (SIOCSARP). A VM naming another
+ * MAC there has the host send that address's traffic where it chose: to
+ * another VM, or, for a group address, flooded to every port, its own
+ * included. So chaddr is judged as an ARP sender is. A request a relay
+ * forwards (giaddr set) names the client it relays, and is answered
+ * through the relay: it is not judged. A request in fragments is dropped,
+ * as ND is: DHCP is never fragmented, and a later fragment would carry
+ * chaddr past the judgement; so is a first fragment too short to show its
+ * UDP ports (RFC 1858).
+ *
+ * What the verdict rests on, which the stack's checksum may not rewrite:
+ * the IP header (its protocol, its fragment fields), the UDP ports, and,
+ * for a request to a server, its fixed fields up to chaddr, but for the UDP
+ * checksum field among them.
+ */
+static int judge_ipv4(const struct sk_buff *skb, int off,
+		      const struct pmode_cfg *cfg, const u8 **offender, u8 *buf,
+		      struct judged *j)
+{
+	struct bootp_head _bp;
+	const struct bootp_head *bp;
+	struct iphdr _ip;
+	const struct iphdr *ip;
+	__be16 _port;
+	const __be16 *port;
+	int udp;
+
+	j->reach = off + sizeof(*ip);
+	ip = skb_header_pointer(skb, off, sizeof(_ip), &_ip);
+	/* What no receiver takes for IPv4 teaches nothing. */
+	if (!ip || ip->version != 4 || ip->ihl < 5)
+		return PMODE_PASS;
+	udp = off + ip->ihl * 4;
+	j->reach = udp;
+	if (ip->protocol != IPPROTO_UDP || (ip->frag_off & htons(IP_OFFSET)))
+		return PMODE_PASS;
+	j->reach = udp + 4;	/* the ports */
+	port = skb_header_pointer(skb, udp + 2, sizeof(_port), &_port);
+	if (!port)
+		return ip->frag_off & htons(IP_MF) ? PMODE_DROP_MALFORMED :
+						     PMODE_PASS;
+	if (*port != htons(BOOTP_SERVER_PORT))
+		return PMODE_PASS;
+	if (ip->frag_off & htons(IP_MF))
+		return PMODE_DROP_MALFORMED;
+	j->reach = udp + sizeof(struct udphdr) + sizeof(*bp);
+	j->hole = udp + offsetof(struct udphdr, check);
+	bp = skb_header_pointer(skb, udp + sizeof(struct udphdr), sizeof(_bp),
+				&_bp);
+	if (!bp)
+		return PMODE_DROP_MALFORMED;
+	if (bp->op != BOOTP_REQUEST || bp->htype != ARPHRD_ETHER || bp->giaddr)
+		return PMODE_PASS;
+	if (bp->hlen != ETH_ALEN)
+		return PMODE_DROP_MALFORMED;
+	if (pmode_cfg_owns(cfg, bp->chaddr))
+		return PMODE_PASS;
+	*offender = memcpy(buf, bp->chaddr, ETH_ALEN);
+	return PMODE_DROP_FORGED_DHCP;
 }
 
 /* Where the options of an ND message of @type start, from its ICMPv6 header. */
@@ -346,8 +446,10 @@ unsigned int pmode_frame_copy(const struct sk_buff *skb, u8 *to,
  * A frame passed on the bytes @j names must not have the stack rewrite one
  * of them after the hooks (see pmode_csum_from()): the checksum it asks for
  * lands past them, or in the ICMPv6 checksum field among them. Offsets
- * from skb->data. Even a CRC32c, four bytes, leaves the judged ones alone
- * there: no ND verdict reads the four bytes after the checksum field.
+ * from skb->data. Only an inet checksum lands there, two bytes: the stack
+ * writes a CRC32c (four) only for its own SCTP (csum_not_inet), which no
+ * VM's header or packet socket asks for; and no ND verdict reads the four
+ * bytes after the checksum field anyway.
  */
 static bool csum_clear(const struct sk_buff *skb, const struct judged *j)
 {
@@ -380,12 +482,11 @@ static int tx_verdict(const struct sk_buff *skb, const struct pmode_cfg *cfg,
 	if (promisc)
 		return PMODE_PASS;
 
-	proto = eth->h_proto;
-	if (likely(proto == htons(ETH_P_IP)))
-		return PMODE_PASS;
 	if (!payload(skb, eth, &proto, &off))
 		return PMODE_DROP_MALFORMED;
 	j->reach = off;
+	if (likely(proto == htons(ETH_P_IP)))
+		return judge_ipv4(skb, off, cfg, offender, buf, j);
 	if (proto == htons(ETH_P_ARP))
 		return judge_arp(skb, off, cfg, offender, buf, j);
 	if (proto == htons(ETH_P_IPV6))

@@ -6,6 +6,7 @@
 #define _PMODE_VERDICT_H
 
 #include <linux/etherdevice.h>
+#include <linux/ip.h>
 #include <linux/skbuff.h>
 #include <uapi/linux/pmode.h>
 
@@ -26,10 +27,10 @@ static inline bool pmode_verdict_drops(int verdict)
 
 /*
  * The common cases, inline in the hooks: the Ethernet header in the linear
- * data, and an IPv4 frame from the adapter's own MAC (transmit) or a frame
- * to the adapter's own MAC or to a group (delivery). A frame these pass,
- * pmode_judge_tx() and pmode_judge_rx() pass too; anything else is judged
- * by them.
+ * data, and an IPv4 frame from the adapter's own MAC that is no DHCP
+ * request (transmit) or a frame to the adapter's own MAC or to a group
+ * (delivery). A frame these pass, pmode_judge_tx() and pmode_judge_rx()
+ * pass too; anything else is judged by them.
  */
 static inline const struct ethhdr *pmode_linear_eth(const struct sk_buff *skb)
 {
@@ -54,13 +55,30 @@ static inline bool pmode_csum_from(const struct sk_buff *skb,
 	       skb->csum_start + skb->csum_offset >= from;
 }
 
+/*
+ * IPv4 from the own MAC, with a header of 20 bytes and the UDP ports after
+ * it in the linear data: any but a datagram to port 67 (DHCP, whose client
+ * address pmode_judge_tx() judges), and no checksum that the stack would
+ * write over those bytes. A later fragment's payload may look like port 67:
+ * it is judged in full, and passes.
+ */
 static inline bool pmode_tx_fast(const struct sk_buff *skb, const u8 *own)
 {
 	const struct ethhdr *eth = pmode_linear_eth(skb);
+	const struct iphdr *ip;
+	const __be16 *ports;
 
-	return eth && eth->h_proto == htons(ETH_P_IP) &&
-	       ether_addr_equal(eth->h_source, own) &&
-	       pmode_csum_from(skb, skb->mac_header + ETH_HLEN);
+	if (!eth || eth->h_proto != htons(ETH_P_IP) ||
+	    !ether_addr_equal(eth->h_source, own))
+		return false;
+	ip = (const struct iphdr *)(eth + 1);
+	ports = (const __be16 *)(ip + 1);
+	/* The first byte 0x45: version 4, a header of five words. */
+	return (const u8 *)(ports + 2) <= skb_tail_pointer(skb) &&
+	       *(const u8 *)ip == 0x45 &&
+	       (ip->protocol != IPPROTO_UDP || ports[1] != htons(67)) &&
+	       pmode_csum_from(skb, skb->mac_header + ETH_HLEN +
+			       sizeof(*ip) + 2 * sizeof(*ports));
 }
 
 static inline bool pmode_rx_fast(const struct sk_buff *skb, const u8 *own)

@@ -25,6 +25,7 @@ const char *const drop_words[] = {
 	[PMODE_DROP_FORGED_ND] = "forged-nd",
 	[PMODE_DROP_FOREIGN_DST] = "foreign-dst",
 	[PMODE_DROP_MALFORMED] = "malformed",
+	[PMODE_DROP_FORGED_DHCP] = "forged-dhcp",
 };
 
 /*
@@ -40,6 +41,8 @@ static const char *stats_key(int type)
 		return "promisc-tx";
 	if (type == PMODE_STATS_A_PROMISC_RX)
 		return "promisc-rx";
+	if (type == PMODE_STATS_A_FORGED_DHCP)
+		return drop_words[PMODE_DROP_FORGED_DHCP];
 	return NULL;
 }
 

@@ -30,7 +30,7 @@ struct frame_view {
 	struct { uint16_t tpid, vid; uint8_t pcp; } tags[MAX_TAGS];
 	bool more_tags;
 	uint16_t ethertype;
-	bool snap;		/* 802.3 length and RFC 1042 SNAP header */
+	bool snap;		/* 802.3 length and an RFC 1042 or 802.1H SNAP header */
 	enum l3 l3;
 	/* ARP */
 	uint16_t arp_hrd, arp_op;
@@ -206,27 +206,32 @@ static void read_frame(const uint8_t *f, size_t caplen, uint32_t len,
 	memcpy(v->dst, h, 6);
 	memcpy(v->src, h + 6, 6);
 	v->ethertype = be16(h + 12);
-	while (is_vlan(v->ethertype)) {
-		h = take(&c, 4);
-		if (!h)
-			return;
-		if (v->ntags == MAX_TAGS) {
-			v->more_tags = true;
-		} else {
-			v->tags[v->ntags].tpid = v->ethertype;
-			v->tags[v->ntags].vid = be16(h) & 0xfff;
-			v->tags[v->ntags++].pcp = h[0] >> 5;
-		}
-		v->ethertype = be16(h + 2);
-	}
-	if (v->ethertype < 0x600) {
-		static const uint8_t rfc1042[6] = { 0xaa, 0xaa, 0x03, 0, 0, 0 };
+	/* VLAN tags and SNAP headers, in any order, as the module walks them. */
+	for (;;) {
+		if (is_vlan(v->ethertype)) {
+			h = take(&c, 4);
+			if (!h)
+				return;
+			if (v->ntags == MAX_TAGS) {
+				v->more_tags = true;
+			} else {
+				v->tags[v->ntags].tpid = v->ethertype;
+				v->tags[v->ntags].vid = be16(h) & 0xfff;
+				v->tags[v->ntags++].pcp = h[0] >> 5;
+			}
+			v->ethertype = be16(h + 2);
+		} else if (v->ethertype < 0x600) {
+			/* RFC 1042 (OUI 00-00-00) or 802.1H (00-00-F8) SNAP */
+			static const uint8_t llc_snap[5] = { 0xaa, 0xaa, 0x03, 0, 0 };
 
-		h = take(&c, 8);
-		if (!h || memcmp(h, rfc1042, 6))
-			return;
-		v->snap = true;
-		v->ethertype = be16(h + 6);
+			h = take(&c, 8);
+			if (!h || memcmp(h, llc_snap, 5) || (h[5] && h[5] != 0xf8))
+				return;
+			v->snap = true;
+			v->ethertype = be16(h + 6);
+		} else {
+			break;
+		}
 	}
 	switch (v->ethertype) {
 	case 0x0806:

@@ -44,8 +44,9 @@ CMD = dict(ADAPTER_NEW=1, ADAPTER_DEL=2, ADAPTER_SET=3, ADAPTER_GET=4,
            FEATURE_GET=5, FEATURE_SET=6, GRANT_NEW=7, GRANT_DEL=8,
            GRANT_GET=9, VIOLATION=10, ADAPTER_CHECK=11)
 DROP_REASONS = ['invalid-src', 'forged-src', 'forged-arp', 'forged-nd',
-                'foreign-dst', 'malformed']
-STATS = DROP_REASONS + ['promisc-tx', 'promisc-rx']
+                'foreign-dst', 'malformed', 'forged-dhcp']
+# The counters by attribute number, from PMODE_STATS_A_INVALID_SRC on.
+STATS = DROP_REASONS[:6] + ['promisc-tx', 'promisc-rx', 'forged-dhcp']
 VERDICTS = ['pass', 'pass-promisc', 'drop']
 REASONS = ['request', 'port-deleted', 'port-moved', 'netns-exit',
            'feature-disabled', 'network-changed']

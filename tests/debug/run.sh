@@ -112,6 +112,7 @@ done
 kver=$(make -s -C "$tree" kernelrelease)
 make -s -C "$top" KERNELRELEASE="$kver" KERNELDIR="$tree" module >&2 || tap_bail "module builds"
 make -s -C "$top" tools >&2 || tap_bail "pmodectl builds"
+make -s -C "$top/tests/vm" >&2 || tap_bail "the VM tests' programs build"
 export PMODE_VM_BUILT=1
 
 run_main() {

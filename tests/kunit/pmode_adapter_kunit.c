@@ -104,6 +104,54 @@ static void pmode_adapter_create_refusals(struct kunit *test)
 	fx->dev[2]->type = ARPHRD_ETHER;
 }
 
+/*
+ * Only a tap, veth or macvtap: on any other device the guarded stack would
+ * sit on the port itself, and could send around the hooks.
+ */
+static void pmode_adapter_port_kinds(struct kunit *test)
+{
+	static const char * const refused[] = { "macvlan", "ipvlan", "vlan",
+						"dummy", "bond", NULL };
+	static const char * const guarded[] = { "tun", "veth", "macvtap" };
+	struct adapter_fixture *fx = test->priv;
+	const struct rtnl_link_ops *was = fx->dev[1]->rtnl_link_ops;
+	struct rtnl_link_ops ops = {};
+	struct netlink_ext_ack extack = {};
+	struct pmode_adapter_params p = {
+		.vm = "vm-k", .mac = mac_a, .owner = INVALID_UID,
+	};
+	struct pmode_adapter *ad;
+	unsigned int i;
+
+	fx->dev[1]->rtnl_link_ops = &ops;
+	for (i = 0; i < ARRAY_SIZE(refused); i++) {
+		ops.kind = refused[i];
+		fx->dev[1]->rtnl_link_ops = refused[i] ? &ops : NULL;
+		rtnl_lock();
+		ad = pmode_adapter_create(fx->dev[1], &p, &extack);
+		rtnl_unlock();
+		KUNIT_EXPECT_EQ_MSG(test, PTR_ERR_OR_ZERO(ad), -EOPNOTSUPP,
+				    "kind %s", refused[i] ?: "(none)");
+		KUNIT_EXPECT_NOT_NULL(test, extack._msg);
+		if (!IS_ERR(ad)) {
+			rtnl_lock();
+			pmode_adapter_destroy(ad, PMODE_REASON_REQUEST);
+			rtnl_unlock();
+		}
+	}
+	for (i = 0; i < ARRAY_SIZE(guarded); i++) {
+		ops.kind = guarded[i];
+		fx->dev[1]->rtnl_link_ops = &ops;
+		rtnl_lock();
+		ad = pmode_adapter_create(fx->dev[1], &p, NULL);
+		KUNIT_EXPECT_FALSE_MSG(test, IS_ERR(ad), "kind %s", guarded[i]);
+		if (!IS_ERR(ad))
+			pmode_adapter_destroy(ad, PMODE_REASON_REQUEST);
+		rtnl_unlock();
+	}
+	fx->dev[1]->rtnl_link_ops = was;
+}
+
 static void pmode_adapter_one_per_vm(struct kunit *test)
 {
 	struct adapter_fixture *fx = test->priv;
@@ -343,6 +391,7 @@ static void pmode_adapter_races(struct kunit *test)
 
 static struct kunit_case pmode_adapter_cases[] = {
 	KUNIT_CASE(pmode_adapter_create_refusals),
+	KUNIT_CASE(pmode_adapter_port_kinds),
 	KUNIT_CASE(pmode_adapter_one_per_vm),
 	KUNIT_CASE(pmode_adapter_mac_change),
 	KUNIT_CASE(pmode_adapter_follows_port),

@@ -8,11 +8,14 @@
 #include <linux/icmpv6.h>
 #include <linux/if_arp.h>
 #include <linux/if_vlan.h>
+#include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/netfilter.h>
 #include <linux/prandom.h>
 #include <linux/rtnetlink.h>
 #include <linux/skbuff.h>
+#include <linux/udp.h>
+#include <net/ip.h>
 #include <net/ipv6.h>
 #include <net/ndisc.h>
 
@@ -33,7 +36,7 @@ static const u8 bcast[ETH_ALEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 static const u8 zero[ETH_ALEN];
 
 enum payload_kind {
-	P_NONE,		/* an IPv4-typed payload of zeros */
+	P_NONE,		/* IPv4: UDP from port 1024 to 53, eight zeros */
 	P_ARP,		/* ARP reply with sender hw address @lladdr */
 	P_ARP_TRUNC,	/* ARP header without addresses */
 	P_NA,		/* neighbour advertisement, target lladdr option */
@@ -60,11 +63,24 @@ enum payload_kind {
 	P_FRAG_PADDED,
 	P_REDIRECT,	/* Redirect: own source lladdr, target lladdr @lladdr */
 	P_REDIRECT_SRC,	/* Redirect: source lladdr @lladdr */
+	P_DHCP,		/* DHCP request, client hardware address @lladdr */
+	P_DHCP_RELAYED,	/* ...forwarded by a relay: giaddr set */
+	P_DHCP_REPLY,	/* a BOOTREPLY (op 2) naming @lladdr */
+	P_DHCP_HLEN16,	/* a request whose hlen says 16 */
+	P_DHCP_FRAG,	/* a request in a first fragment (MF set) */
+	P_DHCP_SHORT,	/* a request cut short of its client address */
+	P_ZEROS,	/* an IPv4-typed payload of zeros: no IPv4 header */
 };
 
 struct frame_spec {
 	const u8 *dst, *src, *lladdr;
 	u16 tags[3];		/* TPIDs of in-frame tags, outer first */
+	/*
+	 * An 802.3 length and this LLC/SNAP header (six bytes, the EtherType
+	 * after it is the payload's or the first of @snap_tags) after @tags.
+	 */
+	const u8 *snap;
+	u16 snap_tags[4];	/* TPIDs of tags after the SNAP header */
 	bool hwaccel;		/* a tag moved out of the data, as devices do */
 	enum payload_kind kind;
 	bool egress;		/* data at the MAC header, else after it */
@@ -93,6 +109,50 @@ static void put_nd(struct sk_buff *skb, u8 type, u8 opt, u8 optlen,
 	skb_put_data(skb, &icmp, sizeof(icmp));
 	skb_put_data(skb, target, fixed);
 	skb_put_data(skb, o, sizeof(o));
+}
+
+/*
+ * An IPv4 header without options, then UDP from port 68 (1024 for
+ * P_NONE) to @dport, then @len bytes of @payload.
+ */
+static void put_udp4(struct sk_buff *skb, u16 dport, const void *payload,
+		     unsigned int len, bool more_frags)
+{
+	struct iphdr ip = { .version = 4, .ihl = 5, .ttl = 64,
+			    .protocol = IPPROTO_UDP };
+	struct udphdr uh = { .source = htons(dport == 67 ? 68 : 1024),
+			     .dest = htons(dport), .len = htons(8 + len) };
+
+	ip.tot_len = htons(sizeof(ip) + sizeof(uh) + len);
+	if (more_frags)
+		ip.frag_off = htons(IP_MF);
+	put_be16(skb, ETH_P_IP);
+	skb_put_data(skb, &ip, sizeof(ip));
+	skb_put_data(skb, &uh, sizeof(uh));
+	skb_put_data(skb, payload, len);
+}
+
+/* A BOOTP/DHCP message of @kind (P_DHCP...) naming @chaddr. */
+static void put_dhcp(struct sk_buff *skb, enum payload_kind kind,
+		     const u8 *chaddr)
+{
+	u8 bp[240] = { 1, ARPHRD_ETHER, ETH_ALEN };
+
+	memcpy(bp + 28, chaddr, ETH_ALEN);
+	if (kind == P_DHCP_RELAYED) {
+		bp[24] = 10;			/* giaddr 10.0.0.1 */
+		bp[27] = 1;
+	}
+	if (kind == P_DHCP_REPLY)
+		bp[0] = 2;
+	if (kind == P_DHCP_HLEN16)
+		bp[2] = 16;
+	bp[236] = 0x63;				/* the DHCP magic cookie */
+	bp[237] = 0x82;
+	bp[238] = 0x53;
+	bp[239] = 0x63;
+	put_udp4(skb, 67, bp, kind == P_DHCP_SHORT ? 30 : sizeof(bp),
+		 kind == P_DHCP_FRAG);
 }
 
 /* Extension headers, the last one followed by ICMPv6. */
@@ -165,7 +225,7 @@ static struct sk_buff *build(struct kunit *test, const struct frame_spec *f)
 			     .ar_pro = htons(ETH_P_IP), .ar_hln = ETH_ALEN,
 			     .ar_pln = 4, .ar_op = htons(ARPOP_REPLY) };
 	u8 zeros[28] = { 0 };
-	unsigned int i;
+	unsigned int i, len_at = 0;
 
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, skb);
 	skb_reserve(skb, 64);
@@ -179,6 +239,15 @@ static struct sk_buff *build(struct kunit *test, const struct frame_spec *f)
 	for (i = 0; i < ARRAY_SIZE(f->tags) && f->tags[i]; i++) {
 		put_be16(skb, f->tags[i]);
 		put_be16(skb, 10 + i);
+	}
+	if (f->snap) {
+		len_at = skb->len;
+		put_be16(skb, 0);	/* the 802.3 length, set below */
+		skb_put_data(skb, f->snap, 6);
+		for (i = 0; i < ARRAY_SIZE(f->snap_tags) && f->snap_tags[i]; i++) {
+			put_be16(skb, f->snap_tags[i]);
+			put_be16(skb, 20 + i);
+		}
 	}
 	switch (f->kind) {
 	case P_ARP:
@@ -288,10 +357,23 @@ static struct sk_buff *build(struct kunit *test, const struct frame_spec *f)
 			  ARRAY_SIZE(opts));
 		break;
 	}
-	default:
+	case P_DHCP:
+	case P_DHCP_RELAYED:
+	case P_DHCP_REPLY:
+	case P_DHCP_HLEN16:
+	case P_DHCP_FRAG:
+	case P_DHCP_SHORT:
+		put_dhcp(skb, f->kind, lladdr);
+		break;
+	case P_ZEROS:
 		put_be16(skb, ETH_P_IP);
 		skb_put_data(skb, zeros, sizeof(zeros));
+		break;
+	default:
+		put_udp4(skb, 53, zeros, 8, false);
 	}
+	if (f->snap)
+		*(__be16 *)(skb->data + len_at) = htons(skb->len - len_at - 2);
 	skb_reset_mac_header(skb);
 	if (f->hwaccel)
 		__vlan_hwaccel_put_tag(skb, htons(ETH_P_8021Q), 7);
@@ -317,6 +399,12 @@ struct tx_case {
 
 #define Q ETH_P_8021Q
 #define AD ETH_P_8021AD
+
+/* LLC/SNAP headers without their EtherType: what 802.11 stations unwrap... */
+static const u8 rfc1042[6] = { 0xaa, 0xaa, 0x03, 0x00, 0x00, 0x00 };
+static const u8 btunnel[6] = { 0xaa, 0xaa, 0x03, 0x00, 0x00, 0xf8 };	/* 802.1H */
+/* ...and one no receiver unwraps (Cisco's OUI). */
+static const u8 cisco_snap[6] = { 0xaa, 0xaa, 0x03, 0x00, 0x00, 0x0c };
 
 static const struct tx_case tx_cases[] = {
 	{ "own source", { bcast, own }, false, PMODE_PASS },
@@ -376,6 +464,43 @@ static const struct tx_case tx_cases[] = {
 	  .kind = P_ARP_SNAP }, false, PMODE_DROP_FORGED_ARP },
 	{ "genuine ARP, SNAP-encapsulated", { bcast, own, .kind = P_ARP_SNAP },
 	  false, PMODE_PASS },
+	{ "forged ARP sender, 802.1H SNAP", { bcast, own, forged,
+	  .snap = btunnel, .kind = P_ARP }, false, PMODE_DROP_FORGED_ARP },
+	{ "genuine ARP, 802.1H SNAP", { bcast, own, .snap = btunnel,
+	  .kind = P_ARP }, false, PMODE_PASS },
+	{ "forged ARP sender, RFC 1042 SNAP, 802.1Q", { bcast, own, forged,
+	  .snap = rfc1042, .snap_tags = { Q }, .kind = P_ARP }, false,
+	  PMODE_DROP_FORGED_ARP },
+	{ "genuine ARP, RFC 1042 SNAP, 802.1Q", { bcast, own, .snap = rfc1042,
+	  .snap_tags = { Q }, .kind = P_ARP }, false, PMODE_PASS },
+	{ "forged ARP sender, 802.1H SNAP, 802.1ad+802.1Q", { bcast, own,
+	  forged, .snap = btunnel, .snap_tags = { AD, Q }, .kind = P_ARP },
+	  false, PMODE_DROP_FORGED_ARP },
+	{ "forged ARP sender, 802.1Q, 802.1H SNAP, 802.1Q", { bcast, own,
+	  forged, .tags = { Q }, .snap = btunnel, .snap_tags = { Q },
+	  .kind = P_ARP }, false, PMODE_DROP_FORGED_ARP },
+	{ "forged NA, 802.1H SNAP", { bcast, own, forged, .snap = btunnel,
+	  .kind = P_NA }, false, PMODE_DROP_FORGED_ND },
+	{ "genuine NA, 802.1H SNAP", { bcast, own, .snap = btunnel,
+	  .kind = P_NA }, false, PMODE_PASS },
+	{ "forged NS, RFC 1042 SNAP, 802.1Q", { bcast, own, forged,
+	  .snap = rfc1042, .snap_tags = { Q }, .kind = P_NS }, false,
+	  PMODE_DROP_FORGED_ND },
+	{ "genuine NS, RFC 1042 SNAP, 802.1Q", { bcast, own, .snap = rfc1042,
+	  .snap_tags = { Q }, .kind = P_NS }, false, PMODE_PASS },
+	/* A SNAP header no receiver unwraps carries nothing judged. */
+	{ "ARP behind a SNAP header of another OUI", { bcast, own, forged,
+	  .snap = cisco_snap, .kind = P_ARP }, false, PMODE_PASS },
+	/* The walk unwraps 8 headers (tags, SNAP, tags, SNAP), not 9. */
+	{ "forged ARP behind 8 VLAN and SNAP headers", { bcast, own, forged,
+	  .tags = { Q, Q, Q }, .snap = btunnel, .snap_tags = { Q, Q, Q },
+	  .kind = P_ARP_SNAP }, false, PMODE_DROP_FORGED_ARP },
+	{ "genuine ARP behind 8 VLAN and SNAP headers", { bcast, own,
+	  .tags = { Q, Q, Q }, .snap = btunnel, .snap_tags = { Q, Q, Q },
+	  .kind = P_ARP_SNAP }, false, PMODE_PASS },
+	{ "ARP behind 9 VLAN and SNAP headers", { bcast, own,
+	  .tags = { Q, Q, Q }, .snap = btunnel, .snap_tags = { Q, Q, Q, AD },
+	  .kind = P_ARP_SNAP }, false, PMODE_DROP_MALFORMED },
 	/* RFC 6980: ND in a fragment is dropped, whatever it says. */
 	{ "forged NA in a first fragment", { bcast, own, forged,
 	  .kind = P_NA_FRAG }, false, PMODE_DROP_MALFORMED },
@@ -411,6 +536,33 @@ static const struct tx_case tx_cases[] = {
 	  .kind = P_REDIRECT }, false, PMODE_DROP_FORGED_ND },
 	{ "Redirect naming the broadcast MAC, promisc", { bcast, own, bcast,
 	  .kind = P_REDIRECT }, true, PMODE_PASS },
+	/* A DHCP server answers to chaddr, and dnsmasq writes it to ARP. */
+	{ "genuine DHCP request", { bcast, own, .kind = P_DHCP }, false,
+	  PMODE_PASS },
+	{ "DHCP request, allowed client MAC", { bcast, own, extra,
+	  .kind = P_DHCP }, false, PMODE_PASS },
+	{ "forged DHCP client MAC", { bcast, own, forged, .kind = P_DHCP },
+	  false, PMODE_DROP_FORGED_DHCP },
+	{ "DHCP request naming the broadcast MAC", { bcast, own, bcast,
+	  .kind = P_DHCP }, false, PMODE_DROP_FORGED_DHCP },
+	{ "forged DHCP client MAC, 802.1Q", { bcast, own, forged,
+	  .tags = { Q }, .kind = P_DHCP }, false, PMODE_DROP_FORGED_DHCP },
+	{ "forged DHCP client MAC, 802.1H SNAP", { bcast, own, forged,
+	  .snap = btunnel, .kind = P_DHCP }, false, PMODE_DROP_FORGED_DHCP },
+	{ "forged DHCP client MAC, promisc", { bcast, own, forged,
+	  .kind = P_DHCP }, true, PMODE_PASS },
+	{ "DHCP request a relay forwards", { bcast, own, forged,
+	  .kind = P_DHCP_RELAYED }, false, PMODE_PASS },
+	{ "BOOTREPLY naming another MAC", { bcast, own, forged,
+	  .kind = P_DHCP_REPLY }, false, PMODE_PASS },
+	{ "DHCP request with a 16-byte hardware address", { bcast, own,
+	  .kind = P_DHCP_HLEN16 }, false, PMODE_DROP_MALFORMED },
+	{ "DHCP request in a first fragment", { bcast, own, .kind = P_DHCP_FRAG },
+	  false, PMODE_DROP_MALFORMED },
+	{ "DHCP request cut short of its client MAC", { bcast, own,
+	  .kind = P_DHCP_SHORT }, false, PMODE_DROP_MALFORMED },
+	{ "IPv4-typed zeros, no IPv4 header", { bcast, own, .kind = P_ZEROS },
+	  false, PMODE_PASS },
 };
 
 static void tx_desc(const struct tx_case *c, char *desc)
@@ -444,7 +596,8 @@ static void pmode_verdict_tx(struct kunit *test)
 	if (pmode_tx_fast(skb, cfg.mac))
 		KUNIT_EXPECT_EQ(test, verdict, PMODE_PASS);
 	/* ... and it does pass the common frame: IPv4 from the own MAC. */
-	if (c->f.src == own && c->f.kind == P_NONE && !c->f.tags[0])
+	if (c->f.src == own && c->f.kind == P_NONE && !c->f.tags[0] &&
+	    !c->f.snap)
 		KUNIT_EXPECT_TRUE(test, pmode_tx_fast(skb, cfg.mac));
 	kfree_skb(skb);
 }
@@ -516,6 +669,19 @@ static const struct csum_case csum_cases[] = {
 	  .egress = true }, 12, false, PMODE_DROP_MALFORMED },
 	{ "IPv4, egress layout, TCP's checksum", { bcast, own, .egress = true },
 	  ETH_HLEN + 20 + 16, false, PMODE_PASS },
+	/* A datagram made a DHCP request after the verdict, and back. */
+	{ "UDP, into its destination port", { bcast, own }, ETH_HLEN + 22,
+	  false, PMODE_DROP_MALFORMED },
+	{ "IPv4, into its protocol", { bcast, own }, ETH_HLEN + 8, false,
+	  PMODE_DROP_MALFORMED },
+	{ "DHCP request, its UDP checksum field", { bcast, own,
+	  .kind = P_DHCP }, ETH_HLEN + 20 + 6, false, PMODE_PASS },
+	{ "DHCP request, into its client MAC", { bcast, own, .kind = P_DHCP },
+	  ETH_HLEN + 28 + 28, false, PMODE_DROP_MALFORMED },
+	{ "DHCP request, into its relay address", { bcast, own,
+	  .kind = P_DHCP }, ETH_HLEN + 28 + 24, false, PMODE_DROP_MALFORMED },
+	{ "DHCP request, past its client MAC", { bcast, own, .kind = P_DHCP },
+	  ETH_HLEN + 28 + 34, false, PMODE_PASS },
 };
 
 static void csum_desc(const struct csum_case *c, char *desc)

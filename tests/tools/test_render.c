@@ -96,6 +96,11 @@ static uint32_t random_uid(void)
 /* Frames. */
 
 #define MAX_FRAME 400
+/*
+ * The drop reasons there were when render.expected was written: the random
+ * states it pins draw from them (77 stands for one pmodectl does not know).
+ */
+#define PINNED_DROP_REASONS (PMODE_DROP_MALFORMED + 1)
 
 static size_t put16(uint8_t *p, uint16_t v)
 {
@@ -407,8 +412,8 @@ static struct nl_msg *random_event(bool odd)
 		if (lack != 1)
 			nla_put_string(m, PMODE_A_VM, vm);
 		if (lack != 2)
-			nla_put_u32(m, PMODE_A_DROP_REASON, lack == 3 ? PMODE_DROP_MAX + 1 :
-				    rnd(PMODE_DROP_MAX + 1));
+			nla_put_u32(m, PMODE_A_DROP_REASON, lack == 3 ? 77 :
+				    rnd(PINNED_DROP_REASONS));
 		random_mac(mac);
 		if (rnd(4))
 			nla_put(m, PMODE_A_OFFENDING_MAC, 6, mac);
@@ -485,7 +490,7 @@ int pmode_send(struct nl_msg *msg, reply_fn fn, void *arg)
 	if (rnd(40))
 		nla_put_u32(m, PMODE_A_VERDICT, rnd(40) ? v : PMODE_VERDICT_MAX + 1);
 	if (v == PMODE_VERDICT_DROP)
-		nla_put_u32(m, PMODE_A_DROP_REASON, rnd(30) ? rnd(PMODE_DROP_MAX + 1) : 77);
+		nla_put_u32(m, PMODE_A_DROP_REASON, rnd(30) ? rnd(PINNED_DROP_REASONS) : 77);
 	random_mac(mac);
 	if (v == PMODE_VERDICT_PASS_PROMISC || (v == PMODE_VERDICT_DROP && rnd(5)))
 		nla_put(m, PMODE_A_OFFENDING_MAC, 6, mac);

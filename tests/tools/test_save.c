@@ -694,7 +694,7 @@ static int check_json(void)
 {
 	static const char stats[] = "\"stats\":{\"invalid-src\":0,\"forged-src\":0,"
 		"\"forged-arp\":0,\"forged-nd\":0,\"foreign-dst\":0,\"malformed\":0,"
-		"\"promisc-tx\":0,\"promisc-rx\":0}";
+		"\"promisc-tx\":0,\"promisc-rx\":0,\"forged-dhcp\":0}";
 	FILE *out = tmpfile(), *err = tmpfile();
 	int i, rc, numbers = 0, nulls = 0, want = 0, nets = 0, n = 0;
 	char *buf = NULL, *p;
@@ -779,7 +779,7 @@ static int check_known(void)
 		"\"promisc\":true,\"allowed\":[\"02:00:00:00:00:02\"],\"learned\":[]";
 	static const char stats[] = ",\"stats\":{\"invalid-src\":0,\"forged-src\":0,"
 		"\"forged-arp\":0,\"forged-nd\":0,\"foreign-dst\":0,\"malformed\":0,"
-		"\"promisc-tx\":0,\"promisc-rx\":0}";
+		"\"promisc-tx\":0,\"promisc-rx\":0,\"forged-dhcp\":0}";
 	struct fake_kernel saved = k;
 	char want[2048];
 	int bad = 0;
@@ -808,7 +808,7 @@ static int check_known(void)
 			 "tap0  vm \"1\"  02:00:00:00:00:01  7        -       1000   on     "
 			 "  02:00:00:00:00:02  -\n"
 			 "    stats: invalid-src 0 forged-src 0 forged-arp 0 forged-nd 0"
-			 " foreign-dst 0 malformed 0 promisc-tx 0 promisc-rx 0\n");
+			 " foreign-dst 0 malformed 0 promisc-tx 0 promisc-rx 0 forged-dhcp 0\n");
 	bad += !!printed("jp", "adapter show",
 			 "[\n  {\n    \"ifname\": \"tap0\",\n    \"ifindex\": 1,\n"
 			 "    \"vm\": \"vm \\\"1\\\"\",\n    \"mac\": \"02:00:00:00:00:01\",\n"

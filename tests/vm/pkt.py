@@ -7,6 +7,8 @@
   pkt.py send ... --kind redirect --ip6-src IP --ip6-dst IP --target IP --dest IP
          [--lladdr MAC]   an ICMPv6 Redirect: DEST is better reached via
          TARGET, whose link-layer address is LLADDR
+  pkt.py send ... --kind dhcp [--lladdr MAC] [--request IP]   a DHCPDISCOVER
+         whose client hardware address is LLADDR, asking for IP
   pkt.py recv IFACE|tap:NAME --marker M --timeout SECS [--expect N]
   pkt.py hex [--src ...]   the bytes send would send, in hex
   pkt.py flood IFACE SRC>DST[/arp:LLADDR]... (--until FILE | --seconds S)
@@ -126,6 +128,17 @@ def frame(a):
         icmp = icmp[:2] + icmp6_checksum(src_ip, dst_ip, icmp) + icmp[4:]
         ip6 = struct.pack('!IHBB', 0x60000000, len(icmp), 58, 255) + src_ip + dst_ip
         return hdr + struct.pack('!H', 0x86dd) + ip6 + icmp
+    if a.kind == 'dhcp':
+        bootp = struct.pack('!BBBBIHH', 1, 1, 6, 0, 0x504d0000 + int(a.marker), 0, 0) + \
+            b'\0' * 16 + lladdr + b'\0' * 10 + b'\0' * 192 + bytes([99, 130, 83, 99]) + \
+            bytes([53, 1, 1, 50, 4]) + socket.inet_aton(a.request) + bytes([255])
+        udp = struct.pack('!HHHH', 68, 67, 8 + len(bootp), 0) + bootp
+        ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(udp), 0, 0, 64, 17, 0,
+                         bytes(4), bytes([255] * 4))
+        s = sum(struct.unpack('!10H', ip))
+        s = (s & 0xffff) + (s >> 16)
+        ip = ip[:10] + struct.pack('!H', ~(s + (s >> 16)) & 0xffff) + ip[12:]
+        return hdr + struct.pack('!H', 0x0800) + ip + udp
     return hdr + struct.pack('!H', EXPERIMENTAL) + b'PMODE' + marker + b'\0' * 40
 
 
@@ -185,7 +198,8 @@ def main():
     ap.add_argument('--count', type=int, default=1)
     ap.add_argument('--marker', default='1')
     ap.add_argument('--kind', default='raw',
-                    choices=['raw', 'arp', 'na', 'ns', 'redirect'])
+                    choices=['raw', 'arp', 'na', 'ns', 'redirect', 'dhcp'])
+    ap.add_argument('--request', default='0.0.0.0')
     ap.add_argument('--ip6-src', default='fe80::1')
     ap.add_argument('--ip6-dst', default='ff02::1')
     ap.add_argument('--target', default='fe80::2')

@@ -78,6 +78,7 @@ if [ -z "${PMODE_VM_BUILT:-}" ]; then
 	if [ -f "$top/tools/Makefile" ]; then
 		make -s -C "$top" tools >&2 || tap_bail "pmodectl builds"
 	fi
+	make -s -C "$top/tests/vm" >&2 || tap_bail "the VM tests' programs build"
 fi
 # The frames of e2e/78-spoof-effect.sh, built here from a seed: scapy builds
 # about five a second under TCG. The guest reads them over 9p.

@@ -80,7 +80,8 @@ CLASSES = [
     ('arp-hrd6', 8, 'ARP, hardware type 6 (IEEE 802), forged sender'),
     ('arp-hrd-other', 4, 'ARP, other hardware types and odd lengths'),
     ('arp-vlan', 8, 'ARP in 802.1Q/802.1ad stacks, hardware types 1 and 6'),
-    ('arp-llc', 3, 'ARP in 802.2 LLC/SNAP, RARP, ND in SNAP'),
+    ('arp-llc', 3, 'ARP in 802.2 LLC/SNAP (RFC 1042, 802.1H, VLAN tags after it), '
+     'RARP, ND in SNAP'),
     ('nd-ns', 7, 'neighbour solicitations'),
     ('nd-na', 7, 'neighbour advertisements'),
     ('nd-rs', 3, 'router solicitations'),
@@ -416,15 +417,21 @@ class Gen:
             body = self.arp_body(r.choice([1, 6]), 0x800, 6, 4, r.choice([1, 2]), fmac(u, 1),
                                  socket.inet_aton(ip4(link, who)), b'\0' * 6,
                                  socket.inet_aton(ip4(link, victim)))
-            k = r.choice(['snap-arp', 'snap-arp', 'rarp', 'llc-ui', 'snap-nd'])
+            k = r.choice(['snap-arp', 'snap-arp', 'rarp', 'llc-ui', 'snap-nd',
+                          'btunnel-arp', 'snap-vlan-arp', 'btunnel-nd'])
+            # What 802.11 stations unwrap: RFC 1042's OUI and 802.1H's.
+            oui = b'\x00\x00\xf8' if k.startswith('btunnel') else b'\x00\x00\x00'
             if k == 'rarp':
                 f = self.l2(BCAST, A_MAC, tags, 0x8035) + body
-            elif k == 'snap-nd':
+            elif k in ('snap-nd', 'btunnel-nd'):
                 edst, _, ip, icmp, opts, _ = self.nd(u, 'na', link, tags, victim)
-                pl = b'\xaa\xaa\x03\x00\x00\x00\x86\xdd' + S.raw(ip / icmp / S.Raw(b''.join(opts)))
+                pl = b'\xaa\xaa\x03' + oui + b'\x86\xdd' + S.raw(ip / icmp / S.Raw(b''.join(opts)))
                 f = self.l2(edst, A_MAC, tags, len(pl)) + pl
             else:
-                llc = b'\xaa\xaa\x03\x00\x00\x00\x08\x06' if k == 'snap-arp' else b'\x06\x06\x03'
+                llc = {'snap-arp': b'\xaa\xaa\x03' + oui + b'\x08\x06',
+                       'btunnel-arp': b'\xaa\xaa\x03' + oui + b'\x08\x06',
+                       'snap-vlan-arp': b'\xaa\xaa\x03' + oui + b'\x81\x00' +
+                       struct.pack('!H', r.choice([0, 10, 30])) + b'\x08\x06'}.get(k, b'\x06\x06\x03')
                 f = self.l2(BCAST, A_MAC, tags, len(llc) + len(body)) + llc + body
             return 'arp-llc %s ->%s tags=%s' % (k, victim, tagstr(tags)), [self.pad(f)]
         if cls in ('nd-ns', 'nd-na', 'nd-rs', 'nd-ra', 'nd-redirect'):

@@ -43,7 +43,8 @@
  *   Each reply (and each adapter notification) carries:
  *     PMODE_A_IFINDEX, PMODE_A_IFNAME, PMODE_A_VM, PMODE_A_MAC,
  *     PMODE_A_NETWORK (only when explicit), PMODE_A_MASTER (only when the
- *     port has a master device), PMODE_A_OWNER (only when set),
+ *     port has a master device, or is a macvtap: then its lower device,
+ *     which is its network), PMODE_A_OWNER (only when set),
  *     PMODE_A_PROMISC,
  *     PMODE_A_ALLOWED: nest
  *       PMODE_MACLIST_A_MAC  (repeated, in the order they were added)
@@ -162,7 +163,7 @@ enum pmode_attr {
 	PMODE_A_VM,		/* NUL-terminated string */
 	PMODE_A_MAC,		/* binary, ETH_ALEN: unicast, not zero */
 	PMODE_A_NETWORK,	/* u32: explicit network id */
-	PMODE_A_MASTER,		/* u32: ifindex of the port's master device */
+	PMODE_A_MASTER,		/* u32: ifindex of the master (macvtap: lower) */
 	PMODE_A_OWNER,		/* u32: uid */
 	PMODE_A_PROMISC,	/* u8: 0 or 1 */
 	PMODE_A_AS_UID,		/* u32: uid the request acts for */
@@ -209,6 +210,8 @@ enum pmode_drop_reason {
 	PMODE_DROP_FOREIGN_DST,
 	/* too short to hold the headers it announces */
 	PMODE_DROP_MALFORMED,
+	/* DHCP request naming a client hardware address not the adapter's */
+	PMODE_DROP_FORGED_DHCP,
 	__PMODE_DROP_MAX
 };
 
@@ -245,6 +248,7 @@ enum pmode_stats_attr {
 	PMODE_STATS_A_MALFORMED,	/* PMODE_DROP_MALFORMED */
 	PMODE_STATS_A_PROMISC_TX,	/* passed only because promisc is on */
 	PMODE_STATS_A_PROMISC_RX,	/* delivered to a learned MAC */
+	PMODE_STATS_A_FORGED_DHCP,	/* PMODE_DROP_FORGED_DHCP */
 	__PMODE_STATS_A_MAX
 };
 

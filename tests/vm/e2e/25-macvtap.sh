@@ -1,14 +1,15 @@
 #!/bin/bash
-# Ports a VM sits above: macvtap (libvirt's <interface type='direct'>) and
-# macvlan. What the VM sends is the port's transmit and what it receives
-# arrives at the port, the reverse of tap and veth; the VM's MAC is the
-# port's own. ipvlan, whose VMs share one MAC, is refused.
+# Ports a VM sits above: macvtap (libvirt's <interface type='direct'>).
+# What the VM sends is the port's transmit and what it receives arrives at
+# the port, the reverse of tap and veth; the VM's MAC is the port's own, and
+# its network is its lower device. ipvlan, whose VMs share one MAC, is
+# refused (macvlan too: 27-stack-on-port.sh).
 #
 #   (process) macvtap:mvt0 -- mvt0 --+
-#   eth0 [netns c, macvlan] ---------+- h-o (lower) -- eth0 [vm o 02:..:0f]
+#   (process) macvtap:mvt1 -- mvt1 --+- h-o (lower) -- eth0 [vm o 02:..:0f]
 . "$PMODE_TOP/tests/vm/lib.sh"
 load_pmode
-A=02:00:00:00:0d:0a C=02:00:00:00:0d:0c O=02:00:00:00:0d:0f F=02:00:00:00:0d:99
+A=02:00:00:00:0d:0a O=02:00:00:00:0d:0f F=02:00:00:00:0d:99
 veth_vm o $O -
 run ip link add link h-o name mvt0 address $A type macvtap mode bridge
 links+=(mvt0)
@@ -32,27 +33,36 @@ expect_eq 3 "$got" "macvtap: frames to the VM's MAC are delivered"
 expect_eq 4 "$(stats mvt0 forged-src)" "macvtap: forged-src counts the VM's forged frames, not what it received"
 expect_eq 0 "$(stats mvt0 foreign-dst)" "macvtap: nothing the VM sent counted as a delivery"
 
-# A container on a macvlan, registered in its own namespace.
-run ip netns add c-$$
-netns+=(c-$$)
-run ip link add link h-o name mvc address $C type macvlan mode bridge
-run ip link set mvc netns c-$$
-run ip -n c-$$ link set mvc up
-run ip -n c-$$ addr add 10.0.13.2/24 dev mvc
-run ip -n o-$$ addr add 10.0.13.1/24 dev eth0
-check "macvlan: adapter add in the container's namespace" pmodectl -n c-$$ adapter add dev mvc vm vm-c
-expect_eq "$C" "$("$PMODECTL" -n c-$$ -j adapter show | jsonq "a[0]['mac']")" \
-	"macvlan: the adapter's MAC is the macvlan's own"
-check "macvlan: the container pings its neighbour (ARP and ICMP both ways)" \
-	ip netns exec c-$$ ping -c 2 -W 2 10.0.13.1
-run ip -n c-$$ link set mvc address $F
-run ip -n o-$$ neigh flush dev eth0
-expect_exit 1 "macvlan: once the container takes another MAC, its traffic is dropped" \
-	ip netns exec c-$$ ping -c 2 -W 1 10.0.13.1
-expect_match "^[1-9]" "$(stats mvc forged-src -n c-$$)" "macvlan: ... counted as forged"
-expect_eq "" "$(ip -n o-$$ neigh show | grep -i $F)" "macvlan: the neighbour learned nothing of the forged MAC"
+# A second macvtap of the same VM on the same lower device: the lower
+# device is both ports' network, as a bridge is its ports'. Promisc on both
+# would let a guest that bridges its two NICs loop broadcasts through
+# macvlan_broadcast() and out of the lower device.
+B=02:00:00:00:0d:0b
+run ip link add link h-o name mvt1 address $B type macvtap mode bridge
+links+=(mvt1)
+run ip link set mvt1 up
+check "macvtap: a second adapter of the VM, on the same lower device" \
+	pmodectl adapter add dev mvt1 vm vm-mvt
+expect_eq "['h-o', 'h-o']" "$(json_get "[x['master'] for x in a]")" \
+	"macvtap: adapter show names the lower device as each one's network"
+run "$PMODECTL" feature enable
+run "$PMODECTL" user grant 0
+check "macvtap: promisc on for the first" pmodectl adapter set dev mvt0 promisc on
+expect_exit 1 "macvtap: promisc on the second is refused: one per VM per network" \
+	pmodectl adapter set dev mvt1 promisc on
+expect_match "already has promisc on in this network, on mvt0" "$last_err" \
+	"macvtap: the refusal names the adapter that holds it"
+expect_eq "['mvt0']" "$(promisc_ports)" "macvtap: only the first is promiscuous"
+check "macvtap: promisc off for the first" pmodectl adapter set dev mvt0 promisc off
+check "macvtap: an explicit network id is a network of its own" \
+	pmodectl adapter del dev mvt1
+check "macvtap: ... registered again with one" \
+	pmodectl adapter add dev mvt1 vm vm-mvt network 7
+check "macvtap: ... and both may then be promiscuous" \
+	sh -c "'$PMODECTL' adapter set dev mvt0 promisc on && '$PMODECTL' adapter set dev mvt1 promisc on"
+expect_eq "['mvt0', 'mvt1']" "$(promisc_ports)" "macvtap: both are promiscuous"
 
-# ipvlan and macvlan cannot share a lower device: another one for ipvlan.
+# ipvlan and macvtap cannot share a lower device: another one for ipvlan.
 run ip link add ipl0 type veth peer ipl1
 links+=(ipl0)
 run ip link add link ipl0 name ipv0 type ipvlan mode l2

@@ -13,14 +13,15 @@
 # Transmit ring: a process on a macvlan port (a container) sends ARP and NS
 # with its own MAC through a PACKET_TX_RING, whose pages stay the frame's
 # until it leaves; a qdisc on the port holds it a moment, and the process
-# writes a forged MAC over its own in the ring.
+# writes a forged MAC over its own in the ring. pmode refuses to guard such
+# a port, whose stack sits on it: the control shows why.
 #
 #   (late.py ring) mv-ra [netem] -- h-rv (lower) -- eth0 [netns rv]
 #
 # Each is sent first from a port that is not registered (the control: the
 # victims must learn forged MACs there, or the oracle could never fail; on
 # 6.12 the ring's control is a figure, as that kernel copies the bytes),
-# then from a registered one: no victim may learn a MAC but the attacker's,
+# then (checksums) from a registered one: no victim may learn a MAC but the attacker's,
 # and every genuine frame (among them UDP whose checksum the stack fills
 # in) must arrive.
 #
@@ -152,10 +153,10 @@ if [ "$(uname -r | cut -d. -f1-2)" = 6.1 ]; then
 else
 	echo "# ring: control on $(uname -r): the victim learned $learned MACs written after sending"
 fi
-check "ring: the container's macvlan port is registered" \
+# The ring's pages are rewritten by the stack on the port: pmode refuses to
+# guard a macvlan (27-stack-on-port.sh), whose stack could also bypass the
+# hooks. A port it guards has its stack on the far side, and the bytes a
+# verdict rests on are pulled out of such pages first (KUnit
+# pmode_check_paged).
+expect_exit 1 "ring: the container's macvlan port cannot be registered" \
 	pmodectl adapter add dev mv-ra vm ring79
-ring_run protected
-expect_eq 0 "$(jsonq "a['bad']" "$(cat "$work/ring-protected.neigh")")" \
-	"ring: registered: the victim learned no MAC written after pmode judged the frame"
-expect_eq 8 "$(cat "$work/ring-protected.count")" \
-	"ring: registered: the victim learned the sender of each of the 8 frames, by its own MAC"
