@@ -609,6 +609,38 @@ static int edit_macs(struct pmode_cfg *cfg, struct genl_info *info)
 	return 0;
 }
 
+/*
+ * May @req change promisc on the adapter @info names? Decided before RTNL,
+ * so that a request that will be refused never contends for the host-wide
+ * lock: the adapter is found under RCU, its owner is fixed at creation, and
+ * the gate and the grants are read locklessly. The answer is a hint, not
+ * the decision: until RTNL is taken, the gate may be disabled, a grant
+ * revoked, the adapter removed or another registered on a port of the same
+ * name. So the caller decides again under RTNL, with the same function,
+ * on what it finds there; a request refused here that would have been
+ * allowed a moment later lost a race it could have lost anyway.
+ */
+static int promisc_perm_early(struct genl_info *info,
+			      struct pmode_perm_request *req)
+{
+	struct pmode_adapter *ad;
+	int err;
+
+	rcu_read_lock();
+	ad = port_adapter(info, true);
+	if (IS_ERR(ad)) {
+		err = PTR_ERR(ad);
+	} else {
+		req->gate = pmode_gate_enabled();
+		req->owner = ad->owner;
+		req->ifname = ad->dev->name;
+		err = pmode_perm_promisc(req, pmode_grant_test, info->extack);
+		req->ifname = NULL;
+	}
+	rcu_read_unlock();
+	return err;
+}
+
 static int pmode_adapter_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **attrs = info->attrs;
@@ -654,6 +686,11 @@ static int pmode_adapter_set(struct sk_buff *skb, struct genl_info *info)
 		if (err)
 			return err;
 	}
+	if (attrs[PMODE_A_PROMISC]) {
+		err = promisc_perm_early(info, &req);
+		if (err)
+			return err;
+	}
 
 	rtnl_lock();
 	ad = port_adapter(info, false);
@@ -662,6 +699,7 @@ static int pmode_adapter_set(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	if (attrs[PMODE_A_PROMISC]) {
+		/* Again, on what RTNL now holds still: see promisc_perm_early(). */
 		req.gate = pmode_gate_enabled();
 		req.owner = ad->owner;
 		req.ifname = ad->dev->name;
@@ -1024,8 +1062,11 @@ full:
 
 /*
  * Requests that change state take RTNL, which orders them with the port
- * notifier and with each other. Reads (get, dumps) take no lock: adapters
- * are found under RCU, so nobody can stall the host by dumping in a loop.
+ * notifier and with each other, and only after every permission check that
+ * can be made without it: a refused request never takes the host-wide lock
+ * (docs/netlink.md, PMODE_CMD_ADAPTER_SET). Reads (get, dumps) take no
+ * lock: adapters are found under RCU, so nobody can stall the host by
+ * dumping in a loop.
  */
 static const struct genl_ops pmode_genl_ops[] = {
 	{
