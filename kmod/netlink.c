@@ -16,10 +16,23 @@
 #include <net/genetlink.h>
 #include <net/sock.h>
 
-enum pmode_mcgrp { PMODE_MCGRP_NOTIFY_ID };
+enum pmode_mcgrp { PMODE_MCGRP_NOTIFY_ID, PMODE_MCGRP_FRAMES_ID };
 
+/*
+ * "notify" is open to every process: changes and the metadata of
+ * violations. A violation's frame bytes are the tenant's traffic and go to
+ * "frames" alone, which genetlink lets a socket join only if its opener
+ * holds CAP_NET_ADMIN over the user namespace that owns the socket's
+ * network namespace (GENL_MCAST_CAP_NET_ADMIN, checked in genl_bind() at
+ * join time). Violations are sent to the port's namespace only, so whoever
+ * may join there administers that namespace and could capture the port's
+ * traffic anyway; a user namespace of one's own gives frames of one's own
+ * namespaces only.
+ */
 static const struct genl_multicast_group pmode_mcgrps[] = {
 	[PMODE_MCGRP_NOTIFY_ID] = { .name = PMODE_MCGRP_NOTIFY },
+	[PMODE_MCGRP_FRAMES_ID] = { .name = PMODE_MCGRP_FRAMES,
+				    .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
 static struct genl_family pmode_genl_family;
@@ -357,26 +370,28 @@ void pmode_nl_notify_adapter(struct pmode_adapter *ad, u8 cmd,
 }
 
 /*
- * From the data path: softirq, under RCU. @frame is the offending frame;
- * its first bytes go with the event, copied from the MAC header on.
+ * A violation to one group: its metadata, and for "frames" the first bytes
+ * of the frame, copied from the MAC header on. Softirq, under RCU.
  */
-void pmode_nl_notify_violation(struct pmode_adapter *ad, int reason,
-			       const u8 *mac, const struct sk_buff *frame,
-			       u32 suppressed)
+static void violation_to(struct pmode_adapter *ad, unsigned int group,
+			 int reason, const u8 *mac,
+			 const struct sk_buff *frame, u32 suppressed)
 {
+	bool with_frame = group == PMODE_MCGRP_FRAMES_ID;
 	struct net *net = dev_net(ad->dev);
 	unsigned int len = pmode_frame_len(frame);
 	struct sk_buff *skb;
 	struct nlattr *attr;
 	void *hdr;
 
-	if (!READ_ONCE(pmode_nl_live) ||
-	    !genl_has_listeners(&pmode_genl_family, net, PMODE_MCGRP_NOTIFY_ID))
+	if (!genl_has_listeners(&pmode_genl_family, net, group))
 		return;
 	skb = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_ATOMIC);
 	if (!skb)
 		return;
-	hdr = genlmsg_put(skb, 0, 0, &pmode_genl_family, 0, PMODE_CMD_VIOLATION);
+	hdr = genlmsg_put(skb, 0, 0, &pmode_genl_family, 0,
+			  with_frame ? PMODE_CMD_VIOLATION_FRAME :
+				       PMODE_CMD_VIOLATION);
 	if (!hdr ||
 	    nla_put_u32(skb, PMODE_A_IFINDEX, ad->dev->ifindex) ||
 	    nla_put_string(skb, PMODE_A_IFNAME, ad->dev->name) ||
@@ -386,21 +401,40 @@ void pmode_nl_notify_violation(struct pmode_adapter *ad, int reason,
 	    nla_put_u32(skb, PMODE_A_SUPPRESSED, suppressed) ||
 	    nla_put_u32(skb, PMODE_A_FRAME_LENGTH, len))
 		goto cancel;
-	attr = nla_reserve(skb, PMODE_A_FRAME,
-			   min_t(unsigned int, len, PMODE_VIOLATION_FRAME_LEN));
-	if (!attr)
-		goto cancel;
-	/* The frame cannot be shorter than it said it was a moment ago. */
-	if (pmode_frame_copy(frame, nla_data(attr), nla_len(attr)) !=
-	    nla_len(attr))
-		goto cancel;
+	if (with_frame) {
+		attr = nla_reserve(skb, PMODE_A_FRAME,
+				   min_t(unsigned int, len,
+					 PMODE_VIOLATION_FRAME_LEN));
+		if (!attr)
+			goto cancel;
+		/* The frame cannot be shorter than it said it was a moment ago. */
+		if (pmode_frame_copy(frame, nla_data(attr), nla_len(attr)) !=
+		    nla_len(attr))
+			goto cancel;
+	}
 	genlmsg_end(skb, hdr);
-	genlmsg_multicast_netns(&pmode_genl_family, net, skb, 0,
-				PMODE_MCGRP_NOTIFY_ID, GFP_ATOMIC);
+	genlmsg_multicast_netns(&pmode_genl_family, net, skb, 0, group,
+				GFP_ATOMIC);
 	return;
 
 cancel:
 	nlmsg_free(skb);
+}
+
+/*
+ * From the data path: softirq, under RCU. @frame is the offending frame.
+ * One violation, two messages: VIOLATION to "notify", without the frame's
+ * bytes, and VIOLATION_FRAME to "frames", with them; both carry the same
+ * @suppressed, so a listener on either group counts alike.
+ */
+void pmode_nl_notify_violation(struct pmode_adapter *ad, int reason,
+			       const u8 *mac, const struct sk_buff *frame,
+			       u32 suppressed)
+{
+	if (!READ_ONCE(pmode_nl_live))
+		return;
+	violation_to(ad, PMODE_MCGRP_NOTIFY_ID, reason, mac, frame, suppressed);
+	violation_to(ad, PMODE_MCGRP_FRAMES_ID, reason, mac, frame, suppressed);
 }
 
 /*
@@ -580,6 +614,38 @@ static int edit_macs(struct pmode_cfg *cfg, struct genl_info *info)
 	return 0;
 }
 
+/*
+ * May @req change promisc on the adapter @info names? Decided before RTNL,
+ * so that a request that will be refused never contends for the host-wide
+ * lock: the adapter is found under RCU, its owner is fixed at creation, and
+ * the gate and the grants are read locklessly. The answer is a hint, not
+ * the decision: until RTNL is taken, the gate may be disabled, a grant
+ * revoked, the adapter removed or another registered on a port of the same
+ * name. So the caller decides again under RTNL, with the same function,
+ * on what it finds there; a request refused here that would have been
+ * allowed a moment later lost a race it could have lost anyway.
+ */
+static int promisc_perm_early(struct genl_info *info,
+			      struct pmode_perm_request *req)
+{
+	struct pmode_adapter *ad;
+	int err;
+
+	rcu_read_lock();
+	ad = port_adapter(info, true);
+	if (IS_ERR(ad)) {
+		err = PTR_ERR(ad);
+	} else {
+		req->gate = pmode_gate_enabled();
+		req->owner = ad->owner;
+		req->ifname = ad->dev->name;
+		err = pmode_perm_promisc(req, pmode_grant_test, info->extack);
+		req->ifname = NULL;
+	}
+	rcu_read_unlock();
+	return err;
+}
+
 static int pmode_adapter_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **attrs = info->attrs;
@@ -625,6 +691,11 @@ static int pmode_adapter_set(struct sk_buff *skb, struct genl_info *info)
 		if (err)
 			return err;
 	}
+	if (attrs[PMODE_A_PROMISC]) {
+		err = promisc_perm_early(info, &req);
+		if (err)
+			return err;
+	}
 
 	rtnl_lock();
 	ad = port_adapter(info, false);
@@ -633,6 +704,7 @@ static int pmode_adapter_set(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	if (attrs[PMODE_A_PROMISC]) {
+		/* Again, on what RTNL now holds still: see promisc_perm_early(). */
 		req.gate = pmode_gate_enabled();
 		req.owner = ad->owner;
 		req.ifname = ad->dev->name;
@@ -995,8 +1067,11 @@ full:
 
 /*
  * Requests that change state take RTNL, which orders them with the port
- * notifier and with each other. Reads (get, dumps) take no lock: adapters
- * are found under RCU, so nobody can stall the host by dumping in a loop.
+ * notifier and with each other, and only after every permission check that
+ * can be made without it: a refused request never takes the host-wide lock
+ * (docs/netlink.md, PMODE_CMD_ADAPTER_SET). Reads (get, dumps) take no
+ * lock: adapters are found under RCU, so nobody can stall the host by
+ * dumping in a loop.
  */
 static const struct genl_ops pmode_genl_ops[] = {
 	{

@@ -17,7 +17,8 @@ static const char *event_name(uint8_t cmd)
 	case PMODE_CMD_FEATURE_SET: return "feature";
 	case PMODE_CMD_GRANT_NEW: return "grant-new";
 	case PMODE_CMD_GRANT_DEL: return "grant-del";
-	case PMODE_CMD_VIOLATION: return "violation";
+	case PMODE_CMD_VIOLATION:
+	case PMODE_CMD_VIOLATION_FRAME: return "violation";
 	default: return "unknown";
 	}
 }
@@ -44,7 +45,8 @@ static uint32_t frame_len(struct nlattr **a)
 
 /*
  * A violation: its port and VM ("?" in text, "" in JSON, if the kernel did
- * not say), reason, the MAC judged and the frame.
+ * not say), reason, the MAC judged and the frame, if the kernel sent it
+ * (only to CAP_NET_ADMIN, see pmode_monitor(); null in JSON otherwise).
  */
 static void print_violation(struct nlattr **a)
 {
@@ -67,6 +69,8 @@ static void print_violation(struct nlattr **a)
 	if (a[PMODE_A_FRAME])
 		print_frame("frame", " frame %s", nla_data(a[PMODE_A_FRAME]),
 			    nla_len(a[PMODE_A_FRAME]), frame_len(a));
+	else
+		print_null(PRINT_JSON, "frame", NULL);
 }
 
 /*
@@ -109,6 +113,7 @@ static int on_event(struct nlattr **a, uint8_t cmd, void *arg)
 			print_uint(PRINT_ANY, "uid", " uid %llu", nla_get_u32(a[PMODE_A_UID]));
 		break;
 	case PMODE_CMD_VIOLATION:
+	case PMODE_CMD_VIOLATION_FRAME:
 		print_violation(a);
 		break;
 	}

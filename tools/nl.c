@@ -98,6 +98,7 @@ struct exchange {
 	void *arg;
 	int err;
 	bool done;
+	bool frames;	/* monitor: joined "frames" too */
 };
 
 static int on_valid(struct nl_msg *msg, void *arg)
@@ -218,26 +219,36 @@ static int on_event(struct nl_msg *msg, void *arg)
 	struct nlattr *attrs[PMODE_A_MAX + 1];
 	uint8_t cmd;
 
-	if (pmode_parse(nlmsg_hdr(msg), attrs, &cmd) >= 0)
+	if (pmode_parse(nlmsg_hdr(msg), attrs, &cmd) < 0)
+		return NL_OK;
+	/* With "frames", each violation comes twice: keep the one with bytes. */
+	if (!(x->frames && cmd == PMODE_CMD_VIOLATION))
 		x->fn(attrs, cmd, x->arg);
 	return NL_OK;
 }
 
-/* Receive the notify group's events until interrupted. */
+/*
+ * Receive the events of "notify" until interrupted, and those of "frames"
+ * (violations with their frame's bytes) if the kernel lets us join it: it
+ * takes CAP_NET_ADMIN, and a module older than the group has none. Anyone
+ * else sees violations without the bytes; that is no error.
+ */
 int pmode_monitor(reply_fn fn, void *arg)
 {
 	struct exchange x = { .fn = fn, .arg = arg };
 	struct nl_sock *m;
-	int grp, err;
+	int grp, frames, err;
 
 	if (open_family())
 		return -ENOENT;
 	grp = genl_ctrl_resolve_grp(sk, PMODE_GENL_NAME, PMODE_MCGRP_NOTIFY);
+	frames = genl_ctrl_resolve_grp(sk, PMODE_GENL_NAME, PMODE_MCGRP_FRAMES);
 	m = new_socket();
 	if (grp < 0 || !m || nl_socket_add_membership(m, grp)) {
 		pmode_errorf(0, "cannot join the notify group");
 		return -EIO;
 	}
+	x.frames = frames >= 0 && !nl_socket_add_membership(m, frames);
 	nl_socket_disable_seq_check(m);
 	nl_socket_modify_cb(m, NL_CB_VALID, NL_CB_CUSTOM, on_event, &x);
 	for (;;) {

@@ -34,6 +34,7 @@ __all__ = ['Pmode', 'PmodeError', 'Adapter', 'Event', 'CMD', 'ATTR',
 FAMILY = 'pmode'
 VERSION = 1
 MCGRP = 'notify'
+MCGRP_FRAMES = 'frames'     # violations with their frame: CAP_NET_ADMIN only
 NLM_F_DUMP_INTR = 0x10
 
 # The numbers of include/uapi/linux/pmode.h; tests/api checks them. The
@@ -42,7 +43,7 @@ NLM_F_DUMP_INTR = 0x10
 # pmodectl (its text, its JSON) spell them.
 CMD = dict(ADAPTER_NEW=1, ADAPTER_DEL=2, ADAPTER_SET=3, ADAPTER_GET=4,
            FEATURE_GET=5, FEATURE_SET=6, GRANT_NEW=7, GRANT_DEL=8,
-           GRANT_GET=9, VIOLATION=10, ADAPTER_CHECK=11)
+           GRANT_GET=9, VIOLATION=10, ADAPTER_CHECK=11, VIOLATION_FRAME=12)
 DROP_REASONS = ['invalid-src', 'forged-src', 'forged-arp', 'forged-nd',
                 'foreign-dst', 'malformed', 'forged-dhcp']
 # The counters by attribute number, from PMODE_STATS_A_INVALID_SRC on.
@@ -129,8 +130,9 @@ class Adapter:
 
 @dataclass
 class Event:
-    """A message of the notify group. kind is 'adapter-new', 'adapter-set',
-    'adapter-del', 'violation', 'feature', 'grant-new' or 'grant-del'."""
+    """A message of the notify group (or of frames, for a violation with its
+    frame). kind is 'adapter-new', 'adapter-set', 'adapter-del', 'violation',
+    'feature', 'grant-new' or 'grant-del'."""
     kind: str
     adapter: Optional[Adapter] = None   # adapter-* events
     reason: Optional[str] = None        # adapter-*: one of REASONS
@@ -141,6 +143,7 @@ class Event:
     offending_mac: Optional[str] = None  # violation (not for malformed)
     suppressed: int = 0                 # violations held back before this one
     frame: Optional[bytes] = None       # violation: the frame's first bytes
+                                        # (None without CAP_NET_ADMIN)
     frame_len: Optional[int] = None     # violation: its whole length
     feature: Optional[bool] = None      # feature
     uid: Optional[int] = None           # grant-*
@@ -334,34 +337,61 @@ class Pmode:
 
     # Events
 
-    def events(self, timeout: float = None) -> Iterator[Event]:
+    def events(self, timeout: float = None, frames: bool = None) -> Iterator[Event]:
         """Messages of the notify group, as they come, on a socket of their
         own; stops after @timeout seconds without one (None: never). The
-        subscription is made by this call, so no event after it is missed."""
+        subscription is made by this call, so no event after it is missed.
+
+        A violation's frame bytes are the tenant's: the kernel sends them
+        only on the frames group, which takes CAP_NET_ADMIN over the
+        network namespace to join. frames=None joins it if allowed (else
+        violations come with frame None), True raises PmodeError (EPERM)
+        if not allowed, False never joins it."""
         s = self._socket()
         try:
             s.add_membership(MCGRP)
+            joined = frames is not False and self._join_frames(s, frames)
         except BaseException:
             s.close()
             raise
-        return self._events(s, timeout)
+        return self._events(s, timeout, joined)
 
-    def _events(self, s, timeout):
+    @staticmethod
+    def _join_frames(s, required):
+        try:
+            s.add_membership(MCGRP_FRAMES)
+            return True
+        except KeyError:
+            if required:
+                raise PmodeError(errno.ENOENT, 'this pmode module has no '
+                                 'frames group; upgrade it') from None
+        except OSError as e:
+            if required:
+                raise PmodeError(e.errno, 'joining the frames group takes '
+                                 'CAP_NET_ADMIN over the network namespace') from None
+        return False
+
+    def _events(self, s, timeout, frames):
         try:
             while True:
                 r, _, _ = select.select([s], [], [], timeout)
                 if not r:
                     return
                 for m in s.get():
-                    if m['header']['type'] == s.prid:
-                        yield self._event(m)
+                    if m['header']['type'] != s.prid:
+                        continue
+                    # On both groups, each violation comes twice: the one
+                    # with its bytes is kept.
+                    if frames and m['cmd'] == CMD['VIOLATION']:
+                        continue
+                    yield self._event(m)
         finally:
             s.close()
 
     @staticmethod
     def _event(m):
         cmd = m['cmd']
-        if cmd == CMD['VIOLATION']:
+        if cmd in (CMD['VIOLATION'], CMD['VIOLATION_FRAME']):
             return Event('violation', ifindex=m.get_attr('PMODE_A_IFINDEX'),
                          ifname=m.get_attr('PMODE_A_IFNAME'),
                          vm=m.get_attr('PMODE_A_VM'),

@@ -12,7 +12,10 @@ Checks, each printed as a TAP line:
   - every name the header defines (enumerators and #defines, sentinels
     excepted) is in the spec;
   - every attribute's type in the spec is the type the header's comment
-    names, and the type the kernel's policies validate it as.
+    names, and the type the kernel's policies validate it as;
+  - the multicast groups are the header's PMODE_MCGRP_* and the module's,
+    and those the spec says need CAP_NET_ADMIN (flags: [ admin-perm ]) are
+    those the module registers with GENL_MCAST_CAP_NET_ADMIN.
 """
 import argparse
 import os
@@ -71,8 +74,20 @@ def header_names(text):
         names.add(m.group(1))
     return {x for x in names
             if not x.startswith('__') and not x.endswith('_MAX') and
-            not x.startswith('_UAPI_') and x not in (
-                'PMODE_GENL_NAME', 'PMODE_MCGRP_NOTIFY')}
+            not x.startswith('_UAPI_') and x != 'PMODE_GENL_NAME' and
+            not x.startswith('PMODE_MCGRP_')}
+
+
+def module_groups(text):
+    """The module's multicast groups: C name of the group's name -> whether
+    it is registered with GENL_MCAST_CAP_NET_ADMIN."""
+    m = re.search(r'genl_multicast_group\s+\w+\[\]\s*=\s*{(.*?)\n};', text, flags=re.S)
+    out = {}
+    for entry in re.findall(r'=\s*{([^}]*)}', m.group(1) if m else ''):
+        name = re.search(r'\.name\s*=\s*(PMODE_MCGRP_\w+)', entry)
+        if name:
+            out[name.group(1)] = 'GENL_MCAST_CAP_NET_ADMIN' in entry
+    return out
 
 
 HEADER_TYPES = {'u8': 'u8', 'u16': 'u16', 'u32': 'u32', 'u64': 'u64',
@@ -198,9 +213,15 @@ def main():
     tap(m and cname('', spec.get('c-family-name', '')) == m.group(1),
         'the family name\'s define is the spec\'s c-family-name',
         f'{spec.get("c-family-name")} vs {m and m.group(1)}')
-    m = re.search(r'#define\s+PMODE_MCGRP_NOTIFY\s+"(\w+)"', htext)
-    groups = [g['name'] for g in spec.get('mcast-groups', {}).get('list', [])]
-    tap(m and groups == [m.group(1)], 'multicast groups agree', f'{groups} vs header')
+    hgroups = dict(re.findall(r'#define\s+(PMODE_MCGRP_\w+)\s+"(\w+)"', htext))
+    sgroups = spec.get('mcast-groups', {}).get('list', [])
+    want = {cname('pmode-mcgrp-', g['name']): g['name'] for g in sgroups}
+    tap(hgroups and hgroups == want, 'multicast groups agree', f'{want} vs header {hgroups}')
+    mgroups = module_groups(ptext)
+    sadmin = {cname('pmode-mcgrp-', g['name']): 'admin-perm' in g.get('flags', [])
+              for g in sgroups}
+    tap(mgroups == sadmin, 'the module registers the spec\'s groups, CAP_NET_ADMIN '
+        'where the spec says admin-perm', f'module {mgroups} vs spec {sadmin}')
 
     want = spec_names(spec)
     values, missing = compiled_values(os.path.abspath(args.header), sorted(want))

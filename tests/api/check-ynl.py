@@ -31,9 +31,10 @@ import yaml
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cvalues import compiled_values  # noqa: E402
 
-# The commands the module sends to "notify" (docs/netlink.md, section 6).
+# The commands the module sends to "notify" and "frames" (docs/netlink.md,
+# section 6).
 NOTIFICATIONS = ['ADAPTER_NEW', 'ADAPTER_DEL', 'ADAPTER_SET', 'FEATURE_SET',
-                 'GRANT_NEW', 'GRANT_DEL', 'VIOLATION']
+                 'GRANT_NEW', 'GRANT_DEL', 'VIOLATION', 'VIOLATION_FRAME']
 
 
 def fail(why):

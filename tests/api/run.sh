@@ -36,6 +36,10 @@ for a in s['attribute-sets'][0]['attributes']:
 yaml.safe_dump(s, open(sys.argv[2], 'w'))
 PY
 tap_test "drift: an attribute retyped in the spec alone is caught" fails --spec "$tmp/retyped.yaml"
+sed '/name: frames/{n;d}' "$spec" >"$tmp/open-frames.yaml"
+tap_test "drift: the frames group open to all in the spec alone is caught" fails --spec "$tmp/open-frames.yaml"
+sed 's/\.flags = GENL_MCAST_CAP_NET_ADMIN//' "$top/kmod/netlink.c" >"$tmp/open-frames.c"
+tap_test "drift: the frames group open to all in the module alone is caught" fails --policy "$tmp/open-frames.c"
 sed 's/"forged-src"/"forged_src"/' "$top/tools/adapter.c" >"$tmp/adapter.c"
 tap_test "drift: a drop reason pmodectl spells otherwise is caught" fails --tools "$tmp/adapter.c"
 sed 's/"promisc-rx"/"promisc_rx"/' "$top/tools/adapter.c" >"$tmp/adapter-rx.c"

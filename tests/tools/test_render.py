@@ -198,7 +198,7 @@ def monitor_line(e):
     elif ev == 'violation':
         t += (f" dev {e['ifname'] or '?'} vm {e['vm'] or '?'} reason {e['reason']}"
               f" mac {e['mac'] or '-'} suppressed {e['suppressed']}")
-        if 'frame' in e:
+        if e.get('frame'):
             t += ' frame ' + e['frame']['summary']
     if 'by_uid' in e:
         t += f" by uid {e['by_uid']}"
@@ -218,7 +218,7 @@ def check_monitor(c, text, js, where):
             t = re.sub(r' as uid \d+$', '', t)
             odd += 1
         c.same(w, t, f'{where}, event {i + 1}')
-        if 'frame' in e:
+        if e.get('frame'):
             frame(c, e['frame'], f'{where}, event {i + 1}, frame')
     return odd
 

@@ -822,7 +822,7 @@ static int check_known(void)
 		 "{\"event\":\"adapter-new\",\"adapter\":%s,\"reason\":\"request\"},"
 		 "\"by_uid\":0,\"as_uid\":null}\n"
 		 "{\"event\":\"violation\",\"ifname\":\"tap0\",\"vm\":\"vm \\\"1\\\"\","
-		 "\"reason\":\"forged-src\",\"mac\":\"02:00:00:00:00:99\",\"suppressed\":3}\n"
+		 "\"reason\":\"forged-src\",\"mac\":\"02:00:00:00:00:99\",\"suppressed\":3,\"frame\":null}\n"
 		 "{\"event\":\"grant-new\",\"uid\":1000,\"by_uid\":0,\"as_uid\":1000}\n"
 		 "{\"event\":\"feature\",\"enabled\":true}\n", adapter);
 	bad += !!printed("jp", "monitor", want);

@@ -5,9 +5,10 @@
 
   ynl_events.py YNL-DIR SPEC SCHEMA READY
 
-Subscribes to the notify group, creates READY, and prints each
-notification's name and its main attributes, one a line, until the
-adapter-del-ntf the test ends with.
+Subscribes to the notify and frames groups, creates READY, and prints
+each notification's name and its main attributes (+frame for one that
+carries a frame's bytes), one a line, until the adapter-del-ntf the test
+ends with.
 """
 import select
 import sys
@@ -20,6 +21,7 @@ def main():
 
     y = YnlFamily(spec, schema)
     y.ntf_subscribe('notify')
+    y.ntf_subscribe('frames')
     open(ready, 'w').close()
     while True:
         select.select([y.sock], [], [])
@@ -29,7 +31,7 @@ def main():
             m = n['msg']
             print(n['name'], *[m[k] for k in ('ifname', 'reason', 'promisc', 'drop-reason',
                                               'offending-mac', 'feature', 'uid') if k in m],
-                  flush=True)
+                  *(['+frame'] if 'frame' in m else []), flush=True)
             if n['name'] == 'adapter-del-ntf':
                 return 0
 

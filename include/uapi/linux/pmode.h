@@ -93,16 +93,25 @@
  *                                       PMODE_A_OFFENDING_MAC,
  *                                       PMODE_A_SUPPRESSED (violations not
  *                                       reported since the previous event),
- *                                       PMODE_A_FRAME (the frame's first
- *                                       bytes, at most
- *                                       PMODE_VIOLATION_FRAME_LEN, as the VM
- *                                       sent it: a VLAN tag the stack moved
- *                                       out of it is put back),
- *                                       PMODE_A_FRAME_LENGTH (its whole length)
+ *                                       PMODE_A_FRAME_LENGTH (the frame's
+ *                                       whole length); never the frame's bytes
  * and, host-wide, in the initial network namespace only (grants name uids
  * of the initial user namespace):
  *   PMODE_CMD_FEATURE_SET               PMODE_A_FEATURE, PMODE_A_BY_UID
  *   PMODE_CMD_GRANT_NEW, _DEL           PMODE_A_UID, PMODE_A_BY_UID
+ *
+ * Multicast group PMODE_MCGRP_FRAMES, which only a socket whose opener has
+ * CAP_NET_ADMIN over the user namespace of the socket's network namespace
+ * may join (a violation's frame bytes are the tenant's traffic), carries,
+ * for the namespace of the port:
+ *   PMODE_CMD_VIOLATION_FRAME           the same violation as
+ *                                       PMODE_CMD_VIOLATION, plus
+ *                                       PMODE_A_FRAME (the frame's first
+ *                                       bytes, at most
+ *                                       PMODE_VIOLATION_FRAME_LEN, as the VM
+ *                                       sent it: a VLAN tag the stack moved
+ *                                       out of it is put back)
+ * A listener on both groups gets each violation twice, once as each command.
  *
  * User ids are translated to and from the requesting process's user namespace.
  */
@@ -113,6 +122,7 @@
 #define PMODE_GENL_NAME		"pmode"
 #define PMODE_GENL_VERSION	1
 #define PMODE_MCGRP_NOTIFY	"notify"
+#define PMODE_MCGRP_FRAMES	"frames"
 
 /* Longest VM id, in bytes, not counting the terminating NUL. */
 #define PMODE_VM_ID_MAXLEN	63
@@ -120,7 +130,7 @@
 #define PMODE_MAX_ALLOWED	16
 /* Most MACs a promiscuous adapter is remembered to transmit from. */
 #define PMODE_MAX_LEARNED	256
-/* Most bytes of the offending frame a violation event carries. */
+/* Most bytes of the offending frame a PMODE_CMD_VIOLATION_FRAME carries. */
 #define PMODE_VIOLATION_FRAME_LEN	128
 /* Longest frame PMODE_CMD_ADAPTER_CHECK judges, in bytes (a jumbo frame). */
 #define PMODE_CHECK_MAX_FRAME	9216
@@ -150,6 +160,7 @@ enum pmode_cmd {
 	PMODE_CMD_GRANT_GET,
 	PMODE_CMD_VIOLATION,
 	PMODE_CMD_ADAPTER_CHECK,
+	PMODE_CMD_VIOLATION_FRAME,
 	__PMODE_CMD_MAX
 };
 

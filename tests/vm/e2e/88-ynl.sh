@@ -99,6 +99,7 @@ adapter-set-ntf h-b request 0
 grant-del-ntf 1000
 adapter-set-ntf h-a request 0
 violation h-b forged-src 02:00:00:00:08:99
+violation-frame h-b forged-src 02:00:00:00:08:99 +frame
 feature-set-ntf 0
 adapter-del-ntf h-a request 0" "$(cat "$ev")" \
 	"ynl: the tools' library decodes every notification the module sends, in order"
