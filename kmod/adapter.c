@@ -5,6 +5,7 @@
  */
 #include "adapter.h"
 #include "compat.h"
+#include "exposure.h"
 #include "hooks.h"
 #include "netlink.h"
 
@@ -403,6 +404,7 @@ struct pmode_adapter *pmode_adapter_create(struct net_device *dev,
 	ad->vm_hash = vm_hash(ad->vm);
 	master = netdev_master_upper_dev_get(dev);
 	ad->master_ifindex = pmode_port_network(dev, master);
+	ad->exposure = pmode_exposure(ad);
 
 	err = pmode_hooks_register(ad);
 	if (err) {
@@ -420,6 +422,7 @@ struct pmode_adapter *pmode_adapter_create(struct net_device *dev,
 	hash_add(pn->by_vm, &ad->vm_node, ad->vm_hash);
 	pn->count++;
 	pmode_net_changed(pn);
+	pmode_exposure_watch(pn);
 	return ad;
 
 err_free_rcu:
@@ -491,6 +494,7 @@ static int __net_init pmode_net_init_one(struct net *net)
 	pn->net = net;
 	hash_init(pn->by_ifindex);
 	hash_init(pn->by_vm);
+	pmode_exposure_init(pn);
 	return 0;
 }
 
@@ -510,6 +514,7 @@ static void __net_exit pmode_net_exit_one(struct net *net)
 	hash_for_each_safe(pn->by_ifindex, bkt, tmp, ad, index_node)
 		pmode_adapter_destroy(ad, PMODE_REASON_NETNS_EXIT);
 	rtnl_unlock();
+	pmode_exposure_stop(pn);
 }
 
 static struct pernet_operations pmode_net_ops = {

@@ -15,6 +15,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/uidgid.h>
+#include <linux/workqueue.h>
 #include <uapi/linux/pmode.h>
 
 /* Per-CPU counters: one per drop reason, then these. */
@@ -71,6 +72,7 @@ struct pmode_adapter {
 	char vm[PMODE_VM_ID_MAXLEN + 1];
 
 	/* RTNL */
+	u32 exposure;			/* last reported; READ_ONCE() without RTNL */
 	/*
 	 * The device that is the port's network (pmode_port_network()): its
 	 * master, or a macvtap's lower device; 0: none. READ_ONCE() without
@@ -104,6 +106,8 @@ struct pmode_net {
 	 * moved. Written under RTNL, read locklessly.
 	 */
 	unsigned int generation;
+	/* Looks for what bypasses the hooks, while @count: exposure.c. */
+	struct delayed_work exposure_work;
 };
 
 static inline void pmode_net_changed(struct pmode_net *pn)

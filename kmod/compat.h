@@ -5,9 +5,13 @@
 #ifndef _PMODE_COMPAT_H
 #define _PMODE_COMPAT_H
 
+#include <linux/netdevice.h>
 #include <linux/netlink.h>
 #include <linux/version.h>
 #include <net/genetlink.h>
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+#include <net/tcx.h>
+#endif
 
 /*
  * get_unaligned() and friends. Linux 6.12 moved asm/unaligned.h to
@@ -60,6 +64,44 @@ static inline struct nlattr **pmode_dump_attrs(struct netlink_callback *cb)
 	return genl_info_dump(cb)->attrs;
 #else
 	return genl_dumpit_info(cb)->attrs;
+#endif
+}
+
+/*
+ * pmode_tc_attached - whether tc classifies what crosses @dev one way
+ * @dev: the device, under RCU
+ * @ingress: on receive, else on transmit
+ *
+ * An ingress or clsact qdisc publishes its chain 0 (the only one a frame
+ * enters by) in a mini_Qdisc pointer, NULL while it has no filter
+ * (mini_qdisc_pair_swap()). Up to 6.5 the pointers are the net_device's
+ * miniq_ingress and miniq_egress; Linux 6.6 moved them into the tcx entry
+ * that also holds tcx BPF programs (commit e420bed02507 "bpf: Add fd-based
+ * tcx multi-prog infra with link support"), dev->tcx_ingress and
+ * dev->tcx_egress, which exist while a clsact qdisc or a program does.
+ */
+static inline bool pmode_tc_attached(struct net_device *dev, bool ingress)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+#ifdef CONFIG_NET_XGRESS
+	struct bpf_mprog_entry *e;
+
+	if (ingress)
+		e = rcu_dereference(dev->tcx_ingress);
+	else
+		e = rcu_dereference(dev->tcx_egress);
+	return e && (bpf_mprog_total(e) || rcu_access_pointer(tcx_entry(e)->miniq));
+#else
+	return false;
+#endif
+#else
+#ifdef CONFIG_NET_CLS_ACT
+	if (ingress)
+		return rcu_access_pointer(dev->miniq_ingress);
+	return rcu_access_pointer(dev->miniq_egress);
+#else
+	return false;
+#endif
 #endif
 }
 

@@ -6,6 +6,7 @@
 #include "netlink.h"
 #include "adapter.h"
 #include "compat.h"
+#include "exposure.h"
 #include "hooks.h"
 #include "perm.h"
 #include "verdict.h"
@@ -311,6 +312,7 @@ static int fill_adapter(struct sk_buff *skb, struct pmode_adapter *ad,
 	    nla_put_u8(skb, PMODE_A_PROMISC, promisc) ||
 	    put_maclist(skb, PMODE_A_ALLOWED, cfg->allowed, cfg->n_allowed) ||
 	    put_stats(skb, ad) ||
+	    nla_put_u32(skb, PMODE_A_EXPOSURE, pmode_exposure(ad)) ||
 	    (m->notify && (nla_put_u32(skb, PMODE_A_REASON, m->why) ||
 			   put_who(skb, m->ns, m->as))))
 		goto cancel;

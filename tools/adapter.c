@@ -16,6 +16,44 @@ const char *const reason_words[] = {
 	[PMODE_REASON_NETNS_EXIT] = "netns-exit",
 	[PMODE_REASON_FEATURE_DISABLED] = "feature-disabled",
 	[PMODE_REASON_NETWORK_CHANGED] = "network-changed",
+	[PMODE_REASON_EXPOSURE_CHANGED] = "exposure-changed",
+};
+
+const char *const exposure_words[] = {
+	[PMODE_EXPOSURE_XDP_GENERIC] = "xdp-generic",
+	[PMODE_EXPOSURE_XDP_NATIVE] = "xdp-native",
+	[PMODE_EXPOSURE_TC_INGRESS] = "tc-ingress",
+	[PMODE_EXPOSURE_TC_EGRESS] = "tc-egress",
+	[PMODE_EXPOSURE_PACKET_TAP] = "packet-tap",
+};
+
+/* What each exposure is, and what removes it (%s: the port). */
+static const struct {
+	const char *what, *remove;
+} exposure_help[] = {
+	[PMODE_EXPOSURE_XDP_GENERIC] = {
+		"an XDP program (generic mode) runs before pmode's ingress check",
+		"ip link set dev %s xdpgeneric off",
+	},
+	[PMODE_EXPOSURE_XDP_NATIVE] = {
+		"an XDP program (driver or offload) runs before pmode's ingress check",
+		"ip link set dev %s xdpdrv off (offloaded: xdpoffload off)",
+	},
+	[PMODE_EXPOSURE_TC_INGRESS] = {
+		"tc filters or tcx programs on ingress run before pmode's ingress check:"
+		" a redirect or mirror bypasses it",
+		"tc filter del dev %s ingress (tcx programs: see bpftool net)",
+	},
+	[PMODE_EXPOSURE_TC_EGRESS] = {
+		"tc filters or tcx programs on egress run after pmode's egress check:"
+		" pedit, skbmod or a redirect may undo it",
+		"tc filter del dev %s egress (tcx programs: see bpftool net)",
+	},
+	[PMODE_EXPOSURE_PACKET_TAP] = {
+		"a packet socket bound to the port reads what the VM sends before pmode"
+		" judges it (a userspace switch forwards it)",
+		"stop the process holding it on %s (ss -0 -p names it)",
+	},
 };
 
 const char *const drop_words[] = {
@@ -272,6 +310,44 @@ static void print_macs(struct nlattr *list, const char *key, const char *end)
 }
 
 /*
+ * What bypasses the adapter's hooks, if the kernel said: an array of words
+ * in JSON; in text, monitor's words "exposure tc-ingress,tc-egress", or a
+ * line each after show's row, saying what it is and what removes it.
+ */
+static void print_exposure(struct nlattr *attr, enum adapter_text how, const char *ifname)
+{
+	uint32_t e = attr ? nla_get_u32(attr) : 0;
+	char word[16], remove[128];
+	int i, n = 0;
+
+	if (!attr)
+		return;
+	print_open("exposure", '[');
+	for (i = 0; i < 32; i++) {
+		if (!(e & 1U << i))
+			continue;
+		if (i <= PMODE_EXPOSURE_MAX)
+			snprintf(word, sizeof(word), "%s", exposure_words[i]);
+		else
+			snprintf(word, sizeof(word), "bit-%d", i);
+		print_string(PRINT_JSON, NULL, NULL, word);
+		if (how == ADAPTER_WORDS) {
+			print_string(PRINT_TEXT, NULL, n++ ? ",%s" : " exposure %s", word);
+			continue;
+		}
+		print_string(PRINT_TEXT, NULL, "    exposed: %s: ", word);
+		if (i > PMODE_EXPOSURE_MAX) {
+			print_string(PRINT_TEXT, NULL, "%s\n", "unknown to this pmodectl");
+			continue;
+		}
+		snprintf(remove, sizeof(remove), exposure_help[i].remove, ifname);
+		print_string(PRINT_TEXT, NULL, "%s; ", exposure_help[i].what);
+		print_string(PRINT_TEXT, NULL, "remove: %s\n", remove);
+	}
+	print_close(']');
+}
+
+/*
  * One adapter, each field once: an object in JSON (@key names it in the
  * object around it, if any); in text, as @how says, a row of show's
  * table, and its counters, with @stats, on a line of their own after it,
@@ -310,6 +386,7 @@ void adapter_print(struct nlattr **a, const char *key, enum adapter_text how, bo
 	print_bool(PRINT_ANY, "promisc", f->promisc, r.promisc);
 	print_macs(a[PMODE_A_ALLOWED], "allowed", f->allowed);
 	print_macs(a[PMODE_A_LEARNED], "learned", f->learned);
+	print_exposure(a[PMODE_A_EXPOSURE], how, r.ifname);
 	if (stats) {
 		print_string(PRINT_TEXT, NULL, "%s", "    stats:");
 		print_open("stats", '{');
@@ -347,7 +424,75 @@ static int do_show(struct nl_msg *msg, int argc, char **argv)
 }
 COMMAND(adapter, "show", "[dev IFNAME] [vm VMID]", PMODE_CMD_ADAPTER_GET,
 	CMD_DUMP | CMD_DEFAULT, PORT_DEV_OPT, do_show, show_one,
-	"List adapters (with -s, their drop counters).");
+	"List adapters (with -s, their drop counters), and what bypasses their checks.");
+
+struct audit {
+	int exposed;
+	bool unreported;	/* an adapter without PMODE_A_EXPOSURE */
+};
+
+static int audit_one(struct nlattr **a, uint8_t cmd, void *arg)
+{
+	struct audit *au = arg;
+
+	(void)cmd;
+	if (!a) {		/* the dump is taken again */
+		memset(au, 0, sizeof(*au));
+		print_restart();
+		return 0;
+	}
+	if (!a[PMODE_A_EXPOSURE]) {
+		au->unreported = true;
+		return 0;
+	}
+	if (!nla_get_u32(a[PMODE_A_EXPOSURE]))
+		return 0;
+	au->exposed++;
+	adapter_print(a, NULL, ADAPTER_ROW, false);
+	return 0;
+}
+
+/* pmodectl adapter audit: the adapters something bypasses; status 1 if any. */
+static int do_audit(struct nl_msg *unused, int argc, char **argv)
+{
+	struct audit au = { 0 };
+	struct nl_msg *msg;
+
+	(void)unused;
+	(void)argv;
+	if (argc)
+		return HANDLER_USAGE;
+	msg = pmode_msg(PMODE_CMD_ADAPTER_GET, NLM_F_DUMP);
+	if (!msg)
+		return pmode_fail();
+	print_start(true, opts.pretty);
+	print_head("DEV\tVM\tMAC\tNETWORK\tMASTER\tOWNER\tPROMISC\tALLOWED\tLEARNED\n");
+	if (pmode_send(msg, audit_one, &au)) {
+		print_drop();
+		return pmode_fail();
+	}
+	/* Nothing exposed: nothing printed in text, not even the heading. */
+	if (!au.exposed && !opts.json)
+		print_drop();
+	else
+		print_end();
+	if (au.unreported) {
+		fprintf(stderr, "pmodectl: the pmode module does not report what bypasses its checks;"
+			" it is older than pmodectl\n");
+		return EXIT_FAIL;
+	}
+	if (au.exposed) {
+		fprintf(stderr, "pmodectl: %d adapter%s exposed: something attached to %s port"
+			" bypasses pmode's checks\n", au.exposed, au.exposed == 1 ? "" : "s",
+			au.exposed == 1 ? "its" : "their");
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+COMMAND(adapter, "audit", "", 0, 0, PORT_NONE, do_audit, NULL,
+	"List the adapters whose port has something attached that bypasses pmode's\n"
+	"      checks (XDP, tc filters, packet taps), with what removes it; exit status 1\n"
+	"      if there is any.");
 /* One VM id a line: for scripts, and bash completion. */
 static int print_vm(struct nlattr **a, uint8_t cmd, void *arg)
 {

@@ -184,6 +184,7 @@ void adapter_read(struct nlattr **a, struct adapter *r);
 void adapter_print(struct nlattr **a, const char *key, enum adapter_text how, bool stats);
 extern const char *const reason_words[];
 extern const char *const drop_words[];
+extern const char *const exposure_words[];
 
 /* check.c: adapter check */
 int adapter_check(struct nl_msg *msg, int argc, char **argv);

@@ -29,7 +29,7 @@ from pyroute2.netlink.exceptions import NetlinkDumpInterrupted, NetlinkError
 from pyroute2.netlink.generic import GenericNetlinkSocket
 
 __all__ = ['Pmode', 'PmodeError', 'Adapter', 'Event', 'CMD', 'ATTR',
-           'DROP_REASONS', 'REASONS', 'STATS', 'VERDICTS', 'Check']
+           'DROP_REASONS', 'REASONS', 'EXPOSURES', 'STATS', 'VERDICTS', 'Check']
 
 FAMILY = 'pmode'
 VERSION = 1
@@ -50,7 +50,9 @@ DROP_REASONS = ['invalid-src', 'forged-src', 'forged-arp', 'forged-nd',
 STATS = DROP_REASONS[:6] + ['promisc-tx', 'promisc-rx', 'forged-dhcp']
 VERDICTS = ['pass', 'pass-promisc', 'drop']
 REASONS = ['request', 'port-deleted', 'port-moved', 'netns-exit',
-           'feature-disabled', 'network-changed']
+           'feature-disabled', 'network-changed', 'exposure-changed']
+# What bypasses an adapter's hooks: PMODE_A_EXPOSURE has bit 1 << i of each.
+EXPOSURES = ['xdp-generic', 'xdp-native', 'tc-ingress', 'tc-egress', 'packet-tap']
 
 
 def _enum(prefix, name):
@@ -97,7 +99,8 @@ class pmodemsg(genlmsg):
                ('PMODE_A_FRAME_LENGTH', 'uint32'),
                ('PMODE_A_DIRECTION', 'uint8'),
                ('PMODE_A_VERDICT', 'uint32'),
-               ('PMODE_A_BY_UID', 'uint32'))
+               ('PMODE_A_BY_UID', 'uint32'),
+               ('PMODE_A_EXPOSURE', 'uint32'))
     maclist = maclist
     stats = stats
 
@@ -126,6 +129,8 @@ class Adapter:
     allowed: List[str] = field(default_factory=list)
     learned: List[str] = field(default_factory=list)
     stats: Dict[str, int] = field(default_factory=dict)
+    # what bypasses its hooks, names of EXPOSURES; None: the module does not say
+    exposure: Optional[List[str]] = None
 
 
 @dataclass
@@ -182,7 +187,16 @@ def _adapter(msg):
         allowed=_macs(msg, 'PMODE_A_ALLOWED'),
         learned=_macs(msg, 'PMODE_A_LEARNED'),
         stats={s: st.get_attr(_enum('PMODE_STATS_A_', s)) or 0
-               for s in STATS} if st else {})
+               for s in STATS} if st else {},
+        exposure=_bits(EXPOSURES, msg.get_attr('PMODE_A_EXPOSURE')))
+
+
+def _bits(table, mask):
+    """The names of the bits set in mask (bit-N for one not in table)."""
+    if mask is None:
+        return None
+    return [table[i] if i < len(table) else f'bit-{i}'
+            for i in range(32) if mask & 1 << i]
 
 
 def _port(dev):

@@ -141,7 +141,8 @@ def client_check(values):
         if values.get('PMODE_A_' + k) != v:
             wrong.append(f'ATTR {k}={v}')
     for table, prefix in ((pmode.DROP_REASONS, 'PMODE_DROP_'),
-                          (pmode.REASONS, 'PMODE_REASON_')):
+                          (pmode.REASONS, 'PMODE_REASON_'),
+                          (pmode.EXPOSURES, 'PMODE_EXPOSURE_')):
         for i, k in enumerate(table):
             if values.get(pmode._enum(prefix, k)) != i:
                 wrong.append(f'{pmode._enum(prefix, k)}={i}')
@@ -171,7 +172,8 @@ def spelling_check(spec, tools_c):
     stats = next(s for s in spec['attribute-sets'] if s['name'] == 'stats')
     wrong = []
     for d, client in ((enums['drop-reason'], pmode.DROP_REASONS),
-                      (enums['reason'], pmode.REASONS)):
+                      (enums['reason'], pmode.REASONS),
+                      (enums['exposure'], pmode.EXPOSURES)):
         names = [e['name'] for e in sorted(d['entries'], key=lambda e: e['value'])]
         if client != names:
             wrong.append(f'python {client} vs spec {names}')

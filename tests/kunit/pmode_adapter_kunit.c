@@ -17,6 +17,7 @@
 #include <linux/rtnetlink.h>
 
 #include "adapter.h"
+#include "exposure.h"
 #include "pmode_test_netdev.h"
 
 #define NDEVS 3
@@ -214,6 +215,51 @@ static void pmode_adapter_mac_change(struct kunit *test)
 	rcu_barrier();
 }
 
+static int tap_rcv(struct sk_buff *skb, struct net_device *dev,
+		   struct packet_type *pt, struct net_device *orig)
+{
+	kfree_skb(skb);
+	return 0;
+}
+
+/* What bypasses the hooks is read from the port: each kind sets its bit. */
+static void pmode_adapter_exposure(struct kunit *test)
+{
+	struct adapter_fixture *fx = test->priv;
+	struct net_device *dev = fx->dev[0];
+	struct packet_type tap = {
+		.type = htons(ETH_P_ALL), .dev = dev, .func = tap_rcv,
+	};
+	/*
+	 * Never run nor dereferenced: pmode_exposure() reads only whether a
+	 * program is set. Put back before RTNL is released, as nothing else
+	 * may see it.
+	 */
+	struct bpf_prog *fake = (struct bpf_prog *)test;
+	struct pmode_adapter *ad;
+	int err;
+
+	ad = add(dev, "vm-x", false, 0, &err);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	KUNIT_EXPECT_EQ(test, pmode_exposure(ad), 0U);
+
+	rtnl_lock();
+	dev->xdp_state[XDP_MODE_SKB].prog = fake;
+	KUNIT_EXPECT_EQ(test, pmode_exposure(ad), BIT(PMODE_EXPOSURE_XDP_GENERIC));
+	dev->xdp_state[XDP_MODE_SKB].prog = NULL;
+	dev->xdp_state[XDP_MODE_DRV].prog = fake;
+	KUNIT_EXPECT_EQ(test, pmode_exposure(ad), BIT(PMODE_EXPOSURE_XDP_NATIVE));
+	dev->xdp_state[XDP_MODE_DRV].prog = NULL;
+	rtnl_unlock();
+
+	/* A packet socket for every protocol, bound to the port. */
+	dev_add_pack(&tap);
+	KUNIT_EXPECT_EQ(test, pmode_exposure(ad), BIT(PMODE_EXPOSURE_PACKET_TAP));
+	dev_remove_pack(&tap);
+	KUNIT_EXPECT_EQ(test, pmode_exposure(ad), 0U);
+	rcu_barrier();
+}
+
 static void pmode_adapter_follows_port(struct kunit *test)
 {
 	struct adapter_fixture *fx = test->priv;
@@ -394,6 +440,7 @@ static struct kunit_case pmode_adapter_cases[] = {
 	KUNIT_CASE(pmode_adapter_port_kinds),
 	KUNIT_CASE(pmode_adapter_one_per_vm),
 	KUNIT_CASE(pmode_adapter_mac_change),
+	KUNIT_CASE(pmode_adapter_exposure),
 	KUNIT_CASE(pmode_adapter_follows_port),
 	KUNIT_CASE(pmode_adapter_races),
 	{}

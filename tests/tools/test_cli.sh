@@ -86,6 +86,7 @@ expect 2 "^pmodectl: usage: pmodectl user show\$" "'user show' takes no argument
 expect 2 "^pmodectl: usage: pmodectl user revoke UID" "'user revoke' needs a uid" user revoke
 expect 2 "^pmodectl: usage: pmodectl save\$" "'save' takes no argument" save x
 expect 2 "^pmodectl: usage: pmodectl adapter vms\$" "'adapter vms' takes no argument" adapter vms x
+expect 2 "^pmodectl: usage: pmodectl adapter audit\$" "'adapter audit' takes no argument" adapter audit x
 expect 2 "^pmodectl: usage: pmodectl monitor\$" "'monitor' takes no argument" monitor x
 if [ ! -d /sys/module/pmode ]; then
 	for obj in adapter feature user; do

@@ -45,7 +45,7 @@ completes "adapter feature help monitor save user" "the objects" pmodectl ""
 completes "adapter" "an abbreviated object" pmodectl ad
 completes "adapter feature help monitor save user" "the objects after options" pmodectl -j -s ""
 completes "--json" "a long option" pmodectl --js
-completes "add allow check del disallow help set show vms" "adapter's commands" pmodectl adapter ""
+completes "add allow audit check del disallow help set show vms" "adapter's commands" pmodectl adapter ""
 completes "disable enable help show" "feature's commands" pmodectl feature ""
 completes "help" "monitor has no command word" pmodectl monitor ""
 completes "adapter feature monitor save user" "help's objects" pmodectl help ""

@@ -392,6 +392,10 @@ static struct nl_msg *random_event(bool odd)
 		put_maclist(m, PMODE_A_ALLOWED, rnd(3) ? 2 : PMODE_MAX_ALLOWED);
 		if (rnd(2))
 			put_maclist(m, PMODE_A_LEARNED, 3);
+		/* Absent from an older kernel's; a bit this pmodectl does not know. */
+		if (rnd(2))
+			nla_put_u32(m, PMODE_A_EXPOSURE,
+				    rnd(3) ? 0 : rnd(1U << (PMODE_EXPOSURE_MAX + 2)));
 		if (lack != 4)
 			nla_put_u32(m, PMODE_A_REASON, lack == 5 ? PMODE_REASON_MAX + 1 + rnd(3) :
 				    rnd(PMODE_REASON_MAX + 1));

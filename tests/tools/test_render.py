@@ -189,8 +189,10 @@ def monitor_line(e):
     t = ev
     if ev.startswith('adapter-'):
         a = e['adapter']
+        exposure = ' exposure ' + ','.join(a['exposure']) if a.get('exposure') else ''
         t += (f" dev {a['ifname'] or '?'} vm {a['vm'] or '?'} mac {a['mac'] or '-'}"
-              f" promisc {'on' if a['promisc'] else 'off'} reason {a.get('reason', 'unknown')}")
+              f" promisc {'on' if a['promisc'] else 'off'}{exposure}"
+              f" reason {a.get('reason', 'unknown')}")
     elif ev == 'feature':
         t += ' enabled' if e.get('enabled') else ' disabled'
     elif ev.startswith('grant-') and 'uid' in e:

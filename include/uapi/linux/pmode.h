@@ -52,6 +52,9 @@
  *       PMODE_MACLIST_A_MAC  (repeated)
  *     PMODE_A_STATS: nest
  *       PMODE_STATS_A_*      u64 counters, one per drop reason and more
+ *     PMODE_A_EXPOSURE (bits 1 << enum pmode_exposure: what attached to
+ *       the port bypasses its hooks; 0 when nothing; looked at when the
+ *       message is made)
  *   A dump whose adapter set changed while it was taken is flagged with
  *   NLM_F_DUMP_INTR.
  *
@@ -88,6 +91,13 @@
  *                                       or port change, caused it),
  *                                       PMODE_A_AS_UID (the user an agent
  *                                       acted for, when it named one)
+ *   PMODE_CMD_ADAPTER_SET with PMODE_REASON_EXPOSURE_CHANGED: the port's
+ *                                       PMODE_A_EXPOSURE changed. Nothing
+ *                                       tells pmode of tc or XDP changes:
+ *                                       ports are looked at every few
+ *                                       seconds (module parameter
+ *                                       exposure_interval), so the event
+ *                                       follows the change by up to that.
  *   PMODE_CMD_VIOLATION                 PMODE_A_IFINDEX, PMODE_A_IFNAME,
  *                                       PMODE_A_VM, PMODE_A_DROP_REASON,
  *                                       PMODE_A_OFFENDING_MAC,
@@ -194,6 +204,7 @@ enum pmode_attr {
 	PMODE_A_DIRECTION,	/* u8: enum pmode_direction */
 	PMODE_A_VERDICT,	/* u32: enum pmode_verdict */
 	PMODE_A_BY_UID,		/* u32: uid of the process that made a change */
+	PMODE_A_EXPOSURE,	/* u32: bits 1 << enum pmode_exposure */
 	__PMODE_A_MAX
 };
 
@@ -273,9 +284,49 @@ enum pmode_reason {
 	PMODE_REASON_NETNS_EXIT,	/* the network namespace went away */
 	PMODE_REASON_FEATURE_DISABLED,	/* the gate was disabled: promisc off */
 	PMODE_REASON_NETWORK_CHANGED,	/* the port's master device changed */
+	PMODE_REASON_EXPOSURE_CHANGED,	/* PMODE_A_EXPOSURE changed */
 	__PMODE_REASON_MAX
 };
 
 #define PMODE_REASON_MAX (__PMODE_REASON_MAX - 1)
+
+/*
+ * What is attached to an adapter's port that runs where its hooks cannot
+ * judge (PMODE_A_EXPOSURE has bit 1 << each that is). The hooks are
+ * netfilter's netdev ingress and egress hooks on the port; each of these
+ * sees, changes or sends on frames before or after them.
+ */
+enum pmode_exposure {
+	/*
+	 * An XDP program in generic (skb) mode: runs before the ingress hook;
+	 * XDP_TX, XDP_REDIRECT (AF_XDP sockets included) and rewrites escape
+	 * it.
+	 */
+	PMODE_EXPOSURE_XDP_GENERIC,
+	/* An XDP program in the driver (veth, tun) or offloaded: the same. */
+	PMODE_EXPOSURE_XDP_NATIVE,
+	/*
+	 * tc filters or actions on ingress (an ingress or clsact qdisc's, or
+	 * tcx programs): run before the ingress hook; a redirect or mirror
+	 * takes frames past it, an action may rewrite them.
+	 */
+	PMODE_EXPOSURE_TC_INGRESS,
+	/*
+	 * tc filters or actions on egress (a clsact qdisc's, or tcx
+	 * programs): run after the egress hook; pedit, skbmod or a program
+	 * may rewrite the bytes it judged, a redirect send them elsewhere.
+	 */
+	PMODE_EXPOSURE_TC_EGRESS,
+	/*
+	 * A packet socket for every protocol bound to the port: it reads what
+	 * the VM transmits before the hook judges it (a userspace switch
+	 * reading the port so forwards forged frames). Not for ports whose VM
+	 * sits above them (macvtap): there it sees only frames for the VM.
+	 */
+	PMODE_EXPOSURE_PACKET_TAP,
+	__PMODE_EXPOSURE_MAX
+};
+
+#define PMODE_EXPOSURE_MAX (__PMODE_EXPOSURE_MAX - 1)
 
 #endif /* _UAPI_LINUX_PMODE_H */
