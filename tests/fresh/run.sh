@@ -7,7 +7,8 @@
 # into it and, chrooted there, types what a new user would:
 #
 #   make            before anything is installed: fails, naming the package
-#   make check      with the style tier and one VM test file
+#   make check      with the style tier and the first VM test files, the
+#                   harness's and the demo's story as users 1000 and 2000
 #                   (PMODE_TIERS="style vm" PMODE_VM_TESTS='00-*'): installs
 #                   every dependency through tests/lib/deps.sh, builds, boots
 #                   QEMU inside the chroot
