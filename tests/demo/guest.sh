@@ -112,7 +112,7 @@ pm adapter add dev h-web vm web owner 2000
 succeeded register
 pm adapter show
 shows register "three adapters, none promiscuous" \
-	"[(x['ifname'], x['vm'], x['owner'], x['promisc']) for x in a]" \
+	"sorted((x['ifname'], x['vm'], x['owner'], x['promisc']) for x in a)" \
 	"[('h-lb', 'lb', 1000, False), ('h-lb2', 'lb', 1000, False), ('h-web', 'web', 2000, False)]"
 
 say "By default an adapter may only use its own MAC: a forged source is dropped."
@@ -137,8 +137,9 @@ else
 	succeeded grant
 fi
 pm user show
+users=${out//$'\n'/ }
 grep -qx 1000 <<<"$out"
-told grant $? "'user show' lists 1000" "'user show' printed \"${out//$'\n'/ }\""
+told grant $? "'user show' lists 1000" "'user show' printed ${users:-nothing}"
 
 say "Now the owner turns promiscuous mode on for its adapter."
 as 1000 adapter set dev h-lb promisc on
@@ -163,7 +164,7 @@ shows no-snooping "h-lb's foreign-dst counter (they reached its port)" "a[0]['st
 
 say "The state, as JSON for agents:"
 pm -j -p -s adapter show dev h-lb
-shows state "the promiscuous adapters" "[x['ifname'] for x in a if x['promisc']]" "['h-lb']"
+shows state "the promiscuous adapters" "sorted(x['ifname'] for x in a if x['promisc'])" "['h-lb']"
 shows state "the MACs h-lb learned" "a[0]['learned']" "['52:54:00:00:00:99']" h-lb
 
 echo
