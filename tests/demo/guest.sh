@@ -162,6 +162,13 @@ frames web 52:54:00:00:00:03 lb 4 52:54:00:00:00:77
 reached no-snooping 0
 shows no-snooping "h-lb's foreign-dst counter (they reached its port)" "a[0]['stats']['foreign-dst']" 5 h-lb
 
+# The story grows with the product. Still to come, on features not merged
+# yet: a VM port on a guarded network carries nothing until it is
+# registered (issue 29), and a domain started with libvirt comes up guarded
+# (issue 28). Each goes here as a scene: say what happens, run it with pm
+# or as, and check each outcome under a step name of its own (succeeded,
+# refused, reached, shows); tests/vm/e2e/00-demo.sh counts the steps.
+
 say "The state, as JSON for agents:"
 pm -j -p -s adapter show dev h-lb
 shows state "the promiscuous adapters" "sorted(x['ifname'] for x in a if x['promisc'])" "['h-lb']"
