@@ -11,7 +11,8 @@
 #   make            before anything is installed: fails, naming the package
 #   make demo       installs what it needs (Debian 12's 6.1 kernel, from
 #                   bookworm main's lists), builds, boots QEMU, tells the story
-#   make check      with the style tier and one VM test file
+#   make check      with the style tier and the first VM test files, the
+#                   harness's and the demo's story as users 1000 and 2000
 #                   (PMODE_TIERS="style vm" PMODE_VM_TESTS='00-*'): installs
 #                   every dependency through tests/lib/deps.sh (the 6.12
 #                   kernel's headers and source are in bookworm-security,
