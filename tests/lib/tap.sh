@@ -10,6 +10,10 @@
 #   TAP_OUT=FILE           append the lines to FILE instead of stdout
 #                          (the VM guests, whose stdout is a log)
 #
+# A check that does not apply here (a kernel without the feature it needs)
+# is "ok N - WHAT # SKIP WHY", which tests/run-all.sh counts apart: neither
+# passed nor failed.
+#
 # The counts are tap_n (lines written) and tap_fails (of them not ok).
 
 tap_n=0
@@ -33,6 +37,12 @@ not_ok() {
 	tap_n=$((tap_n + 1))
 	tap_fails=$((tap_fails + 1))
 	tap_line "not ok $tap_n - ${TAP_PREFIX:-}$*"
+}
+
+# skip DESCRIPTION WHY: the check DESCRIPTION does not apply here, for WHY.
+skip() {
+	tap_n=$((tap_n + 1))
+	tap_line "ok $tap_n - ${TAP_PREFIX:-}$1 # SKIP $2"
 }
 
 # tap_bail DESCRIPTION: not ok, and the tier ends here.
