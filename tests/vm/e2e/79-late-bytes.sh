@@ -19,7 +19,8 @@
 #
 # Each is sent first from a port that is not registered (the control: the
 # victims must learn forged MACs there, or the oracle could never fail; on
-# 6.12 the ring's control is a figure, as that kernel copies the bytes),
+# 6.12, which copies the ring's bytes, the ring's registered check is a
+# '# SKIP' when its control learned nothing),
 # then from a registered one: no victim may learn a MAC but the attacker's,
 # and every genuine frame (among them UDP whose checksum the stack fills
 # in) must arrive.
@@ -143,19 +144,22 @@ ring_run() {
 ring_run control
 # Debian's 6.1 hands the ring's pages on to the victim; its 6.12 (whose
 # transmit ring has zero-copy completions of its own) has the victim learn
-# the bytes as they were sent: there the control cannot be lost, and the
-# registered run below checks what it can.
+# the bytes as they were sent. Where the control learns nothing, the
+# attack does nothing on this kernel and the registered run cannot fail
+# for it: that check is a '# SKIP' there, not an ok. 6.1 must learn.
 learned=$(jsonq "a['bad']" "$(cat "$work/ring-control.neigh")")
 if [ "$(uname -r | cut -d. -f1-2)" = 6.1 ]; then
 	expect_match '^[1-9]' "$learned" \
 		"ring: control, unregistered: the victim learned the MACs written after sending"
-else
-	echo "# ring: control on $(uname -r): the victim learned $learned MACs written after sending"
 fi
 check "ring: the container's macvlan port is registered" \
 	pmodectl adapter add dev mv-ra vm ring79
 ring_run protected
-expect_eq 0 "$(jsonq "a['bad']" "$(cat "$work/ring-protected.neigh")")" \
-	"ring: registered: the victim learned no MAC written after pmode judged the frame"
+what="ring: registered: the victim learned no MAC written after pmode judged the frame"
+if [[ $learned =~ ^[1-9] ]]; then
+	expect_eq 0 "$(jsonq "a['bad']" "$(cat "$work/ring-protected.neigh")")" "$what"
+else
+	skip "$what" "unregistered, the victim learned ${learned:-nothing} of them on $(uname -r): the attack does nothing here"
+fi
 expect_eq 8 "$(cat "$work/ring-protected.count")" \
 	"ring: registered: the victim learned the sender of each of the 8 frames, by its own MAC"
