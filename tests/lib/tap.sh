@@ -14,10 +14,12 @@
 # is "ok N - WHAT # SKIP WHY", which tests/run-all.sh counts apart: neither
 # passed nor failed.
 #
-# The counts are tap_n (lines written) and tap_fails (of them not ok).
+# The counts are tap_n (lines written), tap_fails (of them not ok) and
+# tap_skips (of them '# SKIP').
 
 tap_n=0
 tap_fails=0
+tap_skips=0
 
 # tap_line LINE: one line of output, where TAP_OUT says.
 tap_line() {
@@ -42,6 +44,7 @@ not_ok() {
 # skip DESCRIPTION WHY: the check DESCRIPTION does not apply here, for WHY.
 skip() {
 	tap_n=$((tap_n + 1))
+	tap_skips=$((tap_skips + 1))
 	tap_line "ok $tap_n - ${TAP_PREFIX:-}$1 # SKIP $2"
 }
 
@@ -108,6 +111,8 @@ tap_relay() {
 	local line
 	while IFS= read -r line; do
 		case $line in
+		"ok "*" # SKIP "*)
+			skip "$(sed -E 's/^ok [0-9]* ?-? ?//; s/ # SKIP .*//' <<<"$line")" "${line#* # SKIP }" ;;
 		"ok "*) ok "$(sed -E 's/^ok [0-9]* ?-? ?//' <<<"$line")" ;;
 		"not ok "*)
 			result 1 "$(sed -E 's/^not ok [0-9]* ?-? ?//' <<<"$line")" "${1:-}" ;;
