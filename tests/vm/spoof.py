@@ -1227,8 +1227,8 @@ def run(a):
         # A class that teaches nobody here would pass protected whatever
         # pmode does: only those Linux ignores may.
         lost = [c for c in idle if c not in IGNORED]
-        t.ok(not lost, 'every class teaches some victim unprotected, but those Linux '
-             'ignores (%s)' % ', '.join(sorted(IGNORED)),
+        t.ok(not lost, 'every class teaches some victim unprotected, but those that cannot '
+             'here (%s)' % ', '.join(sorted(IGNORED)),
              'teach nobody: %s (a broken builder, or a kernel that changed?)' % ', '.join(lost))
         if a.save:
             with open(a.save, 'w') as f:
