@@ -47,14 +47,17 @@ tests/lib/deps.sh all || { echo "run-all: installing dependencies failed"; echo 
 
 passed=0
 failed=0
-# run_tier NAME CMD...: run one tier, count its TAP lines.
+skipped=0
+# run_tier NAME CMD...: run one tier, count its TAP lines ("# SKIP" ones
+# apart: what does not apply on a kernel has not passed).
 run_tier() {
-	local name=$1 log=$log_dir/${1// /-}.log start=$SECONDS rc p f
+	local name=$1 log=$log_dir/${1// /-}.log start=$SECONDS rc p f s
 	shift
 	echo "=== tier $name: $*"
 	"$@" 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
-	p=$(grep -c '^ok ' "$log")
+	p=$(grep '^ok ' "$log" | grep -vc ' # SKIP')
+	s=$(grep -c '^ok .* # SKIP' "$log")
 	f=$(grep -c '^not ok ' "$log")
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		echo "not ok - tier $name exited with status $rc"
@@ -64,8 +67,9 @@ run_tier() {
 		echo "not ok - tier $name ran no test"
 		f=1
 	fi
-	echo "=== tier $name: $p passed, $f failed in $((SECONDS - start)) s"
+	echo "=== tier $name: $p passed, $f failed, $s skipped in $((SECONDS - start)) s"
 	passed=$((passed + p))
+	skipped=$((skipped + s))
 	failed=$((failed + f))
 }
 for tier in $tiers; do
@@ -78,5 +82,6 @@ for tier in $tiers; do
 	esac
 done
 
+[ "$skipped" -eq 0 ] || echo "$skipped skipped (not applicable on a kernel; see '# SKIP' above)"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -255,6 +255,18 @@ def main():
     tap(not bad_h, 'attribute types agree with the header', '; '.join(bad_h))
     tap(not bad_p, 'attribute types agree with the kernel\'s policies', '; '.join(bad_p))
     tap(len(htypes) >= 20, f'the header names the type of its attributes ({len(htypes)} read)')
+    # The policies' agreement holds only for what was read from them: every
+    # attribute a request may carry (the spec's do and dump requests) must
+    # have been found in a policy, or a policy the reader misses would pass.
+    req = set()
+    for op in spec['operations']['list']:
+        for m in ('do', 'dump'):
+            req |= set(op.get(m, {}).get('request', {}).get('attributes', []))
+    unread = sorted(c for c in (cname(spec['attribute-sets'][0]['name-prefix'], x) for x in req)
+                    if c not in ptypes)
+    tap(req and not unread, f'the kernel\'s policies were read for every attribute a request '
+        f'carries ({len(req) - len(unread)} of {len(req)}; {len(ptypes)} policy entries read)',
+        'not found in a policy: ' + ', '.join(unread))
     return t.fails
 
 

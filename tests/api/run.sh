@@ -18,15 +18,32 @@ trap 'rm -rf "$tmp"' EXIT
 . "$top/tests/lib/tap.sh"
 tap_of "api: check-spec.py" "$py" "$top/tests/api/check-spec.py"
 TAP_PREFIX="api: "
-fails() { ! "$py" "$top/tests/api/check-spec.py" "$@" >"$tmp/out" 2>&1; }
+# fails CHECK ARGS...: the checker, given ARGS, runs to its end and reports
+# drift as a failure of CHECK (a "not ok" line naming it). A checker that
+# crashes (a traceback, or no result) has caught nothing.
+fails() {
+	local want=$1 rc
+	shift
+	"$py" "$top/tests/api/check-spec.py" "$@" >"$tmp/out" 2>&1
+	rc=$?
+	if grep -q '^Traceback' "$tmp/out" || [ $rc -ne 1 ]; then
+		echo "# the checker crashed or exited $rc rather than reporting drift:"
+		tail -n 5 "$tmp/out" | sed 's/^/#   /'
+		return 1
+	fi
+	grep -q "^not ok [0-9]* - api: $want" "$tmp/out" && return 0
+	echo "# the checker exited 1, but not for '$want':"
+	grep '^not ok' "$tmp/out" | sed 's/^/#   /'
+	return 1
+}
 
 # The checker fails when either side changes alone.
 sed 's/PMODE_A_SUPPRESSED,/PMODE_A_SUPPRESSED,\n\tPMODE_A_NEWTHING,/' "$hdr" >"$tmp/added.h"
-tap_test "drift: an attribute added to the header alone is caught" fails --header "$tmp/added.h"
+tap_test "drift: an attribute added to the header alone is caught" fails "every name in the header is in the spec" --header "$tmp/added.h"
 sed 's/^\tPMODE_A_PAD,$/\tPMODE_A_PAD = 5,/' "$hdr" >"$tmp/renum.h"
-tap_test "drift: a renumbered header is caught" fails --header "$tmp/renum.h"
+tap_test "drift: a renumbered header is caught" fails "every value in the spec is the header's" --header "$tmp/renum.h"
 sed '0,/name: vm$/s//name: vm-id/' "$spec" >"$tmp/renamed.yaml"
-tap_test "drift: an attribute renamed in the spec alone is caught" fails --spec "$tmp/renamed.yaml"
+tap_test "drift: an attribute renamed in the spec alone is caught" fails "every name in the spec is defined by the header" --spec "$tmp/renamed.yaml"
 "$py" - "$spec" "$tmp/retyped.yaml" <<'PY'
 import sys, yaml
 s = yaml.safe_load(open(sys.argv[1]))
@@ -35,15 +52,19 @@ for a in s['attribute-sets'][0]['attributes']:
         a['type'] = 'u16'
 yaml.safe_dump(s, open(sys.argv[2], 'w'))
 PY
-tap_test "drift: an attribute retyped in the spec alone is caught" fails --spec "$tmp/retyped.yaml"
+tap_test "drift: an attribute retyped in the spec alone is caught" fails "attribute types agree with the header" --spec "$tmp/retyped.yaml"
 sed '/name: frames/{n;d}' "$spec" >"$tmp/open-frames.yaml"
-tap_test "drift: the frames group open to all in the spec alone is caught" fails --spec "$tmp/open-frames.yaml"
+tap_test "drift: the frames group open to all in the spec alone is caught" fails "the module registers the spec's groups, CAP_NET_ADMIN where the spec says admin-perm" --spec "$tmp/open-frames.yaml"
 sed 's/\.flags = GENL_MCAST_CAP_NET_ADMIN//' "$top/kmod/netlink.c" >"$tmp/open-frames.c"
-tap_test "drift: the frames group open to all in the module alone is caught" fails --policy "$tmp/open-frames.c"
+tap_test "drift: the frames group open to all in the module alone is caught" fails "the module registers the spec's groups, CAP_NET_ADMIN where the spec says admin-perm" --policy "$tmp/open-frames.c"
 sed 's/"forged-src"/"forged_src"/' "$top/tools/adapter.c" >"$tmp/adapter.c"
-tap_test "drift: a drop reason pmodectl spells otherwise is caught" fails --tools "$tmp/adapter.c"
+tap_test "drift: a drop reason pmodectl spells otherwise is caught" fails "drop reasons, reasons and counters are spelled" --tools "$tmp/adapter.c"
 sed 's/"promisc-rx"/"promisc_rx"/' "$top/tools/adapter.c" >"$tmp/adapter-rx.c"
-tap_test "drift: a counter pmodectl names otherwise is caught" fails --tools "$tmp/adapter-rx.c"
+tap_test "drift: a counter pmodectl names otherwise is caught" fails "drop reasons, reasons and counters are spelled" --tools "$tmp/adapter-rx.c"
+sed 's/NLA_POLICY_EXACT_LEN(ETH_ALEN),$/&	\/* a comment after the entry *\//' \
+	"$top/kmod/netlink.c" >"$tmp/policy.c"
+tap_test "drift: a policy entry the checker cannot read is caught" \
+	fails "the kernel's policies were read for every attribute" --policy "$tmp/policy.c"
 
 # The header on its own, as an agent's build would use it.
 printf '#include <linux/pmode.h>\nint main(void) { return PMODE_A_MAX + PMODE_CMD_MAX; }\n' >"$tmp/c.c"

@@ -225,14 +225,16 @@ measure() {
 		r=($(micro $A))
 		emit micro-ingress-ns "$m" "${r[0]}"
 		emit micro-egress-ns "$m" "${r[2]}"
-		[ "${r[1]}" = accept ] && [ "${r[3]}" = accept ] ||
-			log "$m: genuine frame not accepted (${r[*]})"
+		# A method that does not do its job measured nothing worth
+		# publishing: the run fails, and make bench with it.
+		[ "${r[1]:-}" = accept ] && [ "${r[3]:-}" = accept ] ||
+			{ log "$m: genuine frame not accepted (${r[*]})"; exit 1; }
 	esac
 	case $m in pmode|nft-set|nft-dev)
 		emit pkt-ns "$m-drop" "$(pktgen $F)"
 		r=($(micro $F))
 		emit micro-ingress-ns "$m-drop" "${r[0]}"
-		[ "${r[1]}" = drop ] || log "$m: forged frame not dropped (${r[*]})"
+		[ "${r[1]:-}" = drop ] || { log "$m: forged frame not dropped (${r[*]})"; exit 1; }
 	esac
 	case $m in
 	null) echo - >/sys/module/pmode_bench/parameters/null_hooks ;;

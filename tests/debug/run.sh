@@ -159,6 +159,20 @@ tap_relay <"$outs/main"
 tap_relay <"$outs/alone"
 [ $rc_alone -eq 0 ] || grep -q '^not ok' "$outs/alone" ||
 	not_ok "the boots apart exited with status $rc_alone"
+# What this kernel is built for must have run: a '# SKIP' of 82-faults
+# (no fail-nth or failslab) or of kmemleak is a failure here.
+# shellcheck disable=SC2053 # a glob
+if [[ 82-faults == $filter ]]; then
+	grep -Eq '^ok [0-9]+ - .*faults ran to its end$' "$outs/main" "$outs/alone" &&
+		ok "82-faults ran its fault injection on the debug kernel" ||
+		not_ok "82-faults ran its fault injection on the debug kernel (fail-nth, failslab)"
+fi
+for f in main alone; do
+	[ -s "$outs/$f" ] || continue
+	grep -Eq '^ok [0-9]+ - .*kmemleak finds nothing pmode allocated unreferenced, at the end$' \
+		"$outs/$f" && ok "kmemleak scanned the $f boot" ||
+		not_ok "kmemleak scanned the $f boot (the debug kernel has it: CONFIG_DEBUG_KMEMLEAK)"
+done
 tap_diag <<<"check-debug took $((SECONDS - start)) s after the kernel build, $jobs job(s)"
-echo "$((tap_n - tap_fails)) passed, $tap_fails failed"
+echo "$((tap_n - tap_fails - tap_skips)) passed, $tap_fails failed, $tap_skips skipped"
 tap_status

@@ -10,10 +10,16 @@
 #   TAP_OUT=FILE           append the lines to FILE instead of stdout
 #                          (the VM guests, whose stdout is a log)
 #
-# The counts are tap_n (lines written) and tap_fails (of them not ok).
+# A check that does not apply here (a kernel without the feature it needs)
+# is "ok N - WHAT # SKIP WHY", which tests/run-all.sh counts apart: neither
+# passed nor failed.
+#
+# The counts are tap_n (lines written), tap_fails (of them not ok) and
+# tap_skips (of them '# SKIP').
 
 tap_n=0
 tap_fails=0
+tap_skips=0
 
 # tap_line LINE: one line of output, where TAP_OUT says.
 tap_line() {
@@ -33,6 +39,13 @@ not_ok() {
 	tap_n=$((tap_n + 1))
 	tap_fails=$((tap_fails + 1))
 	tap_line "not ok $tap_n - ${TAP_PREFIX:-}$*"
+}
+
+# skip DESCRIPTION WHY: the check DESCRIPTION does not apply here, for WHY.
+skip() {
+	tap_n=$((tap_n + 1))
+	tap_skips=$((tap_skips + 1))
+	tap_line "ok $tap_n - ${TAP_PREFIX:-}$1 # SKIP $2"
 }
 
 # tap_bail DESCRIPTION: not ok, and the tier ends here.
@@ -98,6 +111,8 @@ tap_relay() {
 	local line
 	while IFS= read -r line; do
 		case $line in
+		"ok "*" # SKIP "*)
+			skip "$(sed -E 's/^ok [0-9]* ?-? ?//; s/ # SKIP .*//' <<<"$line")" "${line#* # SKIP }" ;;
 		"ok "*) ok "$(sed -E 's/^ok [0-9]* ?-? ?//' <<<"$line")" ;;
 		"not ok "*)
 			result 1 "$(sed -E 's/^not ok [0-9]* ?-? ?//' <<<"$line")" "${1:-}" ;;

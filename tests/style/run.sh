@@ -23,9 +23,12 @@ mapfile -t files < <(git ls-files 'kmod/*.c' 'kmod/*.h' 'include/uapi/*.h' \
 			'tests/kunit/*.c' 'tests/kunit/*.h' 'tests/bench/kmod/*.c' |
 			grep -vx kmod/compat.h)
 
-# checkpatch SERIES: checkpatch.pl --strict of SERIES's linux-source.
+# checkpatch SERIES: checkpatch.pl --strict of SERIES's linux-source. It
+# exits 0 only on a clean file; a checkpatch that cannot run (no tarball,
+# no perl module) prints nothing to match, so its exit status decides, and
+# it must first find the faults of a file made to have them.
 checkpatch() {
-	local src cp_dir top_dir
+	local src cp_dir top_dir rc1 rc2 rc3
 	src=$(pmode_kernel_source "$1")
 	cp_dir=$cache/checkpatch-$(basename "$src" .tar.xz)
 	if [ ! -x "$cp_dir/scripts/checkpatch.pl" ]; then
@@ -35,16 +38,30 @@ checkpatch() {
 			"$top_dir/scripts/checkpatch.pl" "$top_dir/scripts/spelling.txt" \
 			"$top_dir/scripts/const_structs.checkpatch"
 	fi
+	# The positive control: a function with a space before its
+	# parenthesis and a trailing blank, which --strict reports.
+	printf '// SPDX-License-Identifier: GPL-2.0\nint pmode_bad (void)\n{\n\treturn 0; \n}\n' \
+		>"$build/bad.c"
+	perl "$cp_dir/scripts/checkpatch.pl" --strict --terse --no-tree \
+		--ignore FILE_PATH_CHANGES -f "$build/bad.c" >"$out" 2>&1
+	rc1=$?
+	if [ $rc1 -ne 1 ] || ! grep -q 'space prohibited' "$out" || ! grep -q 'trailing whitespace' "$out"; then
+		echo "checkpatch.pl exited $rc1 on a file with two faults, and said:" >>"$out"
+		result 1 "style $1: checkpatch.pl --strict runs and finds the faults of a faulty file" "$out"
+		return
+	fi
 	{
 		perl "$cp_dir/scripts/checkpatch.pl" --strict --terse --no-tree \
 			--ignore FILE_PATH_CHANGES -f "${files[@]}" 2>&1
+		rc2=$?
 		# Version tests are what compat.h is for, and only it may have them.
 		perl "$cp_dir/scripts/checkpatch.pl" --strict --terse --no-tree \
 			--ignore FILE_PATH_CHANGES,LINUX_VERSION_CODE,CONSTANT_COMPARISON \
 			-f kmod/compat.h 2>&1
-	} | grep -E 'ERROR|WARNING|CHECK' >"$out"
-	result "$([ -s "$out" ] && echo 1 || echo 0)" \
-		"style $1: checkpatch.pl --strict on $((${#files[@]} + 1)) kernel-side files" "$out"
+		rc3=$?
+	} >"$out"
+	[ $rc2 -eq 0 ] && [ $rc3 -eq 0 ] && ! grep -Eq 'ERROR|WARNING|CHECK' "$out"
+	result $? "style $1: checkpatch.pl --strict on $((${#files[@]} + 1)) kernel-side files (exit $rc2, $rc3)" "$out"
 }
 
 # clean_build SERIES DIR WHAT: make W=1 C=1 in DIR against SERIES's

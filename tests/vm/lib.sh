@@ -59,16 +59,18 @@ wait_for() {
 	return 1
 }
 
-# wait_ready FILE [REGEX]: wait until a process started in the background
-# says it is ready: FILE exists (and has a line matching REGEX). A Python
-# process (pyroute2, pkt.py) can take tens of seconds to start in the
-# emulated CPU of a loaded host, more on 6.12 than on 6.1: a wait for one
-# has to allow for minutes (here 5), where wait_for's 10 s only suit the
-# kernel acting on a request.
+# wait_ready FILE [REGEX [PID]]: wait until a process started in the
+# background says it is ready: FILE exists (and has a line matching REGEX).
+# A Python process (pyroute2, pkt.py) can take tens of seconds to start in
+# the emulated CPU of a loaded host, more on 6.12 than on 6.1: a wait for
+# one has to allow for minutes (here 5), where wait_for's 10 s only suit
+# the kernel acting on a request. With PID, the wait ends (failed) as soon
+# as that process has exited.
 wait_ready() {
 	local i
 	for i in $(seq 3000); do
 		[ -e "$1" ] && { [ -z "${2:-}" ] || grep -Eq -- "$2" "$1"; } && return 0
+		[ -n "${3:-}" ] && ! kill -0 "$3" 2>/dev/null && return 1
 		sleep 0.1
 	done
 	return 1
@@ -124,8 +126,12 @@ in_vm() { local ns=$1-$$; shift; ip netns exec "$ns" "$@"; }
 
 # count_rx VM|tap:NAME|macvtap:NAME MARKER SECONDS -- SENDER...: start counting frames with
 # MARKER at the receiver, run SENDER, wait SECONDS more, print the count.
+# Only a count that means something is a number: if the receiver never
+# listened, the sender failed or the receiver failed, it prints what went
+# wrong instead (and returns 1), which no expected count matches, so that
+# "0 frames reached" cannot pass for a receiver that heard nothing.
 count_rx() {
-	local rx=$1 marker=$2 secs=$3 f
+	local rx=$1 marker=$2 secs=$3 f pid rc n
 	shift 4
 	f=$(mktemp)
 	rm -f "$f.ready" "$f.stop"
@@ -138,16 +144,35 @@ count_rx() {
 		in_vm "$rx" "${PKT[@]}" recv eth0 --marker "$marker" \
 			--timeout 120 --ready "$f.ready" --until "$f.stop" >"$f" &
 	fi
-	local pid=$!
-	wait_ready "$f.ready"
+	pid=$!
+	if ! wait_ready "$f.ready" "" "$pid"; then
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		echo "count_rx: the receiver on $rx never listened" >&2
+		echo "no-receiver"
+		rm -f "$f" "$f.ready"
+		return 1
+	fi
 	rm -f "$f.ready"
 	echo "+ $*" >&2
 	"$@" >&2
+	rc=$?
 	sleep "$secs"
 	touch "$f.stop"
 	wait "$pid"
-	cat "$f"
+	n=$(cat "$f")
 	rm -f "$f" "$f.stop"
+	if [ "$rc" -ne 0 ]; then
+		echo "count_rx: the sender failed (exit $rc): $*" >&2
+		echo "sender-failed"
+		return 1
+	fi
+	if ! [[ $n =~ ^[0-9]+$ ]]; then
+		echo "count_rx: the receiver on $rx counted nothing ('$n')" >&2
+		echo "receiver-failed"
+		return 1
+	fi
+	echo "$n"
 }
 
 # send_from VM ARGS...: pkt.py send from VM's eth0.

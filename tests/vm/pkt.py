@@ -223,8 +223,13 @@ def main():
         open(a.ready, 'w').close()
     if a.op == 'send':
         f = frame(a)
-        for _ in range(a.count):
-            os.write(p, f) if kind == 'tap' else p.send(f)
+        # Every frame goes out whole, or the sender fails: a count of what
+        # arrived means nothing without what was sent.
+        for i in range(a.count):
+            n = os.write(p, f) if kind == 'tap' else p.send(f)
+            if n != len(f):
+                raise SystemExit('pkt.py: frame %d of %d: %d of %d bytes sent'
+                                 % (i + 1, a.count, n, len(f)))
         return
     n = 0
     end = time.monotonic() + a.timeout

@@ -6,7 +6,9 @@ one process takes through the Python client (which dumps again when the
 kernel flags a dump as torn).
 
   stress_check.py STOP    creates STOP.ready, dumps until STOP exists,
-                          prints "DUMPS BAD TORN"
+                          prints "DUMPS BAD TORN LIVE" (LIVE: the dumps
+                          that held a promisc adapter, on which the
+                          invariant had something to check)
 
 A dump torn every time the client tries (EAGAIN) says nothing either way
 and is counted apart (TORN); anything else the client raises ends the
@@ -25,7 +27,7 @@ def main():
     stop = sys.argv[1]
     pm = Pmode()
     open(stop + '.ready', 'w').close()
-    n = bad = torn = 0
+    n = bad = torn = live = 0
     try:
         while not os.path.exists(stop):
             try:
@@ -39,6 +41,7 @@ def main():
                 (a.vm, ('id', a.network) if a.network is not None else ('br', a.master))
                 for a in adapters
                 if a.promisc and (a.network is not None or a.master is not None))
+            live += bool(c)
             for k, v in c.items():
                 if v > 1:
                     bad += 1
@@ -47,7 +50,7 @@ def main():
     except Exception:
         with open(stop + '.err', 'w') as f:
             traceback.print_exc(file=f)
-    print(n, bad, torn)
+    print(n, bad, torn, live)
 
 
 if __name__ == '__main__':

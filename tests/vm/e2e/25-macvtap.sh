@@ -26,11 +26,14 @@ got=$(count_rx o 1 1.5 -- "${PKT[@]}" send macvtap:mvt0 --src $A --dst $O --coun
 expect_eq 5 "$got" "macvtap: the VM's genuine unicast leaves"
 got=$(count_rx o 2 1.5 -- "${PKT[@]}" send macvtap:mvt0 --src $F --dst $O --count 4 --marker 2)
 expect_eq 0 "$got" "macvtap: forged frames are dropped"
+got=$(count_rx o 5 1.5 -- "${PKT[@]}" send macvtap:mvt0 --src $A --dst $O --kind arp --count 2 --marker 5)
+expect_eq 2 "$got" "macvtap: the VM's genuine ARP leaves"
 got=$(count_rx o 3 1.5 -- "${PKT[@]}" send macvtap:mvt0 --src $A --lladdr $F --dst $O --kind arp --count 2 --marker 3)
 expect_eq 0 "$got" "macvtap: forged ARP is dropped"
 got=$(count_rx macvtap:mvt0 4 1.5 -- send_from o --src $O --dst $A --count 3 --marker 4)
 expect_eq 3 "$got" "macvtap: frames to the VM's MAC are delivered"
 expect_eq 4 "$(stats mvt0 forged-src)" "macvtap: forged-src counts the VM's forged frames, not what it received"
+expect_eq 2 "$(stats mvt0 forged-arp)" "macvtap: forged-arp counts the forged ARP, not the genuine"
 expect_eq 0 "$(stats mvt0 foreign-dst)" "macvtap: nothing the VM sent counted as a delivery"
 
 # A second macvtap of the same VM on the same lower device: the lower

@@ -48,9 +48,16 @@ expect_exit 1 "perm: ... but cannot turn it on again" as 1000 "$PMODECTL" adapte
 expect_match "uid 1000 lacks the promisc grant" "$last_err" "perm: ... for lack of the grant"
 check "perm: an owner who never held a grant turns its adapter off" as 2000 "$PMODECTL" adapter set dev h-o2 promisc off
 expect_eq "[]" "$(promisc_ports)" "perm: both flags are off"
-# A container: its own user and network namespaces, root inside.
-expect_exit 1 "perm: root in a user namespace cannot enable the host's feature" \
-	unshare --user --map-root-user --net "$PMODECTL" feature disable
-expect_exit 1 "perm: ... nor grant" unshare --user --map-root-user --net "$PMODECTL" user grant 0
+# A container: its own user and network namespaces, root inside. The
+# control: pmodectl runs there and reads the gate (unshare itself failing
+# would exit 1 too); each refusal is the kernel's, saying why.
+container() { unshare --user --map-root-user --net "$PMODECTL" "$@"; }
+expect_exit 0 "perm: root in a user namespace runs pmodectl and reads the gate" container feature show
+expect_exit 1 "perm: root in a user namespace cannot enable the host's feature" container feature disable
+expect_match "^pmodectl: changing the feature gate needs CAP_NET_ADMIN in the initial user namespace" \
+	"$last_err" "perm: ... the kernel refused it for want of CAP_NET_ADMIN in the initial user namespace"
+expect_exit 1 "perm: ... nor grant" container user grant 0
+expect_match "^pmodectl: changing grants needs CAP_NET_ADMIN in the initial user namespace" \
+	"$last_err" "perm: ... refused by the kernel for the same reason"
 expect_eq "True" "$(pmodectl -j feature show | jsonq "a['enabled']")" \
 	"perm: the feature is still enabled"

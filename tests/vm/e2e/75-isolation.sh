@@ -23,6 +23,9 @@ expect_eq 4 "$got" "isolation: ... but reaches the unregistered u"
 check "isolation: c turns its interface promiscuous, promisc on too" bash -c "
 	ip netns exec c-$$ ip link set eth0 promisc on && $PMODECTL adapter set dev h-c promisc on"
 run ip link set br0 type bridge ageing_time 0	# flood everything
+# The witness: the bridge floods a->b, as the unregistered u receives it.
+got=$(count_rx u 18 1.5 -- send_from a --src $A --dst $B --count 4 --marker 18)
+expect_eq 4 "$got" "isolation: with ageing 0 the bridge floods a->b: the unregistered u receives it"
 got=$(count_rx c 3 1.5 -- send_from a --src $A --dst $B --count 4 --marker 3)
 expect_eq 0 "$got" "isolation: a promiscuous c does not see a->b traffic, even flooded"
 expect_eq 4 "$(count_rx b 4 1.5 -- send_from a --src $A --dst $B --count 4 --marker 4)" \

@@ -20,6 +20,31 @@ mon_us=$(mktemp)
 unshare --user --map-root-user --net "$PMODECTL" -j monitor >"$mon_us" &
 mon_us_pid=$!
 sleep 1
+# The two other listeners hear nothing of the host's only if they listen:
+# each must hear an adapter of its own namespace registered before the
+# host's events (tried again until one is heard, the listener subscribing
+# at its own pace) and removed after them. The container's namespace is
+# its listener's (unshare execs pmodectl), entered with nsenter.
+in_us() { nsenter --net=/proc/$mon_us_pid/ns/net "$@"; }
+wait_for bash -c "[ \"\$(readlink /proc/$mon_us_pid/ns/net)\" != \"\$(readlink /proc/self/ns/net)\" ]"
+run ip -n mon-$$ link add mv0 type veth peer mv1
+run in_us ip link add mv0 type veth peer mv1
+# opening FILE CMD...: register mv0 through CMD until the listener writing
+# FILE has heard it.
+opening() {
+	local f=$1 i
+	shift
+	for i in 1 2 3 4 5; do
+		"$@" "$PMODECTL" adapter add dev mv0 vm vm-mon >&2 &&
+			wait_for grep -q '"adapter-new"' "$f" && return 0
+		"$@" "$PMODECTL" adapter del dev mv0 >&2
+	done
+	return 1
+}
+check "operations: the listener in another network namespace hears its own adapter added" \
+	opening "$mon_ns" ip netns exec mon-$$
+check "operations: ... and the one in a container's user and network namespaces too" \
+	opening "$mon_us" in_us
 run pmodectl adapter add dev h-m1 vm vm-m owner 1000
 run pmodectl feature enable
 run pmodectl user grant 1000
@@ -31,9 +56,11 @@ run pmodectl adapter allow dev h-m2 00:00:5e:00:01:02
 run pmodectl feature disable
 run pmodectl user revoke 1000
 run ip link del h-m1
-# The namespace's listener is live: it hears its own namespace's change.
-run ip -n mon-$$ link add mv0 type veth peer mv1
-run pmodectl -n mon-$$ adapter add dev mv0 vm vm-mon
+# The other listeners are still live: they hear their namespace's change.
+run pmodectl -n mon-$$ adapter del dev mv0
+run in_us "$PMODECTL" adapter del dev mv0
+wait_for grep -q '"adapter-del"' "$mon_ns"
+wait_for grep -q '"adapter-del"' "$mon_us"
 sleep 1
 kill $mon_pid $mon_ns_pid $mon_us_pid
 # Each event, with the reason an adapter's carries.
@@ -41,9 +68,12 @@ events=$(jsonq -l "' '.join(e['event'] + ('/' + r if r else '') for e in a
 			  for r in [e.get('adapter', {}).get('reason') or e.get('reason', '')])" <"$mon")
 expect_eq "adapter-new/request feature grant-new adapter-set/request adapter-new/request violation/forged-src adapter-set/request adapter-set/feature-disabled feature grant-del adapter-del/port-deleted" \
 	"$events" "operations: monitor reports each event, in order"
-expect_eq "adapter-new" "$(jsonq -l "' '.join(e['event'] for e in a)" <"$mon_ns")" \
+# What each heard after its own adapter-new: its own adapter-del alone.
+after_open="' '.join(e['event'] for e in a[[x['event'] for x in a].index('adapter-new') + 1:])"
+expect_eq "adapter-del" "$(jsonq -l "$after_open" <"$mon_ns")" \
 	"operations: a monitor in another network namespace hears its own, nothing of the host's"
-expect_eq "" "$(cat "$mon_us")" "operations: ... nor one in a container's user and network namespaces"
+expect_eq "adapter-del" "$(jsonq -l "$after_open" <"$mon_us")" \
+	"operations: ... nor one in a container's user and network namespaces"
 
 # save, reload the module, restore: the same configuration.
 run ip link add h-m1 type veth peer m1x
@@ -98,6 +128,9 @@ run ip link set lg up
 run pmodectl adapter add dev h-lg vm vm-lg mac 02:00:00:00:08:42
 expect_eq "N" "$(cat /sys/module/pmode/parameters/log_violations)" "operations: violation logging is off by default"
 run "${PKT[@]}" send lg --src 02:00:00:00:08:66 --count 1 --marker 20
+# Judged before the log is read: the frame is counted forged first.
+forged() { [ "$(jsonq "a['forged-src']" "$(stats_of h-lg)")" -ge "$1" ]; }
+check "operations: the forged frame was judged (forged-src counted it)" wait_for forged 1
 expect_eq 0 "$(dmesg | grep -c 'VM vm-lg: forged source MAC')" "operations: ... so nothing is logged"
 echo 1 >/sys/module/pmode/parameters/log_violations
 # One report per adapter per second, and a loaded host may process the

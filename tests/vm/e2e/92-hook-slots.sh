@@ -50,12 +50,16 @@ mon_pid=$!
 ip netns exec "hs-$$" "${PKT[@]}" send eth0 --src $F --dst 02:00:00:00:0e:02 \
 	--count 100000000 --marker 77 &
 flood_pid=$!
+# The flood runs, and reaches hv, before the first try.
+expect_eq 1 "$(in_vm hv "${PKT[@]}" recv eth0 --marker 77 --expect 1 --timeout 120)" \
+	"hook slots: the forged flood reaches hv before the tries"
 refused=0 message=0
 for i in $(seq "$tries"); do
 	err=$("$PMODECTL" adapter add dev h-hs vm vm-hs 2>&1) && break
 	refused=$((refused + 1))
 	grep -q "no netfilter hook slot left" <<<"$err" && message=$((message + 1))
 done
+check "hook slots: ... and still runs after the last one" kill -0 $flood_pid
 kill $flood_pid $mon_pid
 wait $flood_pid $mon_pid 2>/dev/null
 cpus 0
