@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """The mutants of tests/mutants/list: read them, and apply one to a tree.
 
-  mutate.py list [GLOB]         one line a mutant: NAME FILE SUITE VM-FILES
+  mutate.py list [GLOB,...]     one line a mutant: NAME FILE SUITE VM-FILES,
+                                in the order of the globs
   mutate.py apply NAME TREE     edit TREE's copy of the mutant's file
   mutate.py check TREE          every mutant applies to TREE (nothing written)
 
@@ -76,10 +77,13 @@ def main(argv):
     mutants = read_list()
     cmd = argv[1]
     if cmd == "list":
-        glob = argv[2] if len(argv) > 2 else "*"
-        for m in mutants:
-            if any(fnmatch.fnmatchcase(m.name, g) for g in glob.split(",")):
-                print(m.name, m.path, m.suite, m.vm)
+        # In the order of the globs, each mutant once.
+        done = set()
+        for g in (argv[2] if len(argv) > 2 else "*").split(","):
+            for m in mutants:
+                if m.name not in done and fnmatch.fnmatchcase(m.name, g):
+                    done.add(m.name)
+                    print(m.name, m.path, m.suite, m.vm)
         return 0
     if cmd == "apply" and len(argv) == 4:
         m = next((m for m in mutants if m.name == argv[2]), None)

@@ -10,7 +10,7 @@
 #   tests/mutants/run.sh [--kunit|--vm] [SERIES...]
 #                        both parts (default), or one; SERIES as the tiers
 #                        take it (default PMODE_KERNELS, or 6.1 and 6.12)
-#   PMODE_MUTANTS='gate,port-*'   only these mutants (globs)
+#   PMODE_MUTANTS='gate,port-*'   only these mutants (globs), in that order
 #
 # One TAP line per mutant and part, "MUTANT killed by TEST" or "MUTANT
 # SURVIVED" (a failure: the check it turns off is untested), and a table
