@@ -60,11 +60,13 @@ else
 	exit 1
 fi
 
-# failed LOG: the names of the tests a TAP log reports failed.
+# failed LOG / passed LOG: the names of the tests a TAP log reports.
 failed() { sed -nE 's/^not ok [0-9]+ - (.*)$/\1/p' "$1" | sort -u; }
+passed() { sed -nE 's/^ok [0-9]+ - (.*)$/\1/p' "$1" | sort -u; }
 
-# killers BASE LOG: the tests failed in LOG that passed in BASE.
-killers() { comm -13 <(failed "$1") <(failed "$2"); }
+# killers BASE LOG: the tests that passed in BASE and failed in LOG. A
+# failure of the harness itself (the build, the boot) is no test of BASE.
+killers() { comm -12 <(passed "$1") <(failed "$2"); }
 
 # restore: the scratch tree's kmod as it was, every file of it new to make.
 restore() {
@@ -140,10 +142,12 @@ for series in $series_list; do
 				[ "$n" -gt 1 ] && first+=" (+$((n - 1)))"
 				ok "$part: $name killed by $first, in $took s"
 				table[$name,$part,$series]=$first
-			elif ! grep -q '^ok ' "$log"; then
+			elif [ -n "$(comm -13 <(failed "$base") <(failed "$log"))" ] ||
+				! grep -q '^ok ' "$log"; then
 				not_ok "$part: $name builds and runs (log: $log)"
+				comm -13 <(failed "$base") <(failed "$log") | tap_diag
 				tail -n 20 "$log" | tap_diag
-				table[$name,$part,$series]="BROKEN (see $log)"
+				table[$name,$part,$series]="BROKEN (see its log)"
 			else
 				not_ok "$part: $name SURVIVED $what, in $took s"
 				table[$name,$part,$series]=SURVIVED
