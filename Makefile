@@ -15,6 +15,7 @@
 #   make demo                 boot a VM and show what pmode does
 #   make bench                the benchmark (tests/bench/run.sh), results in build/bench
 #   make check-debug          the VM suite on a KASAN/kmemleak/lockdep kernel (tests/debug)
+#   make check-mutants        does the suite notice a check turned off? (tests/mutants)
 
 # The kernel to build against: tests/lib/kernel.sh picks it, and says which and
 # why, the first time a target that builds against a kernel needs it. The
@@ -161,5 +162,9 @@ bench:
 check-debug:
 	tests/debug/run.sh
 
+# Each mutant of tests/mutants/list, KUnit and VM, on each kernel.
+check-mutants:
+	tests/mutants/run.sh
+
 .PHONY: all module tools clean install uninstall dkms-install dkms dkms-uninstall \
-	deb style check demo bench check-debug
+	deb style check demo bench check-debug check-mutants

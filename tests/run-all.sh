@@ -17,6 +17,9 @@
 #   api     the UAPI header, the YNL spec, the policies and the Python
 #           client agree; the header compiles alone in C and C++
 #   kunit   the module's KUnit suites, in UML, on each kernel's source
+#   mutants the KUnit part of make check-mutants, on the first kernel:
+#           each mutant of tests/mutants/list that names a suite, killed
+#           by it
 #   vm      the end-to-end suite, in a QEMU VM on each stock Debian kernel
 #   lifecycle  pmode's Debian packages on a scratch Debian 12 root: apt
 #           install, DKMS building for 6.1 and then for a newly installed
@@ -39,7 +42,7 @@ cd "$top"
 # KERNELDIR or KERNELRELEASE (the Makefile exports the former) must not
 # stand for all of them.
 unset KERNELDIR KERNELRELEASE
-tiers=${PMODE_TIERS:-style packaging tools api kunit vm lifecycle fresh}
+tiers=${PMODE_TIERS:-style packaging tools api kunit mutants vm lifecycle fresh}
 log_dir=${BUILD:-$top/build}/test-logs
 mkdir -p "$log_dir"
 
@@ -76,6 +79,11 @@ for tier in $tiers; do
 	case $tier in
 	kunit|vm)
 		for k in $kseries_all; do run_tier "$tier $k" "tests/$tier/run.sh" "$k"; done ;;
+	mutants)
+		# The first kernel only: a mutant costs a UML relink, and the
+		# suites' power to notice is that of their code, on either.
+		k=${kseries_all%% *}
+		run_tier "$tier $k" tests/mutants/run.sh --kunit "$k" ;;
 	style|packaging|tools|api|lifecycle|fresh)
 		run_tier "$tier" "tests/$tier/run.sh" ;;
 	*)	echo "run-all: unknown tier '$tier'"; failed=$((failed + 1)) ;;

@@ -427,6 +427,15 @@ static void pmode_netlink_truncated(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->err, -EINVAL);
 }
 
+static struct sk_buff *port_req(struct kunit *test, struct nl_fixture *fx, u8 cmd,
+				u16 flags)
+{
+	struct sk_buff *req = req_new(test, &fx->c, cmd, flags);
+
+	KUNIT_ASSERT_EQ(test, nla_put_u32(req, PMODE_A_IFINDEX, fx->dev->ifindex), 0);
+	return req;
+}
+
 /*
  * A task without CAP_NET_ADMIN may look, not change. (A request sent to an
  * explicit address is judged by the sender's capabilities at send time,
@@ -434,11 +443,21 @@ static void pmode_netlink_truncated(struct kunit *test)
  */
 static void pmode_netlink_unprivileged(struct kunit *test)
 {
+	static const u8 other_mac[ETH_ALEN] = { 0x02, 0, 0, 0, 0x0d, 0x0e };
 	struct nl_fixture *fx = test->priv;
+	struct pmode_adapter *ad;
 	struct nl_client u = {};
 	const struct cred *old;
 	struct sk_buff *req;
 	struct cred *cred;
+
+	/* An adapter for the task to try its hand on. */
+	nl_resolve(test, &fx->c);
+	req = port_req(test, fx, PMODE_CMD_ADAPTER_NEW, NLM_F_ACK);
+	KUNIT_ASSERT_EQ(test, nla_put_string(req, PMODE_A_VM, "vm-root"), 0);
+	KUNIT_ASSERT_EQ(test, nla_put(req, PMODE_A_MAC, ETH_ALEN, nl_mac), 0);
+	nl_call(test, &fx->c, req);
+	KUNIT_ASSERT_EQ_MSG(test, fx->c.err, 0, "%s", fx->c.msg);
 
 	cred = prepare_creds();
 	KUNIT_ASSERT_NOT_NULL(test, cred);
@@ -464,18 +483,33 @@ static void pmode_netlink_unprivileged(struct kunit *test)
 	req = req_new(test, &u, PMODE_CMD_FEATURE_GET, NLM_F_ACK);
 	KUNIT_EXPECT_EQ(test, nl_call(test, &u, req), 1);
 	KUNIT_EXPECT_EQ(test, u.err, 0);
+
+	/* Nor may it remove an adapter, change its MAC, or grant. */
+	req = port_req(test, fx, PMODE_CMD_ADAPTER_DEL, NLM_F_ACK);
+	nl_call(test, &u, req);
+	KUNIT_EXPECT_EQ(test, u.err, -EPERM);
+	req = port_req(test, fx, PMODE_CMD_ADAPTER_SET, NLM_F_ACK);
+	KUNIT_ASSERT_EQ(test, nla_put(req, PMODE_A_MAC, ETH_ALEN, other_mac), 0);
+	nl_call(test, &u, req);
+	KUNIT_EXPECT_EQ(test, u.err, -EPERM);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(u.msg, "CAP_NET_ADMIN"));
+	req = req_new(test, &u, PMODE_CMD_GRANT_NEW, NLM_F_ACK);
+	KUNIT_ASSERT_EQ(test, nla_put_u32(req, PMODE_A_UID, 0), 0);
+	nl_call(test, &u, req);
+	KUNIT_EXPECT_EQ(test, u.err, -EPERM);
+	KUNIT_EXPECT_FALSE(test, pmode_grant_test(GLOBAL_ROOT_UID));
 	revert_creds(old);
 	put_cred(cred);
 	nl_close(&u);
-}
 
-static struct sk_buff *port_req(struct kunit *test, struct nl_fixture *fx, u8 cmd,
-				u16 flags)
-{
-	struct sk_buff *req = req_new(test, &fx->c, cmd, flags);
-
-	KUNIT_ASSERT_EQ(test, nla_put_u32(req, PMODE_A_IFINDEX, fx->dev->ifindex), 0);
-	return req;
+	rtnl_lock();
+	ad = pmode_adapter_find(pmode_net(&init_net), fx->dev);
+	KUNIT_EXPECT_TRUE(test, ad &&
+			  ether_addr_equal(pmode_cfg_rtnl(ad)->mac, nl_mac));
+	rtnl_unlock();
+	req = port_req(test, fx, PMODE_CMD_ADAPTER_DEL, NLM_F_ACK);
+	nl_call(test, &fx->c, req);
+	KUNIT_EXPECT_EQ(test, fx->c.err, 0);
 }
 
 /* Register, refuse a second, toggle with the gate, dump, remove. */

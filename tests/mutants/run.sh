@@ -1,0 +1,183 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check-mutants: does the suite notice when a check is gone? Each
+# mutant of tests/mutants/list turns one check of the data path or of the
+# permission model off, in a scratch copy of the tree; the KUnit suite and
+# the VM files it names run on that copy, and at least one of their tests
+# must fail that passes on the tree unmutated (the baseline, run first).
+#
+#   tests/mutants/run.sh [--kunit|--vm] [SERIES...]
+#                        both parts (default), or one; SERIES as the tiers
+#                        take it (default PMODE_KERNELS, or 6.1 and 6.12)
+#   PMODE_MUTANTS='gate,port-*'   only these mutants (globs), in that order
+#
+# One TAP line per mutant and part, "MUTANT killed by TEST" or "MUTANT
+# SURVIVED" (a failure: the check it turns off is untested), and a table
+# of them at the end. A mutant whose lines no longer match the code, or
+# that does not build, fails too. The KUnit part takes the shared UML tree's
+# lock (PMODE_KUNIT_LOCK, /tmp/pmode-kunit.lock) for each build; each
+# mutant rebuilds only the file it changed and runs only its suite.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/lib/kernel.sh"
+. "$top/tests/lib/tap.sh"
+parts="kunit vm"
+case ${1:-} in
+--kunit) parts=kunit; shift ;;
+--vm) parts=vm; shift ;;
+esac
+series_list=${*:-$kseries_all}
+mutate=$top/tests/mutants/mutate.py
+lock=${PMODE_KUNIT_LOCK:-/tmp/pmode-kunit.lock}
+# A scratch tree per parts and kernels: --kunit and --vm may run at once.
+key=$(echo $parts $series_list | tr ' ' -)
+work=${BUILD:-$top/build}/mutants/$key
+logs=${BUILD:-$top/build}/test-logs/mutants
+mkdir -p "$work" "$logs"
+
+mapfile -t mutants < <("$mutate" list "${PMODE_MUTANTS:-*}") ||
+	tap_bail "mutants: tests/mutants/list reads"
+[ "${#mutants[@]}" -gt 0 ] || tap_bail "mutants: PMODE_MUTANTS='${PMODE_MUTANTS:-}' names a mutant"
+
+# The scratch copy: the files git has or would have (the work tree as it
+# is, not the last commit), as make deb takes them.
+tree=$work/tree
+rm -rf "$tree" "$work/pristine"
+mkdir -p "$tree"
+git -C "$top" ls-files -z --cached --others --exclude-standard |
+	(cd "$top" && tar --null --ignore-failed-read -T - -cf -) |
+	tar -xf - -C "$tree" || tap_bail "mutants: the scratch tree is made"
+cp -r "$tree/kmod" "$work/pristine"
+
+# The lines each mutant edits are where it says, once.
+if "$mutate" check "$tree" 2>"$work/check.err"; then
+	ok "mutants: every mutant's lines are in the code, once"
+else
+	not_ok "mutants: every mutant's lines are in the code, once"
+	tap_diag <"$work/check.err"
+	exit 1
+fi
+
+# failed LOG / passed LOG: the names of the tests a TAP log reports.
+failed() { sed -nE 's/^not ok [0-9]+ - (.*)$/\1/p' "$1" | sort -u; }
+passed() { sed -nE 's/^ok [0-9]+ - (.*)$/\1/p' "$1" | sort -u; }
+
+# killers BASE LOG: the tests that passed in BASE and failed in LOG. A
+# failure of the harness itself (the build, the boot) is no test of BASE.
+killers() { comm -12 <(passed "$1") <(failed "$2"); }
+
+# restore: the scratch tree's kmod as it was, every file of it new to make.
+restore() {
+	rm -rf "$tree/kmod"
+	cp -r "$work/pristine" "$tree/kmod"
+}
+
+# kunit SERIES SUITES LOG: the KUnit tier on the scratch tree.
+kunit() {
+	PMODE_KUNIT_SUITES=$2 flock "$lock" "$tree/tests/kunit/run.sh" "$1" >"$3" 2>&1
+}
+
+# vm SERIES FILES LOG: the VM files (numbers, "10,75") on the scratch tree;
+# once more if the VM did not finish (under TCG, a loaded host can make
+# the boot's timer check fail).
+vm() {
+	local try
+	for try in 1 2; do
+		PMODE_VM_TESTS="@(${2//,/|})-*" "$tree/tests/vm/run.sh" "$1" >"$3" 2>&1
+		grep -q '^not ok .*the VM finished the suite' "$3" || return 0
+		cp "$3" "$3.try$try"
+	done
+}
+
+declare -A table
+for series in $series_list; do
+	TAP_PREFIX="mutants $series: "
+	for part in $parts; do
+		# The files the selected mutants name, for one baseline run.
+		want=
+		for m in "${mutants[@]}"; do
+			read -r _ _ suite files <<<"$m"
+			[ "$part" = kunit ] && [ "$suite" != - ] && want=all
+			[ "$part" = vm ] && [ "$files" != - ] && want+=${want:+,}$files
+		done
+		[ -n "$want" ] || continue
+		restore
+		base=$logs/$part-$series-baseline.log
+		start=$SECONDS
+		if [ "$part" = kunit ]; then
+			kunit "$series" "" "$base"
+		else
+			want=$(tr , '\n' <<<"$want" | sort -u | paste -sd,)
+			vm "$series" "$want" "$base"
+		fi
+		# The baseline must have run: its failures are nobody's kill.
+		if ! grep -q '^ok ' "$base"; then
+			not_ok "$part baseline ran (log: $base)"
+			tail -n 20 "$base" | tap_diag
+			continue
+		fi
+		ok "$part baseline ran, $(grep -c '^ok ' "$base") passed, $(grep -c '^not ok ' "$base") failed, in $((SECONDS - start)) s"
+		failed "$base" | sed 's/^/baseline failure (not counted as a kill): /' | tap_diag
+
+		for m in "${mutants[@]}"; do
+			read -r name file suite files <<<"$m"
+			what=$suite
+			[ "$part" = vm ] && what=$files
+			[ "$what" = - ] && continue
+			restore
+			if ! "$mutate" apply "$name" "$tree" 2>"$work/apply.err"; then
+				not_ok "$part: $name applies"
+				tap_diag <"$work/apply.err"
+				table[$name,$part,$series]="does not apply"
+				continue
+			fi
+			log=$logs/$part-$series-$name.log
+			start=$SECONDS
+			if [ "$part" = kunit ]; then
+				kunit "$series" "$what" "$log"
+			else
+				vm "$series" "$what" "$log"
+			fi
+			took=$((SECONDS - start))
+			k=$(killers "$base" "$log")
+			if [ -n "$k" ]; then
+				first=$(head -n1 <<<"$k")
+				first=${first#"$part $series: "}
+				n=$(wc -l <<<"$k")
+				[ "$n" -gt 1 ] && first+=" (+$((n - 1)))"
+				ok "$part: $name killed by $first, in $took s"
+				table[$name,$part,$series]=$first
+			elif [ -n "$(comm -13 <(failed "$base") <(failed "$log"))" ] ||
+				! grep -q '^ok ' "$log"; then
+				not_ok "$part: $name builds and runs (log: $log)"
+				comm -13 <(failed "$base") <(failed "$log") | tap_diag
+				tail -n 20 "$log" | tap_diag
+				table[$name,$part,$series]="BROKEN (see its log)"
+			else
+				not_ok "$part: $name SURVIVED $what, in $took s"
+				table[$name,$part,$series]=SURVIVED
+			fi
+		done
+	done
+done
+restore
+
+# The table: mutant, and what killed it in each part run.
+cols=
+for series in $series_list; do
+	for part in $parts; do cols+=" $part,$series"; done
+done
+{
+	printf '%-20s' mutant
+	for c in $cols; do printf ' | %-44s' "${c/,/ }"; done
+	echo
+	for m in "${mutants[@]}"; do
+		read -r name _ <<<"$m"
+		printf '%-20s' "$name"
+		for c in $cols; do printf ' | %-44s' "${table[$name,$c]:--}"; done
+		echo
+	done
+} | tee "$logs/table-$key.txt" | tap_diag 1000
+tap_status
