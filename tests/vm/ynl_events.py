@@ -13,6 +13,8 @@ ends with.
 import select
 import sys
 
+SOL_NETLINK, NETLINK_ADD_MEMBERSHIP = 270, 1
+
 
 def main():
     ynl, spec, schema, ready = sys.argv[1:5]
@@ -21,7 +23,10 @@ def main():
 
     y = YnlFamily(spec, schema)
     y.ntf_subscribe('notify')
-    y.ntf_subscribe('frames')
+    # ntf_subscribe() binds the socket each time, which a bound socket
+    # refuses: the second group joins as it would, without the bind.
+    y.sock.setsockopt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
+                      y.nlproto.get_mcast_id('frames', y.mcast_groups))
     open(ready, 'w').close()
     while True:
         select.select([y.sock], [], [])
