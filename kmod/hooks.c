@@ -34,6 +34,7 @@ static const char *const reason_names[__PMODE_DROP_MAX] = {
 	[PMODE_DROP_FORGED_ND] = "forged ND link-layer address",
 	[PMODE_DROP_FOREIGN_DST] = "unicast to another MAC",
 	[PMODE_DROP_MALFORMED] = "malformed frame",
+	[PMODE_DROP_QUARANTINED] = "quarantined",
 };
 
 /*
