@@ -681,6 +681,32 @@ static int need_admin(const struct sk_buff *skb, struct genl_info *info)
 	return -EPERM;
 }
 
+/**
+ * pmode_guard_add - guard the network of @dev
+ * @dev: a bridge, or a macvtap lower device
+ * @extack: for a refusal
+ *
+ * Under RTNL. Return: 0, or an error with @extack set.
+ */
+int pmode_guard_add(struct net_device *dev, struct netlink_ext_ack *extack)
+{
+	return PTR_ERR_OR_ZERO(guard_new(dev, extack));
+}
+
+/* Stop guarding @dev's network, releasing its quarantines. Under RTNL. */
+int pmode_guard_remove(struct net_device *dev, struct netlink_ext_ack *extack)
+{
+	struct pmode_guard *g = guard_find(dev);
+
+	if (!g) {
+		PMODE_SET_ERR_MSG_FMT(extack, NULL, "%s is not guarded",
+				      dev->name);
+		return -ENOENT;
+	}
+	guard_destroy(g, PMODE_REASON_REQUEST);
+	return 0;
+}
+
 int pmode_guard_nl_new(struct sk_buff *skb, struct genl_info *info)
 {
 	struct pmode_guard *g;
@@ -727,7 +753,6 @@ err_unlock:
 
 int pmode_guard_nl_del(struct sk_buff *skb, struct genl_info *info)
 {
-	struct pmode_guard *g;
 	struct net_device *dev;
 	int err;
 
@@ -736,19 +761,7 @@ int pmode_guard_nl_del(struct sk_buff *skb, struct genl_info *info)
 		return err;
 	rtnl_lock();
 	dev = request_dev(info);
-	if (IS_ERR(dev)) {
-		err = PTR_ERR(dev);
-		goto out;
-	}
-	g = guard_find(dev);
-	if (!g) {
-		PMODE_SET_ERR_MSG_FMT(info->extack, NULL, "%s is not guarded",
-				      dev->name);
-		err = -ENOENT;
-		goto out;
-	}
-	guard_destroy(g, PMODE_REASON_REQUEST);
-out:
+	err = IS_ERR(dev) ? PTR_ERR(dev) : pmode_guard_remove(dev, info->extack);
 	rtnl_unlock();
 	return err;
 }

@@ -22,6 +22,8 @@ void pmode_guard_adapter_added(struct net_device *dev);
 int pmode_guard_adapter_removing(struct net_device *dev,
 				 struct netlink_ext_ack *extack);
 bool pmode_guard_quarantined(const struct net_device *dev);
+int pmode_guard_add(struct net_device *dev, struct netlink_ext_ack *extack);
+int pmode_guard_remove(struct net_device *dev, struct netlink_ext_ack *extack);
 
 int pmode_guard_nl_new(struct sk_buff *skb, struct genl_info *info);
 int pmode_guard_nl_del(struct sk_buff *skb, struct genl_info *info);

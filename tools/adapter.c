@@ -16,6 +16,8 @@ const char *const reason_words[] = {
 	[PMODE_REASON_NETNS_EXIT] = "netns-exit",
 	[PMODE_REASON_FEATURE_DISABLED] = "feature-disabled",
 	[PMODE_REASON_NETWORK_CHANGED] = "network-changed",
+	[PMODE_REASON_REGISTERED] = "registered",
+	[PMODE_REASON_UNREGISTERED] = "unregistered",
 };
 
 const char *const drop_words[] = {
@@ -25,6 +27,7 @@ const char *const drop_words[] = {
 	[PMODE_DROP_FORGED_ND] = "forged-nd",
 	[PMODE_DROP_FOREIGN_DST] = "foreign-dst",
 	[PMODE_DROP_MALFORMED] = "malformed",
+	[PMODE_DROP_QUARANTINED] = "quarantined",
 };
 
 /*
@@ -40,6 +43,7 @@ static const char *stats_key(int type)
 		return "promisc-tx";
 	if (type == PMODE_STATS_A_PROMISC_RX)
 		return "promisc-rx";
+	/* A quarantined port's counter (network.c): an adapter has none. */
 	return NULL;
 }
 

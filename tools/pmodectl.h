@@ -185,6 +185,10 @@ void adapter_print(struct nlattr **a, const char *key, enum adapter_text how, bo
 extern const char *const reason_words[];
 extern const char *const drop_words[];
 
+/* network.c: guarded networks, for monitor and save */
+void network_event_print(struct nlattr **a, uint8_t cmd);
+int network_guarded(char (**names)[IFNAMSIZ]);
+
 /* check.c: adapter check */
 int adapter_check(struct nl_msg *msg, int argc, char **argv);
 

@@ -29,7 +29,8 @@ from pyroute2.netlink.exceptions import NetlinkDumpInterrupted, NetlinkError
 from pyroute2.netlink.generic import GenericNetlinkSocket
 
 __all__ = ['Pmode', 'PmodeError', 'Adapter', 'Event', 'CMD', 'ATTR',
-           'DROP_REASONS', 'REASONS', 'STATS', 'VERDICTS', 'Check']
+           'DROP_REASONS', 'REASONS', 'STATS', 'VERDICTS', 'Check', 'Guarded',
+           'Quarantined']
 
 FAMILY = 'pmode'
 VERSION = 1
@@ -42,13 +43,16 @@ NLM_F_DUMP_INTR = 0x10
 # pmodectl (its text, its JSON) spell them.
 CMD = dict(ADAPTER_NEW=1, ADAPTER_DEL=2, ADAPTER_SET=3, ADAPTER_GET=4,
            FEATURE_GET=5, FEATURE_SET=6, GRANT_NEW=7, GRANT_DEL=8,
-           GRANT_GET=9, VIOLATION=10, ADAPTER_CHECK=11)
+           GRANT_GET=9, VIOLATION=10, ADAPTER_CHECK=11, GUARD_NEW=12,
+           GUARD_DEL=13, GUARD_GET=14, QUARANTINE_GET=15, QUARANTINE_NEW=16,
+           QUARANTINE_DEL=17)
 DROP_REASONS = ['invalid-src', 'forged-src', 'forged-arp', 'forged-nd',
-                'foreign-dst', 'malformed']
-STATS = DROP_REASONS + ['promisc-tx', 'promisc-rx']
+                'foreign-dst', 'malformed', 'quarantined']
+# In the order of their attributes: 'quarantined' came last.
+STATS = DROP_REASONS[:-1] + ['promisc-tx', 'promisc-rx', 'quarantined']
 VERDICTS = ['pass', 'pass-promisc', 'drop']
 REASONS = ['request', 'port-deleted', 'port-moved', 'netns-exit',
-           'feature-disabled', 'network-changed']
+           'feature-disabled', 'network-changed', 'registered', 'unregistered']
 
 
 def _enum(prefix, name):
@@ -95,7 +99,10 @@ class pmodemsg(genlmsg):
                ('PMODE_A_FRAME_LENGTH', 'uint32'),
                ('PMODE_A_DIRECTION', 'uint8'),
                ('PMODE_A_VERDICT', 'uint32'),
-               ('PMODE_A_BY_UID', 'uint32'))
+               ('PMODE_A_BY_UID', 'uint32'),
+               ('PMODE_A_GUARD', 'uint32'),
+               ('PMODE_A_GUARD_NAME', 'asciiz'),
+               ('PMODE_A_QUARANTINED', 'uint32'))
     maclist = maclist
     stats = stats
 
@@ -129,7 +136,8 @@ class Adapter:
 @dataclass
 class Event:
     """A message of the notify group. kind is 'adapter-new', 'adapter-set',
-    'adapter-del', 'violation', 'feature', 'grant-new' or 'grant-del'."""
+    'adapter-del', 'violation', 'feature', 'grant-new', 'grant-del',
+    'guard-new', 'guard-del', 'quarantine-new' or 'quarantine-del'."""
     kind: str
     adapter: Optional[Adapter] = None   # adapter-* events
     reason: Optional[str] = None        # adapter-*: one of REASONS
@@ -145,6 +153,44 @@ class Event:
     uid: Optional[int] = None           # grant-*
     by_uid: Optional[int] = None        # changes: uid of the process that made it
     as_uid: Optional[int] = None        # changes: the user an agent acted for
+    guarded: Optional[Guarded] = None   # guard-new, guard-del
+    quarantined: Optional[Quarantined] = None  # quarantine-new, quarantine-del
+
+
+@dataclass
+class Guarded:
+    """A guarded network: its device, and how many ports it quarantines."""
+    ifindex: int
+    ifname: str
+    quarantined: int = 0
+
+
+@dataclass
+class Quarantined:
+    """A VM port in quarantine: nothing passes until it is registered.
+    guard and guard_name are its guarded network's device (None for a
+    macvtap moved to another namespace than its lower device); dropped
+    counts the frames dropped, both ways."""
+    ifindex: int
+    ifname: str
+    guard: Optional[int] = None
+    guard_name: Optional[str] = None
+    dropped: int = 0
+
+
+def _guarded(m):
+    return Guarded(ifindex=m.get_attr('PMODE_A_IFINDEX'),
+                   ifname=m.get_attr('PMODE_A_IFNAME'),
+                   quarantined=m.get_attr('PMODE_A_QUARANTINED') or 0)
+
+
+def _quarantined(m):
+    st = m.get_attr('PMODE_A_STATS')
+    return Quarantined(ifindex=m.get_attr('PMODE_A_IFINDEX'),
+                       ifname=m.get_attr('PMODE_A_IFNAME'),
+                       guard=m.get_attr('PMODE_A_GUARD'),
+                       guard_name=m.get_attr('PMODE_A_GUARD_NAME'),
+                       dropped=(st.get_attr('PMODE_STATS_A_QUARANTINED') or 0) if st else 0)
 
 
 @dataclass
@@ -331,6 +377,22 @@ class Pmode:
         return [m.get_attr('PMODE_A_UID')
                 for m in self._request('GRANT_GET', dump=True)]
 
+    # Guarded networks
+
+    def guard(self, dev: Union[str, int]) -> Guarded:
+        """Guard the network of bridge (or macvtap lower device) @dev: its
+        unregistered VM ports are quarantined until registered."""
+        return _guarded(self._request('GUARD_NEW', _port(dev))[0])
+
+    def unguard(self, dev: Union[str, int]):
+        self._request('GUARD_DEL', _port(dev))
+
+    def guarded(self) -> List[Guarded]:
+        return [_guarded(m) for m in self._request('GUARD_GET', dump=True)]
+
+    def quarantined(self) -> List[Quarantined]:
+        return [_quarantined(m) for m in self._request('QUARANTINE_GET', dump=True)]
+
     # Events
 
     def events(self, timeout: float = None) -> Iterator[Event]:
@@ -374,6 +436,14 @@ class Pmode:
         if cmd == CMD['FEATURE_SET']:
             return Event('feature', feature=bool(m.get_attr('PMODE_A_FEATURE')),
                          **who)
+        reason = _name(REASONS, m.get_attr('PMODE_A_REASON'))
+        if cmd in (CMD['GUARD_NEW'], CMD['GUARD_DEL']):
+            return Event('guard-new' if cmd == CMD['GUARD_NEW'] else 'guard-del',
+                         guarded=_guarded(m), reason=reason, **who)
+        if cmd in (CMD['QUARANTINE_NEW'], CMD['QUARANTINE_DEL']):
+            return Event('quarantine-new' if cmd == CMD['QUARANTINE_NEW'] else
+                         'quarantine-del', quarantined=_quarantined(m),
+                         reason=reason, **who)
         if cmd in (CMD['GRANT_NEW'], CMD['GRANT_DEL']):
             return Event('grant-new' if cmd == CMD['GRANT_NEW'] else 'grant-del',
                          uid=m.get_attr('PMODE_A_UID'), **who)
