@@ -134,30 +134,6 @@ class Adapter:
 
 
 @dataclass
-class Event:
-    """A message of the notify group. kind is 'adapter-new', 'adapter-set',
-    'adapter-del', 'violation', 'feature', 'grant-new', 'grant-del',
-    'guard-new', 'guard-del', 'quarantine-new' or 'quarantine-del'."""
-    kind: str
-    adapter: Optional[Adapter] = None   # adapter-* events
-    reason: Optional[str] = None        # adapter-*: one of REASONS
-    ifindex: Optional[int] = None       # violation
-    ifname: Optional[str] = None
-    vm: Optional[str] = None
-    drop_reason: Optional[str] = None   # violation: one of DROP_REASONS
-    offending_mac: Optional[str] = None  # violation (not for malformed)
-    suppressed: int = 0                 # violations held back before this one
-    frame: Optional[bytes] = None       # violation: the frame's first bytes
-    frame_len: Optional[int] = None     # violation: its whole length
-    feature: Optional[bool] = None      # feature
-    uid: Optional[int] = None           # grant-*
-    by_uid: Optional[int] = None        # changes: uid of the process that made it
-    as_uid: Optional[int] = None        # changes: the user an agent acted for
-    guarded: Optional[Guarded] = None   # guard-new, guard-del
-    quarantined: Optional[Quarantined] = None  # quarantine-new, quarantine-del
-
-
-@dataclass
 class Guarded:
     """A guarded network: its device, and how many ports it quarantines."""
     ifindex: int
@@ -191,6 +167,30 @@ def _quarantined(m):
                        guard=m.get_attr('PMODE_A_GUARD'),
                        guard_name=m.get_attr('PMODE_A_GUARD_NAME'),
                        dropped=(st.get_attr('PMODE_STATS_A_QUARANTINED') or 0) if st else 0)
+
+
+@dataclass
+class Event:
+    """A message of the notify group. kind is 'adapter-new', 'adapter-set',
+    'adapter-del', 'violation', 'feature', 'grant-new', 'grant-del',
+    'guard-new', 'guard-del', 'quarantine-new' or 'quarantine-del'."""
+    kind: str
+    adapter: Optional[Adapter] = None   # adapter-* events
+    reason: Optional[str] = None        # adapter-*: one of REASONS
+    ifindex: Optional[int] = None       # violation
+    ifname: Optional[str] = None
+    vm: Optional[str] = None
+    drop_reason: Optional[str] = None   # violation: one of DROP_REASONS
+    offending_mac: Optional[str] = None  # violation (not for malformed)
+    suppressed: int = 0                 # violations held back before this one
+    frame: Optional[bytes] = None       # violation: the frame's first bytes
+    frame_len: Optional[int] = None     # violation: its whole length
+    feature: Optional[bool] = None      # feature
+    uid: Optional[int] = None           # grant-*
+    by_uid: Optional[int] = None        # changes: uid of the process that made it
+    as_uid: Optional[int] = None        # changes: the user an agent acted for
+    guarded: Optional[Guarded] = None   # guard-new, guard-del
+    quarantined: Optional[Quarantined] = None  # quarantine-new, quarantine-del
 
 
 @dataclass
