@@ -101,8 +101,10 @@ static void guard_changed(void)
 	WRITE_ONCE(guard_generation, guard_generation + 1);
 }
 
+/* The generation, read after what the dump read of the tables. */
 static unsigned int dump_generation(void)
 {
+	/* Pairs with the smp_wmb() in guard_changed(). */
 	smp_rmb();
 	return READ_ONCE(guard_generation) | 1U << 31;
 }

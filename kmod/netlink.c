@@ -227,7 +227,7 @@ static int put_stats(struct sk_buff *skb, const struct pmode_adapter *ad)
 		     PMODE_STATS_A_INVALID_SRC ||
 		     PMODE_STATS_A_INVALID_SRC + PMODE_DROP_MALFORMED !=
 		     PMODE_STATS_A_MALFORMED ||
-		     PMODE_DROP_QUARANTINED != PMODE_DROP_MALFORMED + 1 ||
+		     PMODE_DROP_MALFORMED + 1 != PMODE_DROP_QUARANTINED ||
 		     PMODE_STATS_A_INVALID_SRC + PMODE_STAT_PROMISC_TX - 1 !=
 		     PMODE_STATS_A_PROMISC_TX ||
 		     PMODE_STATS_A_INVALID_SRC + PMODE_STAT_PROMISC_RX - 1 !=
@@ -237,11 +237,13 @@ static int put_stats(struct sk_buff *skb, const struct pmode_adapter *ad)
 	if (!nest)
 		return -EMSGSIZE;
 	for (i = 0; i < PMODE_NSTATS; i++) {
+		unsigned int attr = PMODE_STATS_A_INVALID_SRC + i;
+
 		if (i == PMODE_DROP_QUARANTINED)
 			continue;
-		if (nla_put_u64_64bit(skb, PMODE_STATS_A_INVALID_SRC + i -
-				      (i > PMODE_DROP_QUARANTINED), sum[i],
-				      PMODE_STATS_A_PAD))
+		if (i > PMODE_DROP_QUARANTINED)
+			attr--;
+		if (nla_put_u64_64bit(skb, attr, sum[i], PMODE_STATS_A_PAD))
 			return -EMSGSIZE;
 	}
 	nla_nest_end(skb, nest);
