@@ -101,6 +101,12 @@ static void guard_changed(void)
 	WRITE_ONCE(guard_generation, guard_generation + 1);
 }
 
+/* One port more (@n 1) or less (-1) in quarantine for @g. */
+static void guard_count(struct pmode_guard *g, int n)
+{
+	WRITE_ONCE(g->quarantined, g->quarantined + n);
+}
+
 /* The generation, read after what the dump read of the tables. */
 static unsigned int dump_generation(void)
 {
@@ -371,7 +377,7 @@ static int quarantine_new(struct net_device *dev, struct pmode_guard *g,
 	}
 	netdev_hold(dev, &q->dev_tracker, GFP_KERNEL);
 	hash_add_rcu(quarantines, &q->node, (unsigned long)dev);
-	g->quarantined++;
+	guard_count(g, 1);
 	guard_changed();
 	notify_quarantine(q, PMODE_CMD_QUARANTINE_NEW, why);
 	return 0;
@@ -383,7 +389,7 @@ static void quarantine_release(struct pmode_quarantine *q,
 	ASSERT_RTNL();
 	notify_quarantine(q, PMODE_CMD_QUARANTINE_DEL, why);
 	hash_del_rcu(&q->node);
-	q->guard->quarantined--;
+	guard_count(q->guard, -1);
 	guard_changed();
 	nf_unregister_net_hooks(dev_net(q->dev), q->hook_ops,
 				ARRAY_SIZE(q->hook_ops));
@@ -406,8 +412,8 @@ static int reconcile(struct net_device *dev, enum pmode_reason why,
 		return 0;
 	if (q) {
 		if (g) {	/* from one guarded network straight to another */
-			q->guard->quarantined--;
-			g->quarantined++;
+			guard_count(q->guard, -1);
+			guard_count(g, 1);
 			WRITE_ONCE(q->guard, g);
 			guard_changed();
 			return 0;
