@@ -35,6 +35,7 @@ static const char *const reason_names[__PMODE_DROP_MAX] = {
 	[PMODE_DROP_FOREIGN_DST] = "unicast to another MAC",
 	[PMODE_DROP_MALFORMED] = "malformed frame",
 	[PMODE_DROP_FORGED_DHCP] = "forged DHCP client MAC",
+	[PMODE_DROP_QUARANTINED] = "quarantined",
 };
 
 /*

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Module init and exit: namespaces, the port notifier, the netlink family. */
 #include "adapter.h"
+#include "guard.h"
 #include "netlink.h"
 #include "perm.h"
 #include "port.h"
@@ -18,6 +19,9 @@ static int __init pmode_init(void)
 	err = pmode_port_init();
 	if (err)
 		goto err_port;
+	err = pmode_guard_init();
+	if (err)
+		goto err_guard;
 	err = pmode_nl_init();
 	if (err)
 		goto err_nl;
@@ -26,6 +30,8 @@ static int __init pmode_init(void)
 	return 0;
 
 err_nl:
+	pmode_guard_uninit();
+err_guard:
 	pmode_port_uninit();
 err_port:
 	pmode_net_uninit();
@@ -37,6 +43,7 @@ static void __exit pmode_exit(void)
 {
 	/* No request can arrive once the family is gone... */
 	pmode_nl_uninit();
+	pmode_guard_uninit();
 	pmode_port_uninit();
 	/* ...so this removes every adapter for good. */
 	pmode_net_uninit();

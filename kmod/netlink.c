@@ -7,6 +7,7 @@
 #include "adapter.h"
 #include "compat.h"
 #include "exposure.h"
+#include "guard.h"
 #include "hooks.h"
 #include "perm.h"
 #include "verdict.h"
@@ -95,6 +96,11 @@ static const struct nla_policy feature_policy[PMODE_A_MAX + 1] = {
 
 static const struct nla_policy grant_policy[PMODE_A_MAX + 1] = {
 	[PMODE_A_UID] = { .type = NLA_U32 },
+};
+
+static const struct nla_policy guard_policy[PMODE_A_IFNAME + 1] = {
+	[PMODE_A_IFINDEX] = { .type = NLA_U32 },
+	[PMODE_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 };
 
 /* Callers of these hold CAP_NET_ADMIN over the namespace of the socket. */
@@ -230,6 +236,10 @@ static const u16 stats_attr[PMODE_NSTATS] = {
 	[PMODE_DROP_FORGED_DHCP] = PMODE_STATS_A_FORGED_DHCP,
 	[PMODE_STAT_PROMISC_TX] = PMODE_STATS_A_PROMISC_TX,
 	[PMODE_STAT_PROMISC_RX] = PMODE_STATS_A_PROMISC_RX,
+	/*
+	 * None for PMODE_DROP_QUARANTINED: a quarantine's reason (guard.c),
+	 * never an adapter's; its counter is not sent.
+	 */
 };
 
 static int put_stats(struct sk_buff *skb, const struct pmode_adapter *ad)
@@ -243,7 +253,8 @@ static int put_stats(struct sk_buff *skb, const struct pmode_adapter *ad)
 	if (!nest)
 		return -EMSGSIZE;
 	for (i = 0; i < PMODE_NSTATS; i++)
-		if (nla_put_u64_64bit(skb, stats_attr[i], sum[i],
+		if (stats_attr[i] &&
+		    nla_put_u64_64bit(skb, stats_attr[i], sum[i],
 				      PMODE_STATS_A_PAD))
 			return -EMSGSIZE;
 	nla_nest_end(skb, nest);
@@ -263,6 +274,32 @@ static int put_who(struct sk_buff *skb, struct user_namespace *ns, kuid_t as)
 	    nla_put_u32(skb, PMODE_A_AS_UID, from_kuid_munged(ns, as)))
 		return -EMSGSIZE;
 	return 0;
+}
+
+/* For guard.c: a message of the family, and who made a change. */
+void *pmode_nl_put_hdr(struct sk_buff *skb, u32 portid, u32 seq, int flags,
+		       u8 cmd)
+{
+	return genlmsg_put(skb, portid, seq, &pmode_genl_family, flags, cmd);
+}
+
+int pmode_nl_put_who(struct sk_buff *skb, struct user_namespace *ns)
+{
+	return put_who(skb, ns, INVALID_UID);
+}
+
+/* Is anyone in @net listening to the notify group? Under RTNL. */
+bool pmode_nl_listening(struct net *net)
+{
+	return READ_ONCE(pmode_nl_live) &&
+	       genl_has_listeners(&pmode_genl_family, net,
+				  PMODE_MCGRP_NOTIFY_ID);
+}
+
+void pmode_nl_multicast(struct net *net, struct sk_buff *skb)
+{
+	genlmsg_multicast_netns(&pmode_genl_family, net, skb, 0,
+				PMODE_MCGRP_NOTIFY_ID, GFP_KERNEL);
 }
 
 /*
@@ -541,6 +578,8 @@ static int pmode_adapter_new(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	pmode_nl_notify_adapter(ad, PMODE_CMD_ADAPTER_NEW, PMODE_REASON_REQUEST);
+	/* The adapter's hooks are in place: a quarantine can go. */
+	pmode_guard_adapter_added(dev);
 out:
 	rtnl_unlock();
 	return err;
@@ -556,10 +595,15 @@ static int pmode_adapter_del(struct sk_buff *skb, struct genl_info *info)
 		return err;
 	rtnl_lock();
 	ad = port_adapter(info, false);
-	if (IS_ERR(ad))
+	if (IS_ERR(ad)) {
 		err = PTR_ERR(ad);
-	else
+		goto out;
+	}
+	/* On a guarded network, quarantined before the adapter's hooks go. */
+	err = pmode_guard_adapter_removing(ad->dev, info->extack);
+	if (!err)
 		pmode_adapter_destroy(ad, PMODE_REASON_REQUEST);
+out:
 	rtnl_unlock();
 	return err;
 }
@@ -1123,6 +1167,22 @@ static const struct genl_ops pmode_genl_ops[] = {
 		.doit = pmode_adapter_check,
 		.policy = adapter_check_policy,
 		.maxattr = ARRAY_SIZE(adapter_check_policy) - 1,
+	}, {
+		.cmd = PMODE_CMD_GUARD_NEW,
+		.doit = pmode_guard_nl_new,
+		.policy = guard_policy,
+		.maxattr = ARRAY_SIZE(guard_policy) - 1,
+	}, {
+		.cmd = PMODE_CMD_GUARD_DEL,
+		.doit = pmode_guard_nl_del,
+		.policy = guard_policy,
+		.maxattr = ARRAY_SIZE(guard_policy) - 1,
+	}, {
+		.cmd = PMODE_CMD_GUARD_GET,
+		.dumpit = pmode_guard_nl_dump,
+	}, {
+		.cmd = PMODE_CMD_QUARANTINE_GET,
+		.dumpit = pmode_quarantine_nl_dump,
 	},
 };
 

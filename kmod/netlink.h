@@ -9,8 +9,10 @@
 #include <linux/uidgid.h>
 #include <uapi/linux/pmode.h>
 
+struct net;
 struct pmode_adapter;
 struct sk_buff;
+struct user_namespace;
 
 int pmode_nl_init(void);
 void pmode_nl_uninit(void);
@@ -22,5 +24,11 @@ void pmode_nl_notify_adapter_as(struct pmode_adapter *ad, u8 cmd,
 void pmode_nl_notify_violation(struct pmode_adapter *ad, int reason,
 			       const u8 *mac, const struct sk_buff *frame,
 			       u32 suppressed);
+
+void *pmode_nl_put_hdr(struct sk_buff *skb, u32 portid, u32 seq, int flags,
+		       u8 cmd);
+int pmode_nl_put_who(struct sk_buff *skb, struct user_namespace *ns);
+bool pmode_nl_listening(struct net *net);
+void pmode_nl_multicast(struct net *net, struct sk_buff *skb);
 
 #endif /* _PMODE_NETLINK_H */

@@ -12,7 +12,7 @@
 #include <linux/rtnetlink.h>
 #include <net/net_namespace.h>
 
-static enum pmode_reason unregister_reason(const struct net_device *dev)
+enum pmode_reason pmode_port_unregister_reason(const struct net_device *dev)
 {
 	if (!check_net(dev_net(dev)))
 		return PMODE_REASON_NETNS_EXIT;
@@ -23,7 +23,7 @@ static enum pmode_reason unregister_reason(const struct net_device *dev)
 }
 
 /* Is @dev still listed in its namespace? Not while it is deleted or moved. */
-static bool port_listed(struct net_device *dev)
+bool pmode_port_listed(struct net_device *dev)
 {
 	return dev->reg_state == NETREG_REGISTERED &&
 	       __dev_get_by_index(dev_net(dev), dev->ifindex) == dev;
@@ -70,7 +70,7 @@ static void change_upper(struct pmode_adapter *ad,
 	 * A port being deleted, or moved to another namespace, leaves its
 	 * bridge after it was unlisted: say only the removal that follows.
 	 */
-	if (!port_listed(ad->dev))
+	if (!pmode_port_listed(ad->dev))
 		return;
 	pmode_adapter_network(ad, master, &network);
 	if (ad->promisc && pmode_adapter_promisc_holder(ad, &network))
@@ -99,7 +99,7 @@ static int pmode_port_event(struct notifier_block *nb, unsigned long event,
 
 	switch (event) {
 	case NETDEV_UNREGISTER:
-		pmode_adapter_destroy(ad, unregister_reason(dev));
+		pmode_adapter_destroy(ad, pmode_port_unregister_reason(dev));
 		break;
 	case NETDEV_PRECHANGEUPPER:
 		return notifier_from_errno(pre_change_upper(ad, ptr));

@@ -17,6 +17,8 @@ const char *const reason_words[] = {
 	[PMODE_REASON_FEATURE_DISABLED] = "feature-disabled",
 	[PMODE_REASON_NETWORK_CHANGED] = "network-changed",
 	[PMODE_REASON_EXPOSURE_CHANGED] = "exposure-changed",
+	[PMODE_REASON_REGISTERED] = "registered",
+	[PMODE_REASON_UNREGISTERED] = "unregistered",
 };
 
 const char *const exposure_words[] = {
@@ -64,6 +66,7 @@ const char *const drop_words[] = {
 	[PMODE_DROP_FOREIGN_DST] = "foreign-dst",
 	[PMODE_DROP_MALFORMED] = "malformed",
 	[PMODE_DROP_FORGED_DHCP] = "forged-dhcp",
+	[PMODE_DROP_QUARANTINED] = "quarantined",
 };
 
 /*
@@ -81,6 +84,7 @@ static const char *stats_key(int type)
 		return "promisc-rx";
 	if (type == PMODE_STATS_A_FORGED_DHCP)
 		return drop_words[PMODE_DROP_FORGED_DHCP];
+	/* A quarantined port's counter (network.c): an adapter has none. */
 	return NULL;
 }
 

@@ -19,6 +19,10 @@ static const char *event_name(uint8_t cmd)
 	case PMODE_CMD_GRANT_DEL: return "grant-del";
 	case PMODE_CMD_VIOLATION:
 	case PMODE_CMD_VIOLATION_FRAME: return "violation";
+	case PMODE_CMD_GUARD_NEW: return "guard-new";
+	case PMODE_CMD_GUARD_DEL: return "guard-del";
+	case PMODE_CMD_QUARANTINE_NEW: return "quarantine-new";
+	case PMODE_CMD_QUARANTINE_DEL: return "quarantine-del";
 	default: return "unknown";
 	}
 }
@@ -115,6 +119,14 @@ static int on_event(struct nlattr **a, uint8_t cmd, void *arg)
 	case PMODE_CMD_VIOLATION:
 	case PMODE_CMD_VIOLATION_FRAME:
 		print_violation(a);
+		break;
+	case PMODE_CMD_GUARD_NEW:
+	case PMODE_CMD_GUARD_DEL:
+	case PMODE_CMD_QUARANTINE_NEW:
+	case PMODE_CMD_QUARANTINE_DEL:
+		network_event_print(a, cmd);
+		print_string(PRINT_ANY, "reason", " reason %s",
+			     word(reason_words, PMODE_REASON_MAX, a[PMODE_A_REASON]));
 		break;
 	}
 	print_who(a);

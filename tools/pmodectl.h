@@ -186,6 +186,10 @@ extern const char *const reason_words[];
 extern const char *const drop_words[];
 extern const char *const exposure_words[];
 
+/* network.c: guarded networks, for monitor and save */
+void network_event_print(struct nlattr **a, uint8_t cmd);
+int network_guarded(char (**names)[IFNAMSIZ]);
+
 /* check.c: adapter check */
 int adapter_check(struct nl_msg *msg, int argc, char **argv);
 

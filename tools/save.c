@@ -15,6 +15,8 @@ struct saved {
 	uint32_t *grants;
 	size_t n_grants, cap;
 	struct adapter *rows, **tail;
+	char (*guarded)[IFNAMSIZ];
+	int n_guarded;
 };
 
 static int save_feature(struct nlattr **a, uint8_t cmd, void *arg)
@@ -176,6 +178,13 @@ static int save_print(const struct saved *s)
 	printf("feature %s\n", s->feature ? "enable" : "disable");
 	for (i = 0; i < s->n_grants; i++)
 		printf("user grant %u\n", s->grants[i]);
+	/* Guards first: no port is unguarded in between while restoring. */
+	for (i = 0; i < (size_t)s->n_guarded; i++) {
+		printf("network guard dev ");
+		if (put_word(s->guarded[i], stdout))
+			return -1;
+		printf("\n");
+	}
 	for (r = s->rows; r; r = r->next)
 		if (save_one(r))
 			return -1;
@@ -201,6 +210,11 @@ static int do_save(struct nl_msg *unused, int argc, char **argv)
 	msg = rc ? NULL : pmode_msg(PMODE_CMD_ADAPTER_GET, NLM_F_DUMP);
 	if (!rc && (!msg || pmode_send(msg, save_adapter, &s)))
 		rc = pmode_fail();
+	if (!rc) {
+		s.n_guarded = network_guarded(&s.guarded);
+		if (s.n_guarded < 0)
+			rc = pmode_fail();
+	}
 	errno = 0;
 	if (!rc && (save_print(&s) || fflush(stdout))) {
 		fprintf(stderr, "pmodectl: cannot write the configuration: %s\n",
@@ -209,6 +223,7 @@ static int do_save(struct nl_msg *unused, int argc, char **argv)
 	}
 	free_adapters(&s);
 	free(s.grants);
+	free(s.guarded);
 	return rc;
 }
 COMMAND(save, "", "", 0, 0, PORT_NONE, do_save, NULL,

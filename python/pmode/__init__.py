@@ -29,7 +29,8 @@ from pyroute2.netlink.exceptions import NetlinkDumpInterrupted, NetlinkError
 from pyroute2.netlink.generic import GenericNetlinkSocket
 
 __all__ = ['Pmode', 'PmodeError', 'Adapter', 'Event', 'CMD', 'ATTR',
-           'DROP_REASONS', 'REASONS', 'EXPOSURES', 'STATS', 'VERDICTS', 'Check']
+           'DROP_REASONS', 'REASONS', 'EXPOSURES', 'STATS', 'VERDICTS', 'Check',
+           'Guarded', 'Quarantined']
 
 FAMILY = 'pmode'
 VERSION = 1
@@ -43,14 +44,17 @@ NLM_F_DUMP_INTR = 0x10
 # pmodectl (its text, its JSON) spell them.
 CMD = dict(ADAPTER_NEW=1, ADAPTER_DEL=2, ADAPTER_SET=3, ADAPTER_GET=4,
            FEATURE_GET=5, FEATURE_SET=6, GRANT_NEW=7, GRANT_DEL=8,
-           GRANT_GET=9, VIOLATION=10, ADAPTER_CHECK=11, VIOLATION_FRAME=12)
+           GRANT_GET=9, VIOLATION=10, ADAPTER_CHECK=11, VIOLATION_FRAME=12,
+           GUARD_NEW=13, GUARD_DEL=14, GUARD_GET=15, QUARANTINE_GET=16,
+           QUARANTINE_NEW=17, QUARANTINE_DEL=18)
 DROP_REASONS = ['invalid-src', 'forged-src', 'forged-arp', 'forged-nd',
-                'foreign-dst', 'malformed', 'forged-dhcp']
+                'foreign-dst', 'malformed', 'forged-dhcp', 'quarantined']
 # The counters by attribute number, from PMODE_STATS_A_INVALID_SRC on.
-STATS = DROP_REASONS[:6] + ['promisc-tx', 'promisc-rx', 'forged-dhcp']
+STATS = DROP_REASONS[:6] + ['promisc-tx', 'promisc-rx', 'forged-dhcp', 'quarantined']
 VERDICTS = ['pass', 'pass-promisc', 'drop']
 REASONS = ['request', 'port-deleted', 'port-moved', 'netns-exit',
-           'feature-disabled', 'network-changed', 'exposure-changed']
+           'feature-disabled', 'network-changed', 'exposure-changed',
+           'registered', 'unregistered']
 # What bypasses an adapter's hooks: PMODE_A_EXPOSURE has bit 1 << i of each.
 EXPOSURES = ['xdp-generic', 'xdp-native', 'tc-ingress', 'tc-egress', 'packet-tap']
 
@@ -100,7 +104,10 @@ class pmodemsg(genlmsg):
                ('PMODE_A_DIRECTION', 'uint8'),
                ('PMODE_A_VERDICT', 'uint32'),
                ('PMODE_A_BY_UID', 'uint32'),
-               ('PMODE_A_EXPOSURE', 'uint32'))
+               ('PMODE_A_EXPOSURE', 'uint32'),
+               ('PMODE_A_GUARD', 'uint32'),
+               ('PMODE_A_GUARD_NAME', 'asciiz'),
+               ('PMODE_A_QUARANTINED', 'uint32'))
     maclist = maclist
     stats = stats
 
@@ -134,10 +141,47 @@ class Adapter:
 
 
 @dataclass
+class Guarded:
+    """A guarded network: its device, and how many ports it quarantines."""
+    ifindex: int
+    ifname: str
+    quarantined: int = 0
+
+
+@dataclass
+class Quarantined:
+    """A VM port in quarantine: nothing passes until it is registered.
+    guard and guard_name are its guarded network's device (None for a
+    macvtap moved to another namespace than its lower device); dropped
+    counts the frames dropped, both ways."""
+    ifindex: int
+    ifname: str
+    guard: Optional[int] = None
+    guard_name: Optional[str] = None
+    dropped: int = 0
+
+
+def _guarded(m):
+    return Guarded(ifindex=m.get_attr('PMODE_A_IFINDEX'),
+                   ifname=m.get_attr('PMODE_A_IFNAME'),
+                   quarantined=m.get_attr('PMODE_A_QUARANTINED') or 0)
+
+
+def _quarantined(m):
+    st = m.get_attr('PMODE_A_STATS')
+    return Quarantined(ifindex=m.get_attr('PMODE_A_IFINDEX'),
+                       ifname=m.get_attr('PMODE_A_IFNAME'),
+                       guard=m.get_attr('PMODE_A_GUARD'),
+                       guard_name=m.get_attr('PMODE_A_GUARD_NAME'),
+                       dropped=(st.get_attr('PMODE_STATS_A_QUARANTINED') or 0) if st else 0)
+
+
+@dataclass
 class Event:
     """A message of the notify group (or of frames, for a violation with its
     frame). kind is 'adapter-new', 'adapter-set', 'adapter-del', 'violation',
-    'feature', 'grant-new' or 'grant-del'."""
+    'feature', 'grant-new', 'grant-del', 'guard-new', 'guard-del',
+    'quarantine-new' or 'quarantine-del'."""
     kind: str
     adapter: Optional[Adapter] = None   # adapter-* events
     reason: Optional[str] = None        # adapter-*: one of REASONS
@@ -154,6 +198,8 @@ class Event:
     uid: Optional[int] = None           # grant-*
     by_uid: Optional[int] = None        # changes: uid of the process that made it
     as_uid: Optional[int] = None        # changes: the user an agent acted for
+    guarded: Optional[Guarded] = None   # guard-new, guard-del
+    quarantined: Optional[Quarantined] = None  # quarantine-new, quarantine-del
 
 
 @dataclass
@@ -349,6 +395,22 @@ class Pmode:
         return [m.get_attr('PMODE_A_UID')
                 for m in self._request('GRANT_GET', dump=True)]
 
+    # Guarded networks
+
+    def guard(self, dev: Union[str, int]) -> Guarded:
+        """Guard the network of bridge (or macvtap lower device) @dev: its
+        unregistered VM ports are quarantined until registered."""
+        return _guarded(self._request('GUARD_NEW', _port(dev))[0])
+
+    def unguard(self, dev: Union[str, int]):
+        self._request('GUARD_DEL', _port(dev))
+
+    def guarded(self) -> List[Guarded]:
+        return [_guarded(m) for m in self._request('GUARD_GET', dump=True)]
+
+    def quarantined(self) -> List[Quarantined]:
+        return [_quarantined(m) for m in self._request('QUARANTINE_GET', dump=True)]
+
     # Events
 
     def events(self, timeout: float = None, frames: bool = None) -> Iterator[Event]:
@@ -419,6 +481,14 @@ class Pmode:
         if cmd == CMD['FEATURE_SET']:
             return Event('feature', feature=bool(m.get_attr('PMODE_A_FEATURE')),
                          **who)
+        reason = _name(REASONS, m.get_attr('PMODE_A_REASON'))
+        if cmd in (CMD['GUARD_NEW'], CMD['GUARD_DEL']):
+            return Event('guard-new' if cmd == CMD['GUARD_NEW'] else 'guard-del',
+                         guarded=_guarded(m), reason=reason, **who)
+        if cmd in (CMD['QUARANTINE_NEW'], CMD['QUARANTINE_DEL']):
+            return Event('quarantine-new' if cmd == CMD['QUARANTINE_NEW'] else
+                         'quarantine-del', quarantined=_quarantined(m),
+                         reason=reason, **who)
         if cmd in (CMD['GRANT_NEW'], CMD['GRANT_DEL']):
             return Event('grant-new' if cmd == CMD['GRANT_NEW'] else 'grant-del',
                          uid=m.get_attr('PMODE_A_UID'), **who)

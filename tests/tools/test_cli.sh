@@ -41,7 +41,7 @@ fi
 expect 0 '' "help exits 0" help
 expect 0 '' "help adapter exits 0" help adapter
 expect 0 '' "an abbreviated help exits 0" h fea
-for obj in adapter feature user monitor save; do
+for obj in adapter feature user network monitor save; do
 	expect 0 '' "$obj help exits 0" $obj help
 done
 expect 2 "^pmodectl: usage: pmodectl help \\[OBJECT\\]" "help of an unknown object is a usage error" help bogus
@@ -57,7 +57,7 @@ same "help prints what --help prints" "$("$pmodectl" --help)" "$("$pmodectl" hel
 # The commands in --help: grouped by object, each object's in the order the
 # sources define them.
 src=$(dirname "$pmodectl")
-want=$(for obj in adapter feature user monitor save; do
+want=$(for obj in adapter feature user network monitor save; do
 	sed -nE "s/^COMMAND\($obj, \"([^\"]*)\".*/$obj \1/p" "$src"/*.c | sed 's/ $//'
 done)
 got=$("$pmodectl" --help | sed -nE 's/^  pmodectl ([a-z]+)( ([a-z]+))?.*/\1 \3/p' | sed 's/ $//')
@@ -88,8 +88,11 @@ expect 2 "^pmodectl: usage: pmodectl save\$" "'save' takes no argument" save x
 expect 2 "^pmodectl: usage: pmodectl adapter vms\$" "'adapter vms' takes no argument" adapter vms x
 expect 2 "^pmodectl: usage: pmodectl adapter audit\$" "'adapter audit' takes no argument" adapter audit x
 expect 2 "^pmodectl: usage: pmodectl monitor\$" "'monitor' takes no argument" monitor x
+expect 2 "^pmodectl: usage: pmodectl network guard dev IFNAME\$" "'network guard' needs a device" network guard
+expect 2 "^pmodectl: usage: pmodectl network unguard dev IFNAME\$" "'network unguard' takes only a device" network unguard dev x y
+expect 2 "^pmodectl: usage: pmodectl network show \\[dev IFNAME\\]\$" "'network show' takes only a device" network show x
 if [ ! -d /sys/module/pmode ]; then
-	for obj in adapter feature user; do
+	for obj in adapter feature user network; do
 		expect 1 "^pmodectl: the pmode module is not loaded" "'$obj' alone runs its default command" $obj
 	done
 	expect 1 "^pmodectl: the pmode module is not loaded" "'adapter show d IFNAME v VM' reaches the kernel" adapter show d x v y

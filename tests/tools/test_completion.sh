@@ -41,14 +41,14 @@ completes() {
 }
 
 devs=$(ls /sys/class/net | sort | paste -sd ' ')
-completes "adapter feature help monitor save user" "the objects" pmodectl ""
+completes "adapter feature help monitor network save user" "the objects" pmodectl ""
 completes "adapter" "an abbreviated object" pmodectl ad
-completes "adapter feature help monitor save user" "the objects after options" pmodectl -j -s ""
+completes "adapter feature help monitor network save user" "the objects after options" pmodectl -j -s ""
 completes "--json" "a long option" pmodectl --js
 completes "add allow audit check del disallow help set show vms" "adapter's commands" pmodectl adapter ""
 completes "disable enable help show" "feature's commands" pmodectl feature ""
 completes "help" "monitor has no command word" pmodectl monitor ""
-completes "adapter feature monitor save user" "help's objects" pmodectl help ""
+completes "adapter feature monitor network save user" "help's objects" pmodectl help ""
 completes "dev mac network owner vm" "the keywords of adapter add" pmodectl adapter add ""
 completes "mac network owner vm" "a keyword given is not offered again" pmodectl adapter add dev tap0 ""
 completes "mac network owner" "nor an abbreviated one" pmodectl adapter add d tap0 v x ""

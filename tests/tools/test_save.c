@@ -45,6 +45,7 @@ struct fake_kernel {
 	char port[NPORTS][IFNAMSIZ];	/* the ports that exist */
 	uint32_t master[NPORTS];	/* their bridge's ifindex, or 0 */
 	struct fake_adapter ad[NPORTS];
+	bool guarded[NPORTS];		/* a guarded network's device */
 };
 
 static struct fake_kernel k;
@@ -309,6 +310,8 @@ static int dump(uint8_t cmd, reply_fn fn, void *arg)
 			 cmd == PMODE_CMD_GRANT_GET ? k.n_grants : k.n_ports); i++) {
 		if (cmd == PMODE_CMD_ADAPTER_GET && !k.ad[i].registered)
 			continue;
+		if (cmd == PMODE_CMD_GUARD_GET && !k.guarded[i])
+			continue;
 		m = pmode_msg(cmd, 0);
 		if (!m)
 			return pmode_errorf(-ENOMEM, "out of memory");
@@ -316,6 +319,9 @@ static int dump(uint8_t cmd, reply_fn fn, void *arg)
 			err = nla_put_u8(m, PMODE_A_FEATURE, k.gate);
 		else if (cmd == PMODE_CMD_GRANT_GET)
 			err = nla_put_u32(m, PMODE_A_UID, k.grants[i]);
+		else if (cmd == PMODE_CMD_GUARD_GET)
+			err = nla_put_string(m, PMODE_A_IFNAME, k.port[i]) ||
+			      nla_put_u32(m, PMODE_A_IFINDEX, 1 + i);
 		else
 			err = put_adapter(m, i);
 		if (err) {
@@ -375,9 +381,20 @@ static int handle(uint8_t cmd, struct nlattr **a, reply_fn fn, void *arg)
 			return pmode_errorf(-EINVAL, "no uid attribute");
 		return cmd == PMODE_CMD_GRANT_NEW ? grant_add(nla_get_u32(a[PMODE_A_UID])) :
 						    grant_del(nla_get_u32(a[PMODE_A_UID]));
+	case PMODE_CMD_GUARD_NEW:
+	case PMODE_CMD_GUARD_DEL:
+		i = find_port(a);
+		if (i >= 0 && k.guarded[i] == (cmd == PMODE_CMD_GUARD_NEW))
+			i = pmode_errorf(-EEXIST, "%s: already so", k.port[i]);
+		if (i >= 0)
+			k.guarded[i] = cmd == PMODE_CMD_GUARD_NEW;
+		return i < 0 ? i : 0;
+	case PMODE_CMD_QUARANTINE_GET:
+		return 0;
 	case PMODE_CMD_ADAPTER_GET:
 	case PMODE_CMD_FEATURE_GET:
 	case PMODE_CMD_GRANT_GET:
+	case PMODE_CMD_GUARD_GET:
 		return get(cmd, fn, arg);
 	}
 	return pmode_errorf(-EOPNOTSUPP, "unknown command %u", cmd);
@@ -551,8 +568,10 @@ static void random_state(struct fake_kernel *s)
 		do
 			random_string(k.port[i], 1, IFNAMSIZ - 1, ifname_byte);
 		while (!new_port_name(k.port[i], i));
-	for (i = 0; i < k.n_ports; i++)
+	for (i = 0; i < k.n_ports; i++) {
 		k.master[i] = rnd(2) ? 1000 + rnd(2) : 0;	/* two bridges */
+		k.guarded[i] = rnd(4) == 0;
+	}
 	k.gate = rnd(2);
 	k.tear = rnd(3) == 0;
 	n = rnd(100) == 0 ? MAX_GRANTS : (int)rnd(5);
@@ -579,6 +598,8 @@ static const char *differ(const struct fake_kernel *a, const struct fake_kernel 
 	if (a->n_grants != b->n_grants ||
 	    memcmp(a->grants, b->grants, a->n_grants * sizeof(a->grants[0])))
 		return "the grants";
+	if (memcmp(a->guarded, b->guarded, sizeof(a->guarded)))
+		return "the guarded networks";
 	for (i = 0; i < a->n_ports; i++) {
 		const struct fake_adapter *x = &a->ad[i], *y = &b->ad[i];
 		const char *what = NULL;
@@ -664,6 +685,7 @@ static int round_trip(const struct fake_kernel *s, int state, bool verbose)
 	rc = run_command(1, (char *[]){ "save", NULL });
 	redirect(NULL, NULL);
 	memset(k.ad, 0, sizeof(k.ad));
+	memset(k.guarded, 0, sizeof(k.guarded));
 	k.gate = false;
 	k.n_grants = 0;
 	if (!rc) {

@@ -11,7 +11,7 @@
          whose client hardware address is LLADDR, asking for IP
   pkt.py recv IFACE|tap:NAME --marker M --timeout SECS [--expect N]
   pkt.py hex [--src ...]   the bytes send would send, in hex
-  pkt.py flood IFACE SRC>DST[/arp:LLADDR]... (--until FILE | --seconds S)
+  pkt.py flood IFACE|tap:NAME SRC>DST[/arp:LLADDR]... (--until FILE | --seconds S)
          [--pace N]
 
 'tap:NAME' opens the persistent tap NAME through /dev/net/tun, as QEMU
@@ -158,9 +158,16 @@ def flood(a):
     """Send a.frames in turn from a.port until a.until exists (at a
     multiple of 512 frames, so that every kind went out as often) or for
     a.seconds."""
-    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-    s.bind((a.port, 0))
-    me = read('/sys/class/net/%s/address' % a.port)
+    if a.port.startswith('tap:'):
+        # What the VM behind the tap transmits ('self': the tap's MAC).
+        _, fd = open_port(a.port)
+        send = lambda f: os.write(fd, f)   # noqa: E731
+        me = read('/sys/class/net/%s/address' % a.port[4:])
+    else:
+        s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+        s.bind((a.port, 0))
+        send = s.send
+        me = read('/sys/class/net/%s/address' % a.port)
     fs = []
     for spec in a.frames:
         src, _, dst = spec.partition('>')
@@ -178,7 +185,7 @@ def flood(a):
         if a.until and n % 512 == 0 and os.path.exists(a.until):
             break
         try:
-            s.send(fs[n % len(fs)])
+            send(fs[n % len(fs)])
         except OSError:
             time.sleep(0.01)     # the port down while its peer moves
         n += 1

@@ -83,6 +83,29 @@
  *   PMODE_A_UID
  * PMODE_CMD_GRANT_GET (anyone, dump)  -> one message per PMODE_A_UID
  *
+ * PMODE_CMD_GUARD_NEW, PMODE_CMD_GUARD_DEL (CAP_NET_ADMIN over the device's
+ * namespace): guard a network, or stop guarding it
+ *   PMODE_A_IFINDEX | PMODE_A_IFNAME    a bridge, or the lower device of
+ *                                       macvtaps; not an Open vSwitch
+ *                                       datapath (its ports cannot be told
+ *                                       apart by bridge)
+ *   GUARD_NEW replies as GUARD_GET, after quarantining the network's
+ *   unregistered VM ports (each also notified).
+ *   On a guarded network every unregistered VM port (a tap, a veth, a
+ *   macvtap) is quarantined: a netfilter hook drops every frame through it,
+ *   both ways, counted as PMODE_DROP_QUARANTINED, from before the port is
+ *   linked to the network until an adapter is registered on it. Removing
+ *   the adapter quarantines it again. A plain macvlan or ipvlan cannot be
+ *   created on a guarded lower device (it could not be guarded).
+ *
+ * PMODE_CMD_GUARD_GET (anyone, dump) -> per guarded device in the
+ * requester's namespace: PMODE_A_IFINDEX, PMODE_A_IFNAME,
+ * PMODE_A_QUARANTINED
+ *
+ * PMODE_CMD_QUARANTINE_GET (anyone, dump) -> per quarantined port in the
+ * requester's namespace: PMODE_A_IFINDEX, PMODE_A_IFNAME, PMODE_A_GUARD,
+ * PMODE_A_GUARD_NAME, PMODE_A_STATS (PMODE_STATS_A_QUARANTINED)
+ *
  * Multicast group PMODE_MCGRP_NOTIFY carries, for the namespace of the port:
  *   PMODE_CMD_ADAPTER_NEW, _SET, _DEL   the adapter as in a dump, plus
  *                                       PMODE_A_REASON (enum pmode_reason),
@@ -105,6 +128,11 @@
  *                                       reported since the previous event),
  *                                       PMODE_A_FRAME_LENGTH (the frame's
  *                                       whole length); never the frame's bytes
+ *   PMODE_CMD_GUARD_NEW, _DEL           the guarded device as in a GUARD_GET
+ *                                       reply, PMODE_A_REASON, PMODE_A_BY_UID
+ *   PMODE_CMD_QUARANTINE_NEW, _DEL      a port entering or leaving
+ *                                       quarantine, as in a QUARANTINE_GET
+ *                                       reply, PMODE_A_REASON, PMODE_A_BY_UID
  * and, host-wide, in the initial network namespace only (grants name uids
  * of the initial user namespace):
  *   PMODE_CMD_FEATURE_SET               PMODE_A_FEATURE, PMODE_A_BY_UID
@@ -171,6 +199,14 @@ enum pmode_cmd {
 	PMODE_CMD_VIOLATION,
 	PMODE_CMD_ADAPTER_CHECK,
 	PMODE_CMD_VIOLATION_FRAME,
+	PMODE_CMD_GUARD_NEW,
+	PMODE_CMD_GUARD_NEW_NTF = PMODE_CMD_GUARD_NEW,
+	PMODE_CMD_GUARD_DEL,
+	PMODE_CMD_GUARD_DEL_NTF = PMODE_CMD_GUARD_DEL,
+	PMODE_CMD_GUARD_GET,
+	PMODE_CMD_QUARANTINE_GET,
+	PMODE_CMD_QUARANTINE_NEW,	/* notification only */
+	PMODE_CMD_QUARANTINE_DEL,	/* notification only */
 	__PMODE_CMD_MAX
 };
 
@@ -205,6 +241,9 @@ enum pmode_attr {
 	PMODE_A_VERDICT,	/* u32: enum pmode_verdict */
 	PMODE_A_BY_UID,		/* u32: uid of the process that made a change */
 	PMODE_A_EXPOSURE,	/* u32: bits 1 << enum pmode_exposure */
+	PMODE_A_GUARD,		/* u32: ifindex of a guarded network device */
+	PMODE_A_GUARD_NAME,	/* NUL-terminated string: its name */
+	PMODE_A_QUARANTINED,	/* u32: how many ports it holds quarantined */
 	__PMODE_A_MAX
 };
 
@@ -234,6 +273,8 @@ enum pmode_drop_reason {
 	PMODE_DROP_MALFORMED,
 	/* DHCP request naming a client hardware address not the adapter's */
 	PMODE_DROP_FORGED_DHCP,
+	/* any frame, either way, through an unregistered port of a guarded network */
+	PMODE_DROP_QUARANTINED,
 	__PMODE_DROP_MAX
 };
 
@@ -271,6 +312,7 @@ enum pmode_stats_attr {
 	PMODE_STATS_A_PROMISC_TX,	/* passed only because promisc is on */
 	PMODE_STATS_A_PROMISC_RX,	/* delivered to a learned MAC */
 	PMODE_STATS_A_FORGED_DHCP,	/* PMODE_DROP_FORGED_DHCP */
+	PMODE_STATS_A_QUARANTINED,	/* PMODE_DROP_QUARANTINED */
 	__PMODE_STATS_A_MAX
 };
 
@@ -285,6 +327,8 @@ enum pmode_reason {
 	PMODE_REASON_FEATURE_DISABLED,	/* the gate was disabled: promisc off */
 	PMODE_REASON_NETWORK_CHANGED,	/* the port's master device changed */
 	PMODE_REASON_EXPOSURE_CHANGED,	/* PMODE_A_EXPOSURE changed */
+	PMODE_REASON_REGISTERED,	/* the port got an adapter */
+	PMODE_REASON_UNREGISTERED,	/* the port's adapter was removed */
 	__PMODE_REASON_MAX
 };
 
