@@ -154,7 +154,7 @@ boot() {
 	timeout "${PMODE_LIFECYCLE_VM_TIMEOUT:-300}" qemu-system-x86_64 \
 		-accel tcg -m 1G -smp 1 -nographic -no-reboot \
 		-kernel "$root/boot/vmlinuz-$kver" -initrd "$ird.gz" \
-		-append "console=ttyS0 quiet panic=-1 pmode.stage=$stage" \
+		-append "console=ttyS0 quiet panic=-1 no_timer_check pmode.stage=$stage" \
 		-virtfs local,path="$root",mount_tag=root,security_model=none,multidevs=remap \
 		>"$work/console-$stage.log" 2>&1
 	qrc=$?
