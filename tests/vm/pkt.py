@@ -218,7 +218,8 @@ def main():
                     help='stop, after taking what is queued, once this file exists')
     ap.add_argument('--seconds', type=float, default=0)
     ap.add_argument('--pace', type=int, default=0)
-    a = ap.parse_args()
+    # Options may come before the frames: flood IFACE --until FILE FRAME...
+    a = ap.parse_intermixed_args()
     if a.op == 'hex':
         print(frame(a).hex())
         return

@@ -85,6 +85,10 @@ checker &
 # Python and pyroute2 start slowly in an emulated CPU: a minute or more.
 wait_ready "$stop.ready"
 for i in 0 2 3 5; do flood "s$i" "$stop" & done
+# The floods run: s1 (on br1, no adapter yet) receives s3's and s5's
+# genuine frames to an unknown MAC (marker 1), however slowly they start.
+expect_eq 1 "$(in_vm s1 "${PKT[@]}" recv eth0 --marker 1 --expect 1 --timeout 120)" \
+	"stress: the floods run (s1 receives them)"
 for w in add del on off move nomaster netns recreate ns_churn; do
 	worker "$w-$RANDOM" "op_$w" &
 done
@@ -153,6 +157,8 @@ printf '%s\n' "feature enable" "user grant 0" \
 done_cycles=0
 cycles_start=$SECONDS
 run rmmod pmode
+expect_eq 1 "$(in_vm s3 "${PKT[@]}" recv eth0 --marker 1 --expect 1 --timeout 120)" \
+	"stress: the floods of the cycles run (s3 receives them)"
 for ((c = 1; c <= cycles; c++)); do
 	insmod "$top/kmod/pmode.ko" || break
 	"$PMODECTL" -b "$batch" >/dev/null || break
