@@ -11,6 +11,8 @@
 #                        both parts (default), or one; SERIES as the tiers
 #                        take it (default PMODE_KERNELS, or 6.1 and 6.12)
 #   PMODE_MUTANTS='gate,port-*'   only these mutants (globs), in that order
+#   PMODE_MUTANTS_BASELINE=LOG    the baseline: an earlier run's (one part
+#                                 and kernel, the same tree and files)
 #
 # One TAP line per mutant and part, "MUTANT killed by TEST" or "MUTANT
 # SURVIVED" (a failure: the check it turns off is untested), and a table
@@ -106,7 +108,10 @@ for series in $series_list; do
 		restore
 		base=$logs/$part-$series-baseline.log
 		start=$SECONDS
-		if [ "$part" = kunit ]; then
+		if [ -n "${PMODE_MUTANTS_BASELINE:-}" ]; then
+			# A baseline of an earlier run, of the same tree and files.
+			cp "$PMODE_MUTANTS_BASELINE" "$base" || tap_bail "$part baseline is read"
+		elif [ "$part" = kunit ]; then
 			kunit "$series" "" "$base"
 		else
 			want=$(tr , '\n' <<<"$want" | sort -u | paste -sd,)
