@@ -11,6 +11,8 @@
 #                        both parts (default), or one; SERIES as the tiers
 #                        take it (default PMODE_KERNELS, or 6.1 and 6.12)
 #   PMODE_MUTANTS='gate,port-*'   only these mutants (globs), in that order
+#   PMODE_MUTANTS_BASELINE=LOG    the baseline: an earlier run's (one part
+#                                 and kernel, the same tree and files)
 #
 # One TAP line per mutant and part, "MUTANT killed by TEST" or "MUTANT
 # SURVIVED" (a failure: the check it turns off is untested), and a table
@@ -60,9 +62,11 @@ else
 	exit 1
 fi
 
-# failed LOG / passed LOG: the names of the tests a TAP log reports.
-failed() { sed -nE 's/^not ok [0-9]+ - (.*)$/\1/p' "$1" | sort -u; }
-passed() { sed -nE 's/^ok [0-9]+ - (.*)$/\1/p' "$1" | sort -u; }
+# failed LOG / passed LOG: the names of the tests a TAP log reports, but
+# for what a failure appends to the name ("(got 1, want 0)", "('...'
+# lacks /.../)"), so that a test has one name passed or failed.
+failed() { sed -nE 's/^not ok [0-9]+ - (.*)$/\1/p' "$1" | sed -E 's/ \(.*\)$//' | sort -u; }
+passed() { sed -nE 's/^ok [0-9]+ - (.*)$/\1/p' "$1" | sed -E 's/ \(.*\)$//' | sort -u; }
 
 # killers BASE LOG: the tests that passed in BASE and failed in LOG. A
 # failure of the harness itself (the build, the boot) is no test of BASE.
@@ -106,7 +110,10 @@ for series in $series_list; do
 		restore
 		base=$logs/$part-$series-baseline.log
 		start=$SECONDS
-		if [ "$part" = kunit ]; then
+		if [ -n "${PMODE_MUTANTS_BASELINE:-}" ]; then
+			# A baseline of an earlier run, of the same tree and files.
+			cp "$PMODE_MUTANTS_BASELINE" "$base" || tap_bail "$part baseline is read"
+		elif [ "$part" = kunit ]; then
 			kunit "$series" "" "$base"
 		else
 			want=$(tr , '\n' <<<"$want" | sort -u | paste -sd,)
