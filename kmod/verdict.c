@@ -91,8 +91,15 @@ static bool payload(const struct sk_buff *skb, const struct ethhdr *eth,
 		if (!h)
 			/* A short 802.3 frame has no SNAP header: nothing in it. */
 			return len == 8 && !eth_type_vlan(*proto);
-		if (len == 8 && !snap_encap(h))
+		/*
+		 * No receiver unwraps another LLC header: nothing in the frame
+		 * is judged, but the verdict rests on these eight bytes, which
+		 * a checksum written later must not turn into a SNAP header.
+		 */
+		if (len == 8 && !snap_encap(h)) {
+			*off += len;
 			return true;
+		}
 		if (depth == PMODE_MAX_ENCAP_DEPTH)
 			return false;
 		*proto = htons((h[len - 2] << 8) | h[len - 1]);
