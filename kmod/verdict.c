@@ -76,7 +76,8 @@ static bool payload(const struct sk_buff *skb, const struct ethhdr *eth,
 
 	*proto = eth->h_proto;
 	*off = skb_mac_offset(skb) + ETH_HLEN;
-	for (depth = 0; ; depth++) {
+	/* A tag moved out of the data was one of them. */
+	for (depth = skb_vlan_tag_present(skb); ; depth++) {
 		u8 _h[8];
 		const u8 *h;
 		int len;
