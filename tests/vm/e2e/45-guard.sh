@@ -49,6 +49,7 @@ as() { local uid=$1; shift; setpriv --reuid "$uid" --regid "$uid" --clear-groups
 expect_exit 1 "guard: uid 1000 is refused" as 1000 "$PMODECTL" network guard dev br0
 expect_match "needs CAP_NET_ADMIN" "$last_err" "guard: ... the refusal says what it takes"
 expect_exit 0 "guard: uid 1000 may list guarded networks" as 1000 "$PMODECTL" network show
+# README: pmodectl network guard dev br0
 check "guard: br0" pmodectl network guard dev br0
 expect_exit 1 "guard: a second time is refused" pmodectl network guard dev br0
 expect_match "already guarded" "$last_err" "guard: ... as already guarded"
@@ -74,6 +75,7 @@ got=$(count_rx b 2 1 -- both_send)
 expect_eq 0 "$got" "quarantine: neither the veth's nor the tap's frames reach b"
 got=$(count_rx tap:t-y 4 1 -- send_from b --src $B --dst $BC --count 3 --marker 4)
 expect_eq 0 "$got" "quarantine: nothing is delivered to the tap's VM either"
+# README: pmodectl network show
 dropped=$("$PMODECTL" network show | awk 'NR > 1 { n += $3 } END { print n + 0 }')
 [ "$dropped" -ge 13 ] && ok "quarantine: the drops are counted ($dropped)" ||
 	not_ok "quarantine: the drops are counted (got $dropped, wanted >= 13)"
