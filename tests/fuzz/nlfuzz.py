@@ -332,7 +332,9 @@ class Model:
         self.master = {}		# name -> master's ifindex, or None
         self.peer_mac = {}
         for dev in os.listdir('/sys/class/net'):
-            self.index[int(sysfs(dev, 'ifindex'))] = dev
+            # Not every entry is a device: bonding adds bonding_masters.
+            if os.path.isdir('/sys/class/net/' + dev):
+                self.index[int(sysfs(dev, 'ifindex'))] = dev
         for dev in self.index.values():
             try:
                 m = os.path.basename(os.readlink('/sys/class/net/%s/master'

@@ -40,7 +40,11 @@ feature-get  [ do ]
 feature-set  [ do ]
 grant-del  [ do ]
 grant-get  [ dump ]
-grant-new  [ do ]" "$(cli --schema "$schema" --list-ops | sed -E 's/dump, do/do, dump/' | sort)" \
+grant-new  [ do ]
+guard-del  [ do ]
+guard-get  [ dump ]
+guard-new  [ do ]
+quarantine-get  [ dump ]" "$(cli --schema "$schema" --list-ops | sed -E 's/dump, do/do, dump/' | sort)" \
 	"ynl: cli.py, the spec checked against its schema, sees every command as an op, with do and dump as the module has them"
 
 # Every notification, as the tools' library decodes it, on a socket of its
