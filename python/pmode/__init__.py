@@ -321,7 +321,7 @@ class Pmode:
     def adapter_add(self, dev: Union[str, int], vm: str, mac: str = None,
                     network: int = None, owner: int = None) -> Adapter:
         """Register an adapter on port @dev (name or ifindex) for VM @vm.
-        mac defaults to the veth peer's (a macvlan/macvtap: its own); network
+        mac defaults to the veth peer's (a macvtap: its own); network
         to the port's master."""
         attrs = _port(dev) + [('PMODE_A_VM', vm)]
         if mac is not None:
