@@ -106,11 +106,6 @@ int pmode_mac_check(const u8 *mac, const struct nlattr *attr,
 	return 0;
 }
 
-static bool is_kind(const struct net_device *dev, const char *kind)
-{
-	return dev->rtnl_link_ops && !strcmp(dev->rtnl_link_ops->kind, kind);
-}
-
 /*
  * The ports whose VM is on the far side of the device, out of reach of the
  * port's own namespace: a tap's process, a veth's peer, a macvtap's process
@@ -127,12 +122,12 @@ static bool is_kind(const struct net_device *dev, const char *kind)
  */
 static const char * const port_kinds[] = { "tun", "veth", "macvtap" };
 
-static bool port_kind_guarded(const struct net_device *dev)
+bool pmode_port_kind_guarded(const struct net_device *dev)
 {
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(port_kinds); i++)
-		if (is_kind(dev, port_kinds[i]))
+		if (pmode_dev_is_kind(dev, port_kinds[i]))
 			return true;
 	return false;
 }
@@ -154,13 +149,13 @@ static int port_check(struct net_device *dev, struct netlink_ext_ack *extack)
 		return -EOPNOTSUPP;
 	}
 	/* Every ipvlan of a lower device transmits from the lower's MAC. */
-	if (is_kind(dev, "ipvlan") || is_kind(dev, "ipvtap")) {
+	if (pmode_dev_is_kind(dev, "ipvlan") || pmode_dev_is_kind(dev, "ipvtap")) {
 		PMODE_SET_ERR_MSG_FMT(extack, NULL,
 				      "%s is an ipvlan: its VMs share one MAC; use tap, veth or macvtap",
 				      dev->name);
 		return -EOPNOTSUPP;
 	}
-	if (!port_kind_guarded(dev)) {
+	if (!pmode_port_kind_guarded(dev)) {
 		PMODE_SET_ERR_MSG_FMT(extack, NULL,
 				      "%s: a %s's stack could bypass pmode; use veth or macvtap",
 				      dev->name, dev->rtnl_link_ops ?
@@ -197,12 +192,12 @@ static int peer_mac(struct net_device *dev, u8 *mac,
 {
 	struct net_device *peer = NULL;
 
-	if (is_kind(dev, "macvtap")) {
+	if (pmode_dev_is_kind(dev, "macvtap")) {
 		ether_addr_copy(mac, dev->dev_addr);
 		return pmode_mac_check(mac, NULL, extack);
 	}
 	rcu_read_lock();
-	if (is_kind(dev, "veth") && dev->netdev_ops->ndo_get_peer_dev)
+	if (pmode_dev_is_kind(dev, "veth") && dev->netdev_ops->ndo_get_peer_dev)
 		peer = dev->netdev_ops->ndo_get_peer_dev(dev);
 	if (peer)
 		ether_addr_copy(mac, peer->dev_addr);

@@ -15,6 +15,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/uidgid.h>
+#include <net/rtnetlink.h>
 #include <linux/workqueue.h>
 #include <uapi/linux/pmode.h>
 
@@ -155,6 +156,14 @@ pmode_adapter_promisc_holder(const struct pmode_adapter *ad,
 int pmode_adapter_check_promisc(const struct pmode_adapter *ad,
 				const struct pmode_network *network,
 				struct netlink_ext_ack *extack);
+/* Is @dev's link kind @kind ("veth", "macvtap", ...)? */
+static inline bool pmode_dev_is_kind(const struct net_device *dev,
+				     const char *kind)
+{
+	return dev->rtnl_link_ops && !strcmp(dev->rtnl_link_ops->kind, kind);
+}
+
+bool pmode_port_kind_guarded(const struct net_device *dev);
 int pmode_port_network(struct net_device *dev, struct net_device *master);
 void pmode_adapter_network(const struct pmode_adapter *ad, int master_ifindex,
 			   struct pmode_network *network);

@@ -142,29 +142,22 @@ bool pmode_guard_quarantined(const struct net_device *dev)
 	return quarantine_find(dev);
 }
 
-static bool is_kind(const struct net_device *dev, const char *kind)
-{
-	return dev->rtnl_link_ops && !strcmp(dev->rtnl_link_ops->kind, kind);
-}
-
-static bool is_macvtap(const struct net_device *dev)
-{
-	return netif_is_macvlan(dev) && is_kind(dev, "macvtap");
-}
-
 /* A macvlan or ipvlan whose VM's stack is its own: hooks cannot guard it. */
 static bool is_unguardable(const struct net_device *dev)
 {
-	return (netif_is_macvlan(dev) && !is_macvtap(dev)) ||
-	       is_kind(dev, "ipvlan") || is_kind(dev, "ipvtap");
+	return (netif_is_macvlan(dev) && !pmode_dev_is_kind(dev, "macvtap")) ||
+	       pmode_dev_is_kind(dev, "ipvlan") || pmode_dev_is_kind(dev, "ipvtap");
 }
 
-/* Is @dev a VM's port: a tap, a veth or a macvtap? (See the top.) */
+/*
+ * Is @dev a VM's port: a tap, a veth or a macvtap, the kinds an adapter may
+ * have (adapter.c)? (See the top.)
+ */
 static bool vm_port(const struct net_device *dev)
 {
 	if (dev->type != ARPHRD_ETHER || (dev->flags & IFF_LOOPBACK))
 		return false;
-	return is_kind(dev, "tun") || is_kind(dev, "veth") || is_macvtap(dev);
+	return pmode_port_kind_guarded(dev);
 }
 
 /*
@@ -181,7 +174,7 @@ static struct pmode_guard *guard_of(struct net_device *dev,
 		return NULL;
 	if (master)
 		g = guard_find(master);
-	if (!g && is_macvtap(dev))
+	if (!g && netif_is_macvlan(dev) && pmode_dev_is_kind(dev, "macvtap"))
 		g = guard_find(macvlan_dev_real_dev(dev));
 	return g;
 }
@@ -465,8 +458,8 @@ static int guard_check(struct net_device *dev, struct netlink_ext_ack *extack)
 				      dev->name);
 		return -EOPNOTSUPP;
 	}
-	if (is_kind(dev, "tun") || netif_is_macvlan(dev) ||
-	    is_kind(dev, "ipvlan") || is_kind(dev, "ipvtap")) {
+	if (pmode_dev_is_kind(dev, "tun") || netif_is_macvlan(dev) ||
+	    pmode_dev_is_kind(dev, "ipvlan") || pmode_dev_is_kind(dev, "ipvtap")) {
 		PMODE_SET_ERR_MSG_FMT(extack, NULL,
 				      "%s is a VM's port; guard the bridge or lower device it is on",
 				      dev->name);
@@ -590,7 +583,7 @@ static int pre_change_upper(struct net_device *dev,
 				      dev->name, upper->rtnl_link_ops->kind);
 		return -EOPNOTSUPP;
 	}
-	if (!is_macvtap(upper) || quarantine_find(upper))
+	if (!pmode_dev_is_kind(upper, "macvtap") || quarantine_find(upper))
 		return 0;
 	return quarantine_new(upper, g, PMODE_REASON_NETWORK_CHANGED, extack);
 }
