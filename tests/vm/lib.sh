@@ -12,6 +12,8 @@ top=${PMODE_TOP:?}
 . "$top/tests/lib/tap.sh"
 PKT=(/usr/bin/python3 "$top/tests/vm/pkt.py")
 PMODECTL=$top/tools/pmodectl
+# The module built for the kernel the VM runs (tests/vm/guest.sh).
+PMODE_KO=${PMODE_KO:-$top/kmod/pmode.ko}
 netns=()
 links=()
 
@@ -46,7 +48,7 @@ expect_exit() {
 }
 
 load_pmode() {
-	lsmod | grep -q '^pmode ' || run insmod "$top/kmod/pmode.ko"
+	lsmod | grep -q '^pmode ' || run insmod "$PMODE_KO"
 }
 
 # wait_for CMD...: poll until CMD succeeds, for up to 10 s.
