@@ -4,8 +4,9 @@
 # which runs netfilter egress: pmode judges an OVS port as any other. But
 # every OVS port's master is the one ovs-system datapath of all OVS bridges
 # and VLANs: as a network it would join what OVS keeps apart, so promisc
-# there takes an explicit network id. And what an integration registers
-# carries its manager, which 'pmodectl save' leaves out.
+# there takes an explicit network id. What an integration registers
+# carries its manager, which 'pmodectl save' leaves out. Guarding
+# ovs-system quarantines unregistered VM ports on every OVS bridge.
 #
 #   tap:t-a (vm-o) --+
 #                    +- ob0 (OVS) -- h-v -- eth0 [vm v]
@@ -94,3 +95,26 @@ expect_exit 1 "manager: 16 bytes are refused" \
 expect_match "a manager's name is 1 to 15 bytes long" "$last_err" "manager: the message says the limit"
 expect_eq "[]" "$(json_get "[x for x in a if x['ifname'] == 't-c']")" \
 	"manager: nothing registered by the refused requests"
+
+# Guarding ovs-system guards every OVS bridge: an unregistered VM port
+# added to any carries nothing until registered; an OVS port itself cannot
+# be guarded, and neither the internal port nor the veth of another VM,
+# registered, is touched.
+check "ovs guard: ovs-system, every OVS bridge at once" pmodectl network guard dev ovs-system
+expect_exit 1 "ovs guard: one OVS port is refused" pmodectl network guard dev t-a
+expect_match "an Open vSwitch port: the kernel cannot tell OVS bridges apart; guard ovs-system" \
+	"$last_err" "ovs guard: the refusal says what to guard"
+tap_vm d -
+D=02:00:00:00:26:0d
+run ovs-vsctl add-port ob0 t-d
+got=$(count_rx v 6 1.5 -- "${PKT[@]}" send tap:t-d --src $D --dst $V --count 4 --marker 6)
+expect_eq 0 "$got" "ovs guard: a new, unregistered VM port on ob0 carries nothing out"
+got=$(count_rx tap:t-d 7 1.5 -- send_from v --src $V --dst $D --count 3 --marker 7)
+expect_eq 0 "$got" "ovs guard: nor in"
+expect_match "t-d" "$("$PMODECTL" network show)" "ovs guard: network show lists it as quarantined"
+got=$(count_rx v 8 1.5 -- "${PKT[@]}" send tap:t-a --src $A --dst $V --count 4 --marker 8)
+expect_eq 4 "$got" "ovs guard: the registered VM on ob0 still talks"
+check "ovs guard: registering the port" pmodectl adapter add dev t-d vm vm-d mac $D network 1
+got=$(count_rx v 9 1.5 -- "${PKT[@]}" send tap:t-d --src $D --dst $V --count 4 --marker 9)
+expect_eq 4 "$got" "ovs guard: lifts its quarantine"
+check "ovs guard: unguard" pmodectl network unguard dev ovs-system
