@@ -24,6 +24,13 @@
  * registration hands over with no gap: the adapter's hooks are in place
  * before the quarantine's go, and the quarantine's before the adapter's go.
  *
+ * A VM port is on a guarded network when its master is the guarded device,
+ * or its master's master, up the chain (guard_above()): a tap enslaved to
+ * a bond that is a bridge port hands its frames to the bridge through the
+ * bond. A bond or team joining a guarded network brings the VM ports below
+ * it in quarantined (quarantine_below(), before the link), and any move
+ * of a device reconciles the VM ports below it (reconcile_below()).
+ *
  * A plain macvlan or ipvlan cannot be guarded by hooks on the port (its
  * stack is the VM's own, in the VM's namespace): it cannot be created on a
  * guarded lower device, and a device that has one cannot be guarded.
@@ -163,6 +170,26 @@ static bool vm_port(const struct net_device *dev)
 }
 
 /*
+ * The guard of @master, or of the first guarded device up its chain of
+ * masters: a bond or a team on a guarded bridge hands the frames of its
+ * slaves to the bridge, so a VM port enslaved to it is on the bridge's
+ * network (MAX_NEST_DEV bounds the chain).
+ */
+static struct pmode_guard *guard_above(struct net_device *master)
+{
+	struct pmode_guard *g;
+	int depth;
+
+	for (depth = 0; master && depth < MAX_NEST_DEV; depth++) {
+		g = guard_find(master);
+		if (g)
+			return g;
+		master = netdev_master_upper_dev_get(master);
+	}
+	return NULL;
+}
+
+/*
  * The guard that should hold @dev in quarantine, with @master as its
  * master device (NULL: none), or NULL. @has_adapter: whether to take the
  * port for registered.
@@ -175,7 +202,7 @@ static struct pmode_guard *guard_of(struct net_device *dev,
 	if (!vm_port(dev) || has_adapter)
 		return NULL;
 	if (master)
-		g = guard_find(master);
+		g = guard_above(master);
 	if (!g && netif_is_macvlan(dev) && pmode_dev_is_kind(dev, "macvtap"))
 		g = guard_find(macvlan_dev_real_dev(dev));
 	return g;
@@ -419,6 +446,67 @@ static int reconcile(struct net_device *dev, enum pmode_reason why,
 	return g ? quarantine_new(dev, g, why, extack) : 0;
 }
 
+struct below {
+	enum pmode_reason why;
+	struct pmode_guard *g;		/* quarantine_below(): the guard */
+	struct netlink_ext_ack *extack;
+};
+
+static int reconcile_one(struct net_device *lower,
+			 struct netdev_nested_priv *priv)
+{
+	struct below *b = priv->data;
+
+	return vm_port(lower) ? reconcile(lower, b->why, b->extack) : 0;
+}
+
+/*
+ * The VM ports anywhere below @dev (a bridge's ports, a bond's slaves, the
+ * slaves of a bond on a bridge), each brought in line with where it now
+ * is. Under RTNL. Return: 0, or the first error (quarantine_new()'s).
+ */
+static int reconcile_below(struct net_device *dev, enum pmode_reason why,
+			   struct netlink_ext_ack *extack)
+{
+	struct below b = { .why = why, .extack = extack };
+	struct netdev_nested_priv priv = { .data = &b };
+
+	return netdev_walk_all_lower_dev(dev, reconcile_one, &priv);
+}
+
+static int quarantine_one(struct net_device *lower,
+			  struct netdev_nested_priv *priv)
+{
+	struct below *b = priv->data;
+
+	if (!vm_port(lower) || has_adapter(lower) || quarantine_find(lower))
+		return 0;
+	return quarantine_new(lower, b->g, b->why, b->extack);
+}
+
+/*
+ * @dev, not a VM port (a bond, a team), is about to be linked under a
+ * device of @g's network: the VM ports below it are quarantined first,
+ * before the link lets their frames in. If one cannot be, the link is
+ * refused and those quarantined here are released.
+ */
+static int quarantine_below(struct net_device *dev, struct pmode_guard *g,
+			    struct netlink_ext_ack *extack)
+{
+	struct below b = {
+		.why = PMODE_REASON_NETWORK_CHANGED, .g = g, .extack = extack,
+	};
+	struct netdev_nested_priv priv = { .data = &b };
+	int err;
+
+	if (!g)
+		return 0;
+	err = netdev_walk_all_lower_dev(dev, quarantine_one, &priv);
+	if (err)
+		reconcile_below(dev, PMODE_REASON_NETWORK_CHANGED, NULL);
+	return err;
+}
+
 static void guard_free_rcu(struct rcu_head *rcu)
 {
 	kfree(container_of(rcu, struct pmode_guard, rcu));
@@ -505,12 +593,13 @@ static struct pmode_guard *guard_new(struct net_device *dev,
 	hash_add_rcu(guards, &g->node, (unsigned long)dev);
 	guard_changed();
 	notify_guard(g, PMODE_CMD_GUARD_NEW, PMODE_REASON_REQUEST);
-	/* A bridge's ports are its lower devices; macvtaps are uppers. */
-	netdev_for_each_lower_dev(dev, port, iter) {
-		err = reconcile(port, PMODE_REASON_REQUEST, extack);
-		if (err)
-			goto undo;
-	}
+	/*
+	 * A bridge's ports are its lower devices, and the slaves of a bond
+	 * on it; macvtaps are uppers.
+	 */
+	err = reconcile_below(dev, PMODE_REASON_REQUEST, extack);
+	if (err)
+		goto undo;
 	netdev_for_each_upper_dev_rcu(dev, port, iter) {
 		err = reconcile(port, PMODE_REASON_REQUEST, extack);
 		if (err)
@@ -568,7 +657,10 @@ static int pre_change_upper(struct net_device *dev,
 		return 0;
 	extack = netdev_notifier_info_to_extack(&info->info);
 	if (info->master) {
-		/* A port joins a bridge (or changes bridge). */
+		/* A bond or team, with VM ports below it, joins a network. */
+		if (!vm_port(dev))
+			return quarantine_below(dev, guard_above(upper), extack);
+		/* A port joins a bridge (or changes bridge, or joins a bond). */
 		g = guard_of(dev, upper, has_adapter(dev));
 		if (!g || quarantine_find(dev))
 			return 0;
@@ -622,6 +714,9 @@ static int pmode_guard_event(struct notifier_block *nb, unsigned long event,
 	case NETDEV_CHANGEUPPER:
 		/* After the fact: pre_change_upper() did what could fail. */
 		reconcile(dev, change_reason(dev), NULL);
+		/* A bond or team moved: the VM ports below it moved with it. */
+		if (info->master && !vm_port(dev))
+			reconcile_below(dev, PMODE_REASON_NETWORK_CHANGED, NULL);
 		if (vm_port(info->upper_dev))
 			reconcile(info->upper_dev,
 				  change_reason(info->upper_dev), NULL);
