@@ -509,52 +509,47 @@ static void notify_host(u8 cmd, int attr, u32 value)
 }
 
 /*
- * A VM id is shown in messages, events, the kernel log and saved batch
- * files: 1 to PMODE_VM_ID_MAXLEN bytes, none of them a control character.
- * Other bytes (UTF-8) are the orchestrator's business.
+ * Names an adapter is given, shown in messages, events, the kernel log and
+ * saved batch files. A VM id: 1 to PMODE_VM_ID_MAXLEN bytes, none of them
+ * a control character; other bytes (UTF-8) are the orchestrator's
+ * business. A manager's name: 1 to PMODE_MANAGER_MAXLEN bytes of
+ * printable ASCII, no space (it decides what pmodectl save leaves out).
  */
-static int vm_id_check(const char *vm, const struct nlattr *attr,
-		       struct netlink_ext_ack *extack)
+struct name_rule {
+	const char *what;	/* "a VM id" */
+	const char *bytes;	/* what its bytes must be, for the message */
+	int maxlen;
+	u8 lowest;		/* the lowest byte allowed */
+	bool ascii;		/* none from 0x7f on; else only 0x7f refused */
+};
+
+static const struct name_rule vm_id_rule = {
+	.what = "a VM id", .bytes = "may not contain control characters",
+	.maxlen = PMODE_VM_ID_MAXLEN, .lowest = 0x20,
+};
+
+static const struct name_rule manager_rule = {
+	.what = "a manager's name", .bytes = "is printable ASCII, no space",
+	.maxlen = PMODE_MANAGER_MAXLEN, .lowest = 0x21, .ascii = true,
+};
+
+static int name_check(const char *name, const struct name_rule *r,
+		      const struct nlattr *attr, struct netlink_ext_ack *extack)
 {
 	const char *c;
 
-	if (!*vm || strlen(vm) > PMODE_VM_ID_MAXLEN) {
-		PMODE_SET_ERR_MSG_FMT(extack, attr,
-				      "a VM id is 1 to %d bytes long",
-				      PMODE_VM_ID_MAXLEN);
+	if (!*name || strlen(name) > r->maxlen) {
+		PMODE_SET_ERR_MSG_FMT(extack, attr, "%s is 1 to %d bytes long",
+				      r->what, r->maxlen);
 		return -EINVAL;
 	}
-	for (c = vm; *c; c++) {
-		if ((u8)*c < 0x20 || *c == 0x7f) {
+	for (c = name; *c; c++) {
+		if ((u8)*c < r->lowest || *c == 0x7f ||
+		    (r->ascii && (u8)*c > 0x7f)) {
 			PMODE_SET_ERR_MSG_FMT(extack, attr,
-					      "a VM id may not contain control characters (byte 0x%02x at %td)",
-					      (u8)*c, c - vm);
-			return -EINVAL;
-		}
-	}
-	return 0;
-}
-
-/*
- * A manager's name is shown beside the adapter and decides what pmodectl
- * save leaves out: 1 to PMODE_MANAGER_MAXLEN printable ASCII bytes.
- */
-static int manager_check(const char *manager, const struct nlattr *attr,
-			 struct netlink_ext_ack *extack)
-{
-	const char *c;
-
-	if (!*manager || strlen(manager) > PMODE_MANAGER_MAXLEN) {
-		PMODE_SET_ERR_MSG_FMT(extack, attr,
-				      "a manager's name is 1 to %d bytes long",
-				      PMODE_MANAGER_MAXLEN);
-		return -EINVAL;
-	}
-	for (c = manager; *c; c++) {
-		if (*c <= 0x20 || *c >= 0x7f) {
-			PMODE_SET_ERR_MSG_FMT(extack, attr,
-					      "a manager's name is printable ASCII, no space (byte 0x%02x at %td)",
-					      (u8)*c, c - manager);
+					      "%s %s (byte 0x%02x at %td)",
+					      r->what, r->bytes, (u8)*c,
+					      c - name);
 			return -EINVAL;
 		}
 	}
@@ -577,7 +572,7 @@ static int pmode_adapter_new(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	p.vm = nla_data(attrs[PMODE_A_VM]);
-	err = vm_id_check(p.vm, attrs[PMODE_A_VM], info->extack);
+	err = name_check(p.vm, &vm_id_rule, attrs[PMODE_A_VM], info->extack);
 	if (err)
 		return err;
 	if (attrs[PMODE_A_MAC]) {
@@ -597,8 +592,8 @@ static int pmode_adapter_new(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (attrs[PMODE_A_MANAGER]) {
 		p.manager = nla_data(attrs[PMODE_A_MANAGER]);
-		err = manager_check(p.manager, attrs[PMODE_A_MANAGER],
-				    info->extack);
+		err = name_check(p.manager, &manager_rule, attrs[PMODE_A_MANAGER],
+				 info->extack);
 		if (err)
 			return err;
 	}
