@@ -41,10 +41,8 @@ void adapter_read(struct nlattr **a, struct adapter *r)
 		r->has_owner = true;
 		r->owner_uid = nla_get_u32(a[PMODE_A_OWNER]);
 	}
-#ifdef HAVE_PMODE_A_MANAGER
 	if (a[PMODE_A_MANAGER])
 		snprintf(r->manager, sizeof(r->manager), "%s", nla_get_string(a[PMODE_A_MANAGER]));
-#endif
 	r->promisc = a[PMODE_A_PROMISC] && nla_get_u8(a[PMODE_A_PROMISC]);
 	if (a[PMODE_A_ALLOWED])
 		nla_for_each_nested(nest, a[PMODE_A_ALLOWED], rem)

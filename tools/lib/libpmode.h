@@ -65,9 +65,7 @@ struct adapter {
 	bool has_net_id, has_owner;
 	uint8_t allowed_macs[PMODE_MAX_ALLOWED][ETH_ALEN];
 	int n_allowed;
-#ifdef HAVE_PMODE_A_MANAGER
-	char manager[16];	/* "" when no integration manages it */
-#endif
+	char manager[PMODE_MANAGER_MAXLEN + 1];	/* "": none */
 	struct adapter *next;	/* a list's (save's, the hook's) */
 };
 

@@ -40,9 +40,7 @@ static struct nla_policy reply_policy[PMODE_A_MAX + 1] = {
 	[PMODE_A_VERDICT] = { .type = NLA_U32 },
 	[PMODE_A_BY_UID] = { .type = NLA_U32 },
 	[PMODE_A_AS_UID] = { .type = NLA_U32 },
-#ifdef HAVE_PMODE_A_MANAGER
 	[PMODE_A_MANAGER] = { .type = NLA_STRING },
-#endif
 };
 
 /*

@@ -103,9 +103,7 @@ static int adapter_new(const struct spec *s, const char *uuid)
 		err |= nla_put_u32(msg, PMODE_A_NETWORK, s->network);
 	if (s->has_owner)
 		err |= nla_put_u32(msg, PMODE_A_OWNER, s->owner);
-#ifdef HAVE_PMODE_A_MANAGER
 	err |= nla_put_string(msg, PMODE_A_MANAGER, PMODE_LIBVIRT_MANAGER);
-#endif
 	return send_or_oom(msg, err);
 }
 
@@ -154,6 +152,9 @@ static const char *replace_why(const struct adapter *a, const struct spec *s, co
 		return "its owner changed";
 	if (a->has_net_id != s->has_network || (s->has_network && a->net_id != s->network))
 		return "its network changed";
+	/* By hand, or by another manager: libvirt's from now on, for release to remove. */
+	if (strcmp(a->manager, PMODE_LIBVIRT_MANAGER))
+		return "it was not libvirt's";
 	return NULL;
 }
 
@@ -281,11 +282,9 @@ int apply_release(const char *uuid)
 		return 1;
 	}
 	for (a = list; a; a = a->next) {
-#ifdef HAVE_PMODE_A_MANAGER
 		/* One an administrator registered by hand is theirs to remove. */
 		if (strcmp(a->manager, PMODE_LIBVIRT_MANAGER))
 			continue;
-#endif
 		rc = adapter_del(a->ifname);
 		/* Gone with its port meanwhile: as good. */
 		if (rc && rc != -ENOENT && rc != -ENODEV) {
