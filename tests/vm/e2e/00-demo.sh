@@ -3,8 +3,8 @@
 # every step happens as told, as root and as users 1000 and 2000. Told
 # with the administrator's grant not given (PMODE_DEMO_BREAK=grant), the
 # demo names the steps that then did not happen, tells the rest of the
-# story, and exits 1. The fresh tier runs the 00-* files: there, the story
-# is told on a fresh Debian root.
+# story, and exits 1. (The fresh tier tells the story with make demo, on
+# a fresh Debian root.)
 . "$PMODE_TOP/tests/vm/lib.sh"
 # demo [VAR=VALUE...]: the demo told with VAR set; its output in $story.
 demo() {
