@@ -173,8 +173,8 @@ static int apply_one(const struct domain *d, const struct spec *s, struct adapte
 	*created = false;
 	if (!*s->ifname) {
 		snprintf(err, errlen,
-			 "%s: interface %s has no <target dev=...> in the domain's XML, so pmode cannot tell its port; is the domain running?",
-			 d->name, s->mac_text);
+			 "%s: interface %s (type '%s') has no <target dev=...> in the domain's XML, so pmode cannot tell its port: the domain is not running, or its network hands out host devices (SR-IOV), which pmode cannot guard",
+			 d->name, s->mac_text, s->type);
 		return -ENODEV;
 	}
 	for (a = list; a; a = a->next)
