@@ -127,7 +127,7 @@ while [ ! -e "$work/deb.rc" ] && kill -0 "$build_pid" 2>/dev/null; do sleep 1; d
 read -r rc took <"$work/deb.rc" || rc=1
 result "$rc" "lifecycle: make deb builds pmode-dkms and pmodectl $version (${took:-?} s, beside the above)" "$work/deb.log"
 tap_status || finish_tier
-cp "$debs"/pmode-dkms_*.deb "$debs"/pmodectl_*.deb "$root/root/debs/"
+cp "$debs"/pmode-dkms_*.deb "$debs"/pmodectl_*.deb "$debs"/pmode-libvirt_*.deb "$root/root/debs/"
 
 start=$SECONDS
 # README: sudo apt install ./build/deb/pmode-dkms_0.1.0_all.deb ./build/deb/pmodectl_0.1.0_amd64.deb
@@ -140,6 +140,20 @@ status=$(dkms_status)
 cp "$log" "$logs/lifecycle-install.log"
 result $rc "lifecycle: apt install ./pmode-dkms ./pmodectl: DKMS builds pmode for 6.1, the restore unit is enabled ($((SECONDS - start)) s; dkms status: $status)" "$log"
 tap_status || finish_tier
+
+# 1b. On a libvirt host, pmode-libvirt: the hook where libvirtd looks for
+# it (a link to the program), the agent's unit enabled, after the restore
+# unit, which runs before libvirtd starts guests. The boot below runs the
+# hook as libvirtd does.
+start=$SECONDS
+# README: sudo apt install ./build/deb/pmode-libvirt_0.1.0_amd64.deb
+in_root 900 "cd debs && apt-get install -y -q --no-install-recommends ./pmode-libvirt_${version}_*.deb &&
+	test \"\$(readlink -f /etc/libvirt/hooks/qemu.d/pmode)\" = /usr/lib/pmode/libvirt-hook &&
+	test -x /usr/lib/pmode/libvirt-hook &&
+	ls /etc/systemd/system/multi-user.target.wants/pmode-libvirt.service &&
+	grep -x 'Before=.*libvirtd.service.*' /lib/systemd/system/pmode-restore.service &&
+	grep -x 'After=.*pmode-restore.service.*' /lib/systemd/system/pmode-libvirt.service" >"$log" 2>&1
+result $? "lifecycle: apt install ./pmode-libvirt: the hook is libvirtd's qemu.d/pmode, the agent's unit is enabled, pmode-restore runs before libvirtd ($((SECONDS - start)) s)" "$log"
 
 # boot KVER STAGE [WHAT]: boot the root's KVER, guest.sh STAGE in it; its
 # TAP lines, renumbered, said of WHAT ("boot KVER" by default).
@@ -221,18 +235,19 @@ result $? "lifecycle: after the upgrade, the module loaded is $new"
 # 6. Purge: nothing of pmode's is left.
 # pmode_files: pmode's names under the places a package puts files:
 # pmode.ko*, pmode-VERSION, pmodectl*, pmode.conf, pmode-restore.service,
-# /etc/pmode, python3-pmode (not capmode.ko, not IWLWIFI_OPMODE_MODULAR).
+# /etc/pmode, python3-pmode, /usr/lib/pmode, libvirt's hooks/qemu.d/pmode,
+# pmode-libvirt* (not capmode.ko, not IWLWIFI_OPMODE_MODULAR).
 pmode_files() {
 	find "$root/lib/modules/" "$root/usr/src/" "$root/var/lib/dkms/" "$root/etc/" "$root/usr/" \
 		\( -name 'pmode*' -o -name '*[-_.]pmode*' \) 2>/dev/null | sed "s|^$root||"
 }
 start=$SECONDS
 before=$(pmode_files | wc -l)
-in_root 600 'apt-get purge -y -q pmode-dkms pmodectl' >"$log" 2>&1
+in_root 600 'apt-get purge -y -q pmode-dkms pmodectl pmode-libvirt' >"$log" 2>&1
 rc=$?
 left=$(pmode_files)
 status=$(dkms_status)
 { [ "$before" -gt 0 ] && [ -z "$left" ] && [ -z "$status" ]; } || rc=1
 [ -n "$left" ] && echo "$left" >>"$log"
-result $rc "lifecycle: apt purge pmode-dkms pmodectl leaves none of the $before pmode files under /lib/modules, /usr/src, /var/lib/dkms, /etc, /usr ($((SECONDS - start)) s; dkms status: '$status')" "$log"
+result $rc "lifecycle: apt purge pmode-dkms pmodectl pmode-libvirt leaves none of the $before pmode files under /lib/modules, /usr/src, /var/lib/dkms, /etc, /usr ($((SECONDS - start)) s; dkms status: '$status')" "$log"
 finish_tier
