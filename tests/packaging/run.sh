@@ -110,11 +110,11 @@ make -C "$tmp/clone" KERNELRELEASE="$kver" KERNELDIR="/lib/modules/$kver/build" 
 rc=$?
 for f in "lib/modules/$kver/updates/pmode.ko" usr/sbin/pmodectl \
 	 usr/share/man/man8/pmodectl.8 usr/share/bash-completion/completions/pmodectl \
-	 usr/lib/modules-load.d/pmode.conf \
+	 usr/lib/modules-load.d/pmode.conf usr/lib/pmode/qemu-ifup \
 	 usr/lib/systemd/system/pmode-restore.service; do
 	[ -e "$tmp/root/$f" ] || { echo "missing: $f" >>"$log"; rc=1; }
 done
-result $rc "packaging: make install DESTDIR= installs module, tool, man page, completion, boot units" "$log"
+result $rc "packaging: make install DESTDIR= installs module, tool, man page, completion, boot units, QEMU's script" "$log"
 
 # One version: the VERSION file's, and everything made from it says it.
 : >"$log"
@@ -171,7 +171,8 @@ expect_files pmode-dkms $(docs pmode-dkms) /usr/lib/modules-load.d/pmode.conf \
 	$(git -C "$tmp/clone" ls-files kmod | sed "s|^|$src/|")
 expect_files pmodectl $(docs pmodectl) /usr/sbin/pmodectl \
 	/usr/share/man/man8/pmodectl.8.gz /lib/systemd/system/pmode-restore.service \
-	/usr/share/bash-completion/completions/pmodectl /usr/share/lintian/overrides/pmodectl
+	/usr/share/bash-completion/completions/pmodectl /usr/share/lintian/overrides/pmodectl \
+	/usr/lib/pmode/qemu-ifup
 expect_files python3-pmode $(docs python3-pmode) \
 	/usr/lib/python3/dist-packages/pmode/__init__.py \
 	/usr/share/doc/python3-pmode/examples/violation-agent.py \
