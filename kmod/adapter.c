@@ -227,16 +227,38 @@ void pmode_adapter_network(const struct pmode_adapter *ad, int master_ifindex,
 }
 
 /*
+ * Every Open vSwitch port's master is the one datapath device of all OVS
+ * bridges and their VLANs. As a network it would join what OVS keeps
+ * apart, and let a VM's promisc adapter on one OVS bridge forbid its
+ * promisc on another: promisc there takes an explicit network id, which
+ * the integrations derive from the OVS bridge and VLAN tag. Under RTNL.
+ */
+bool pmode_adapter_network_too_wide(const struct pmode_adapter *ad,
+				    const struct net_device *master)
+{
+	ASSERT_RTNL();
+	return !ad->has_network_id && master && netif_is_ovs_master(master);
+}
+
+/*
  * May @ad have promisc on in @network? At most one adapter of a VM in a
- * network may: if another has it, -EBUSY with a message naming it.
+ * network may: if another has it, -EBUSY with a message naming it. On an
+ * Open vSwitch port without a network id, -EOPNOTSUPP (see above).
  */
 int pmode_adapter_check_promisc(const struct pmode_adapter *ad,
 				const struct pmode_network *network,
 				struct netlink_ext_ack *extack)
 {
-	const struct pmode_adapter *holder = pmode_adapter_promisc_holder(ad,
-									  network);
+	const struct pmode_adapter *holder;
 
+	if (pmode_adapter_network_too_wide(ad,
+					   netdev_master_upper_dev_get(ad->dev))) {
+		PMODE_SET_ERR_MSG_FMT(extack, NULL,
+				      "%s: promisc on an Open vSwitch port needs the adapter's 'network' id",
+				      ad->dev->name);
+		return -EOPNOTSUPP;
+	}
+	holder = pmode_adapter_promisc_holder(ad, network);
 	if (!holder)
 		return 0;
 	PMODE_SET_ERR_MSG_FMT(extack, NULL,
@@ -396,6 +418,8 @@ struct pmode_adapter *pmode_adapter_create(struct net_device *dev,
 	ad->has_network_id = p->has_network_id;
 	ad->network_id = p->network_id;
 	strscpy(ad->vm, p->vm, sizeof(ad->vm));
+	if (p->manager)
+		strscpy(ad->manager, p->manager, sizeof(ad->manager));
 	ad->vm_hash = vm_hash(ad->vm);
 	master = netdev_master_upper_dev_get(dev);
 	ad->master_ifindex = pmode_port_network(dev, master);

@@ -71,6 +71,7 @@ struct pmode_adapter {
 	u32 network_id;
 	u32 vm_hash;
 	char vm[PMODE_VM_ID_MAXLEN + 1];
+	char manager[PMODE_MANAGER_MAXLEN + 1];	/* "": none */
 
 	/* RTNL */
 	u32 exposure;			/* last reported; READ_ONCE() without RTNL */
@@ -129,6 +130,7 @@ static inline unsigned int pmode_net_generation(const struct pmode_net *pn)
 
 struct pmode_adapter_params {
 	const char *vm;
+	const char *manager;		/* NULL: none */
 	const u8 *mac;			/* NULL: the veth peer's */
 	bool has_network_id;
 	u32 network_id;
@@ -153,6 +155,8 @@ void pmode_adapter_publish(struct pmode_adapter *ad, struct pmode_cfg *cfg);
 const struct pmode_adapter *
 pmode_adapter_promisc_holder(const struct pmode_adapter *ad,
 			     const struct pmode_network *network);
+bool pmode_adapter_network_too_wide(const struct pmode_adapter *ad,
+				    const struct net_device *master);
 int pmode_adapter_check_promisc(const struct pmode_adapter *ad,
 				const struct pmode_network *network,
 				struct netlink_ext_ack *extack);

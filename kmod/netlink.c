@@ -53,6 +53,8 @@ static const struct nla_policy adapter_new_policy[PMODE_A_MAX + 1] = {
 	[PMODE_A_MAC] = NLA_POLICY_EXACT_LEN(ETH_ALEN),
 	[PMODE_A_NETWORK] = { .type = NLA_U32 },
 	[PMODE_A_OWNER] = { .type = NLA_U32 },
+	/* Its length and bytes get a message of their own below. */
+	[PMODE_A_MANAGER] = { .type = NLA_NUL_STRING },
 };
 
 /*
@@ -346,6 +348,8 @@ static int fill_adapter(struct sk_buff *skb, struct pmode_adapter *ad,
 	    (uid_valid(ad->owner) &&
 	     nla_put_u32(skb, PMODE_A_OWNER,
 			 from_kuid_munged(m->ns, ad->owner))) ||
+	    (ad->manager[0] &&
+	     nla_put_string(skb, PMODE_A_MANAGER, ad->manager)) ||
 	    nla_put_u8(skb, PMODE_A_PROMISC, promisc) ||
 	    put_maclist(skb, PMODE_A_ALLOWED, cfg->allowed, cfg->n_allowed) ||
 	    put_stats(skb, ad) ||
@@ -531,6 +535,32 @@ static int vm_id_check(const char *vm, const struct nlattr *attr,
 	return 0;
 }
 
+/*
+ * A manager's name is shown beside the adapter and decides what pmodectl
+ * save leaves out: 1 to PMODE_MANAGER_MAXLEN printable ASCII bytes.
+ */
+static int manager_check(const char *manager, const struct nlattr *attr,
+			 struct netlink_ext_ack *extack)
+{
+	const char *c;
+
+	if (!*manager || strlen(manager) > PMODE_MANAGER_MAXLEN) {
+		PMODE_SET_ERR_MSG_FMT(extack, attr,
+				      "a manager's name is 1 to %d bytes long",
+				      PMODE_MANAGER_MAXLEN);
+		return -EINVAL;
+	}
+	for (c = manager; *c; c++) {
+		if (*c <= 0x20 || *c >= 0x7f) {
+			PMODE_SET_ERR_MSG_FMT(extack, attr,
+					      "a manager's name is printable ASCII, no space (byte 0x%02x at %td)",
+					      (u8)*c, c - manager);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 static int pmode_adapter_new(struct sk_buff *skb, struct genl_info *info)
 {
 	struct pmode_adapter_params p = { .owner = INVALID_UID };
@@ -562,6 +592,13 @@ static int pmode_adapter_new(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (attrs[PMODE_A_OWNER]) {
 		err = uid_attr(attrs[PMODE_A_OWNER], &p.owner, info->extack);
+		if (err)
+			return err;
+	}
+	if (attrs[PMODE_A_MANAGER]) {
+		p.manager = nla_data(attrs[PMODE_A_MANAGER]);
+		err = manager_check(p.manager, attrs[PMODE_A_MANAGER],
+				    info->extack);
 		if (err)
 			return err;
 	}

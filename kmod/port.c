@@ -29,7 +29,10 @@ bool pmode_port_listed(struct net_device *dev)
 	       __dev_get_by_index(dev_net(dev), dev->ifindex) == dev;
 }
 
-/* Refuse to link a promiscuous port where its VM already holds promisc. */
+/*
+ * Refuse to link a promiscuous port where its VM already holds promisc, or
+ * to Open vSwitch without a network id (pmode_adapter_network_too_wide()).
+ */
 static int pre_change_upper(struct pmode_adapter *ad,
 			    struct netdev_notifier_changeupper_info *info)
 {
@@ -38,6 +41,13 @@ static int pre_change_upper(struct pmode_adapter *ad,
 
 	if (!info->master || !info->linking || !ad->promisc)
 		return 0;
+	if (pmode_adapter_network_too_wide(ad, info->upper_dev)) {
+		PMODE_SET_ERR_MSG_FMT(netdev_notifier_info_to_extack(&info->info),
+				      NULL,
+				      "pmode: %s has promisc on and no network id, which OVS needs",
+				      ad->dev->name);
+		return -EOPNOTSUPP;
+	}
 	pmode_adapter_network(ad, info->upper_dev->ifindex, &network);
 	holder = pmode_adapter_promisc_holder(ad, &network);
 	if (!holder)
@@ -73,7 +83,10 @@ static void change_upper(struct pmode_adapter *ad,
 	if (!pmode_port_listed(ad->dev))
 		return;
 	pmode_adapter_network(ad, master, &network);
-	if (ad->promisc && pmode_adapter_promisc_holder(ad, &network))
+	if (ad->promisc &&
+	    (pmode_adapter_promisc_holder(ad, &network) ||
+	     pmode_adapter_network_too_wide(ad, info->linking ?
+					    info->upper_dev : NULL)))
 		pmode_adapter_set_promisc(ad, false);
 	pmode_nl_notify_adapter(ad, PMODE_CMD_ADAPTER_SET,
 				PMODE_REASON_NETWORK_CHANGED);

@@ -186,13 +186,13 @@ static int do_add(struct nl_msg *msg, int argc, char **argv)
 	struct keyword kw[] = {
 		KW("vm", PMODE_A_VM, KW_STR), KW("mac", PMODE_A_MAC, KW_MAC),
 		KW("network", PMODE_A_NETWORK, KW_U32), KW("owner", PMODE_A_OWNER, KW_UID),
-		{ .name = NULL },
+		KW("manager", PMODE_A_MANAGER, KW_STR), { .name = NULL },
 	};
 
 	return put_keywords(msg, argc, argv, kw) ?:
 	       kw[0].seen ? 0 : usage_error("'adapter add' needs 'dev IFNAME' and 'vm VMID'");
 }
-COMMAND(adapter, "add", "dev IFNAME vm VMID [mac LLADDR] [network NETID] [owner UID]",
+COMMAND(adapter, "add", "dev IFNAME vm VMID [mac LLADDR] [network NETID] [owner UID] [manager NAME]",
 	PMODE_CMD_ADAPTER_NEW, 0, PORT_DEV, do_add, NULL,
 	"Register the VM adapter whose host-side port is IFNAME.");
 
@@ -252,6 +252,8 @@ void adapter_read(struct nlattr **a, struct adapter *r)
 		r->has_owner = true;
 		r->owner_uid = nla_get_u32(a[PMODE_A_OWNER]);
 	}
+	if (a[PMODE_A_MANAGER])
+		snprintf(r->manager, sizeof(r->manager), "%s", nla_get_string(a[PMODE_A_MANAGER]));
 	r->promisc = a[PMODE_A_PROMISC] && nla_get_u8(a[PMODE_A_PROMISC]);
 	if (a[PMODE_A_ALLOWED])
 		nla_for_each_nested(nest, a[PMODE_A_ALLOWED], rem)
@@ -387,9 +389,18 @@ void adapter_print(struct nlattr **a, const char *key, enum adapter_text how, bo
 		print_uint(PRINT_ANY, "owner", f->number, r.owner_uid);
 	else
 		print_null(PRINT_ANY, "owner", f->cell);
+	if (a[PMODE_A_MANAGER])
+		print_string(PRINT_JSON, "manager", NULL, r.manager);
+	else
+		print_null(PRINT_JSON, "manager", NULL);
 	print_bool(PRINT_ANY, "promisc", f->promisc, r.promisc);
 	print_macs(a[PMODE_A_ALLOWED], "allowed", f->allowed);
 	print_macs(a[PMODE_A_LEARNED], "learned", f->learned);
+	/* What registers it again itself: a line of its own in show's table. */
+	if (a[PMODE_A_MANAGER])
+		print_string(PRINT_TEXT, NULL,
+			     how == ADAPTER_WORDS ? " manager %s" : "    manager: %s\n",
+			     r.manager);
 	print_exposure(a[PMODE_A_EXPOSURE], how, r.ifname);
 	if (stats) {
 		print_string(PRINT_TEXT, NULL, "%s", "    stats:");

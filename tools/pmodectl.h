@@ -172,6 +172,7 @@ struct adapter {
 	uint64_t stats[PMODE_STATS_A_MAX + 1];
 	uint32_t ifindex, net_id, owner_uid, master;
 	bool has_net_id, has_owner;
+	char manager[PMODE_MANAGER_MAXLEN + 1];	/* "": none */
 	uint8_t allowed_macs[PMODE_MAX_ALLOWED][ETH_ALEN];
 	int n_allowed;
 	struct adapter *next;	/* save's list */

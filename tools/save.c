@@ -150,11 +150,11 @@ static int save_promisc(const struct saved *s)
 	size_t i;
 
 	for (r = s->rows; r; r = r->next)
-		any |= r->promisc;
+		any |= r->promisc && !r->manager[0];
 	if (any && !s->n_grants)
 		printf("user grant 0\n");
 	for (r = s->rows; r; r = r->next) {
-		if (!r->promisc)
+		if (!r->promisc || r->manager[0])
 			continue;
 		as = s->n_grants ? s->grants[0] : 0;
 		for (i = 0; i < s->n_grants; i++)
@@ -185,9 +185,19 @@ static int save_print(const struct saved *s)
 			return -1;
 		printf("\n");
 	}
-	for (r = s->rows; r; r = r->next)
+	for (r = s->rows; r; r = r->next) {
+		/*
+		 * Its manager registers it again with the VM; after a reboot
+		 * a replayed line would name another VM's port.
+		 */
+		if (r->manager[0]) {
+			printf("# %s: registered by %s, which does it again\n",
+			       r->ifname, r->manager);
+			continue;
+		}
 		if (save_one(r))
 			return -1;
+	}
 	return save_promisc(s);
 }
 

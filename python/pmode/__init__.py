@@ -107,7 +107,8 @@ class pmodemsg(genlmsg):
                ('PMODE_A_EXPOSURE', 'uint32'),
                ('PMODE_A_GUARD', 'uint32'),
                ('PMODE_A_GUARD_NAME', 'asciiz'),
-               ('PMODE_A_QUARANTINED', 'uint32'))
+               ('PMODE_A_QUARANTINED', 'uint32'),
+               ('PMODE_A_MANAGER', 'asciiz'))
     maclist = maclist
     stats = stats
 
@@ -133,6 +134,7 @@ class Adapter:
     network: Optional[int] = None   # explicit network id, if set
     master: Optional[int] = None    # ifindex of the port's master, if any
     owner: Optional[int] = None     # owner uid, if set
+    manager: Optional[str] = None   # what registers it again itself, if any
     allowed: List[str] = field(default_factory=list)
     learned: List[str] = field(default_factory=list)
     stats: Dict[str, int] = field(default_factory=dict)
@@ -230,6 +232,7 @@ def _adapter(msg):
         network=msg.get_attr('PMODE_A_NETWORK'),
         master=msg.get_attr('PMODE_A_MASTER'),
         owner=msg.get_attr('PMODE_A_OWNER'),
+        manager=msg.get_attr('PMODE_A_MANAGER'),
         allowed=_macs(msg, 'PMODE_A_ALLOWED'),
         learned=_macs(msg, 'PMODE_A_LEARNED'),
         stats={s: st.get_attr(_enum('PMODE_STATS_A_', s)) or 0
@@ -319,10 +322,12 @@ class Pmode:
     # Adapters
 
     def adapter_add(self, dev: Union[str, int], vm: str, mac: str = None,
-                    network: int = None, owner: int = None) -> Adapter:
+                    network: int = None, owner: int = None,
+                    manager: str = None) -> Adapter:
         """Register an adapter on port @dev (name or ifindex) for VM @vm.
         mac defaults to the veth peer's (a macvtap: its own); network
-        to the port's master."""
+        to the port's master. manager names the integration that
+        registers it again itself (pmodectl save leaves it out)."""
         attrs = _port(dev) + [('PMODE_A_VM', vm)]
         if mac is not None:
             attrs.append(('PMODE_A_MAC', mac))
@@ -330,6 +335,8 @@ class Pmode:
             attrs.append(('PMODE_A_NETWORK', network))
         if owner is not None:
             attrs.append(('PMODE_A_OWNER', owner))
+        if manager is not None:
+            attrs.append(('PMODE_A_MANAGER', manager))
         self._request('ADAPTER_NEW', attrs)
         return self.adapter_get(dev)
 

@@ -49,9 +49,9 @@ completes "add allow audit check del disallow help set show vms" "adapter's comm
 completes "disable enable help show" "feature's commands" pmodectl feature ""
 completes "help" "monitor has no command word" pmodectl monitor ""
 completes "adapter feature monitor network save user" "help's objects" pmodectl help ""
-completes "dev mac network owner vm" "the keywords of adapter add" pmodectl adapter add ""
-completes "mac network owner vm" "a keyword given is not offered again" pmodectl adapter add dev tap0 ""
-completes "mac network owner" "nor an abbreviated one" pmodectl adapter add d tap0 v x ""
+completes "dev mac manager network owner vm" "the keywords of adapter add" pmodectl adapter add ""
+completes "mac manager network owner vm" "a keyword given is not offered again" pmodectl adapter add dev tap0 ""
+completes "mac manager network owner" "nor an abbreviated one" pmodectl adapter add d tap0 v x ""
 completes "$devs" "dev completes the devices of /sys/class/net" pmodectl adapter add dev ""
 completes "lo" "dev completes a prefix" pmodectl adapter del dev l
 completes "off on" "promisc takes on or off" pmodectl adapter set dev tap0 promisc ""

@@ -392,6 +392,8 @@ static struct nl_msg *random_event(bool odd)
 		put_maclist(m, PMODE_A_ALLOWED, rnd(3) ? 2 : PMODE_MAX_ALLOWED);
 		if (rnd(2))
 			put_maclist(m, PMODE_A_LEARNED, 3);
+		if (!rnd(3))
+			nla_put_string(m, PMODE_A_MANAGER, rnd(2) ? "libvirt" : "qemu");
 		/* Absent from an older kernel's; a bit this pmodectl does not know. */
 		if (rnd(2))
 			nla_put_u32(m, PMODE_A_EXPOSURE,

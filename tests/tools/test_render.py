@@ -190,8 +190,9 @@ def monitor_line(e):
     if ev.startswith('adapter-'):
         a = e['adapter']
         exposure = ' exposure ' + ','.join(a['exposure']) if a.get('exposure') else ''
+        manager = f" manager {a['manager']}" if a.get('manager') else ''
         t += (f" dev {a['ifname'] or '?'} vm {a['vm'] or '?'} mac {a['mac'] or '-'}"
-              f" promisc {'on' if a['promisc'] else 'off'}{exposure}"
+              f" promisc {'on' if a['promisc'] else 'off'}{manager}{exposure}"
               f" reason {a.get('reason', 'unknown')}")
     elif ev == 'feature':
         t += ' enabled' if e.get('enabled') else ' disabled'

@@ -30,6 +30,7 @@
 struct fake_adapter {
 	bool registered, has_net, has_owner, promisc;
 	char vm[PMODE_VM_ID_MAXLEN + 1];
+	char manager[PMODE_MANAGER_MAXLEN + 1];
 	uint8_t mac[6];
 	uint32_t net, owner;
 	uint8_t allowed[PMODE_MAX_ALLOWED][6];
@@ -165,6 +166,9 @@ static int adapter_new(struct nlattr **a)
 		ad->net = nla_get_u32(a[PMODE_A_NETWORK]);
 	if ((ad->has_owner = a[PMODE_A_OWNER]))
 		ad->owner = nla_get_u32(a[PMODE_A_OWNER]);
+	if (a[PMODE_A_MANAGER])
+		snprintf(ad->manager, sizeof(ad->manager), "%s",
+			 nla_get_string(a[PMODE_A_MANAGER]));
 	return 0;
 }
 
@@ -289,6 +293,7 @@ static int put_adapter(struct nl_msg *m, int i)
 	    (ad->has_net && nla_put_u32(m, PMODE_A_NETWORK, ad->net)) ||
 	    (k.master[i] && nla_put_u32(m, PMODE_A_MASTER, k.master[i])) ||
 	    (ad->has_owner && nla_put_u32(m, PMODE_A_OWNER, ad->owner)) ||
+	    (ad->manager[0] && nla_put_string(m, PMODE_A_MANAGER, ad->manager)) ||
 	    nla_put_u8(m, PMODE_A_PROMISC, ad->promisc))
 		return -1;
 	nest = nla_nest_start(m, PMODE_A_ALLOWED);
@@ -798,7 +803,7 @@ static int check_known(void)
 	static const char adapter[] =
 		"{\"ifname\":\"tap0\",\"ifindex\":1,\"vm\":\"vm \\\"1\\\"\","
 		"\"mac\":\"02:00:00:00:00:01\",\"network\":7,\"master\":null,\"owner\":1000,"
-		"\"promisc\":true,\"allowed\":[\"02:00:00:00:00:02\"],\"learned\":[]";
+		"\"manager\":null,\"promisc\":true,\"allowed\":[\"02:00:00:00:00:02\"],\"learned\":[]";
 	static const char stats[] = ",\"stats\":{\"invalid-src\":0,\"forged-src\":0,"
 		"\"forged-arp\":0,\"forged-nd\":0,\"foreign-dst\":0,\"malformed\":0,"
 		"\"promisc-tx\":0,\"promisc-rx\":0,\"forged-dhcp\":0}";
@@ -835,7 +840,7 @@ static int check_known(void)
 			 "[\n  {\n    \"ifname\": \"tap0\",\n    \"ifindex\": 1,\n"
 			 "    \"vm\": \"vm \\\"1\\\"\",\n    \"mac\": \"02:00:00:00:00:01\",\n"
 			 "    \"network\": 7,\n    \"master\": null,\n    \"owner\": 1000,\n"
-			 "    \"promisc\": true,\n    \"allowed\": [\n"
+			 "    \"manager\": null,\n    \"promisc\": true,\n    \"allowed\": [\n"
 			 "      \"02:00:00:00:00:02\"\n    ],\n    \"learned\": []\n  }\n]\n");
 	bad += !!printed("j", "feature show", "{\"enabled\":false}\n");
 	bad += !!printed("j", "user show", "[0,1000]\n");
@@ -855,6 +860,36 @@ static int check_known(void)
 			 " suppressed 3\n"
 			 "grant-new uid 1000 by uid 0 as uid 1000\n"
 			 "feature enabled\n");
+	/*
+	 * A managed adapter: shown with its manager, left out of save (its
+	 * promisc too), the unmanaged one saved whole.
+	 */
+	k.ad[1] = (struct fake_adapter){
+		.registered = true, .vm = "vm2", .mac = { 2, 0, 0, 0, 0, 3 },
+		.manager = "libvirt", .promisc = true,
+	};
+	bad += !!printed("", "adapter show",
+			 "DEV   VM      MAC                NETWORK  MASTER  OWNER  PROMISC"
+			 "  ALLOWED            LEARNED\n"
+			 "tap0  vm \"1\"  02:00:00:00:00:01  7        -       1000   on     "
+			 "  02:00:00:00:00:02  -\n"
+			 "tap1  vm2     02:00:00:00:00:03  -        -       -      on     "
+			 "  -                  -\n"
+			 "    manager: libvirt\n");
+	snprintf(want, sizeof(want), "[%s},{\"ifname\":\"tap1\",\"ifindex\":2,\"vm\":\"vm2\","
+			 "\"mac\":\"02:00:00:00:00:03\",\"network\":null,\"master\":null,"
+			 "\"owner\":null,\"manager\":\"libvirt\",\"promisc\":true,"
+			 "\"allowed\":[],\"learned\":[]}]\n", adapter);
+	bad += !!printed("j", "adapter show", want);
+	bad += !!printed("", "save",
+			 "# pmode configuration; restore with 'pmodectl -b FILE'\n"
+			 "feature disable\n"
+			 "user grant 0\n"
+			 "user grant 1000\n"
+			 "adapter add dev tap0 vm \"vm \\\"1\\\"\" mac 02:00:00:00:00:01 network 7 owner 1000\n"
+			 "adapter allow dev tap0 02:00:00:00:00:02\n"
+			 "# tap1: registered by libvirt, which does it again\n"
+			 "adapter set dev tap0 promisc on as 1000\n");
 	k = saved;
 	return bad;
 }

@@ -23,6 +23,9 @@
  *   PMODE_A_MAC         [optional]      adapter MAC; default: the veth peer's
  *   PMODE_A_NETWORK     [optional]      explicit network id; default: master
  *   PMODE_A_OWNER       [optional]      owner uid
+ *   PMODE_A_MANAGER     [optional]      what manages the adapter: an
+ *                                       integration that registers it again
+ *                                       itself (pmodectl save leaves it out)
  *
  * PMODE_CMD_ADAPTER_DEL (CAP_NET_ADMIN over the port's namespace)
  *   PMODE_A_IFINDEX | PMODE_A_IFNAME
@@ -30,7 +33,10 @@
  * PMODE_CMD_ADAPTER_SET
  *   PMODE_A_IFINDEX | PMODE_A_IFNAME
  *   PMODE_A_PROMISC     [optional]      0 or 1; needs the feature gate and a
- *                                       grant for the acting user
+ *                                       grant for the acting user; on an
+ *                                       Open vSwitch port, whose master is
+ *                                       the datapath of every OVS bridge,
+ *                                       an explicit PMODE_A_NETWORK too
  *   PMODE_A_AS_UID      [optional]      acting user (CAP_NET_ADMIN only)
  *   PMODE_A_MAC         [optional]      new adapter MAC (CAP_NET_ADMIN)
  *   PMODE_A_ALLOW_ADD   [optional]      add an allowed extra MAC (CAP_NET_ADMIN)
@@ -45,7 +51,7 @@
  *     PMODE_A_NETWORK (only when explicit), PMODE_A_MASTER (only when the
  *     port has a master device, or is a macvtap: then its lower device,
  *     which is its network), PMODE_A_OWNER (only when set),
- *     PMODE_A_PROMISC,
+ *     PMODE_A_MANAGER (only when set), PMODE_A_PROMISC,
  *     PMODE_A_ALLOWED: nest
  *       PMODE_MACLIST_A_MAC  (repeated, in the order they were added)
  *     PMODE_A_LEARNED: nest (MACs a promiscuous adapter has transmitted from)
@@ -164,6 +170,12 @@
 
 /* Longest VM id, in bytes, not counting the terminating NUL. */
 #define PMODE_VM_ID_MAXLEN	63
+/*
+ * Longest PMODE_A_MANAGER, in bytes, not counting the terminating NUL: the
+ * name of the program that registered an adapter for a VM manager
+ * ("libvirt", "qemu"), printable ASCII.
+ */
+#define PMODE_MANAGER_MAXLEN	15
 /* Most allowed extra MACs per adapter. */
 #define PMODE_MAX_ALLOWED	16
 /* Most MACs a promiscuous adapter is remembered to transmit from. */
@@ -244,6 +256,7 @@ enum pmode_attr {
 	PMODE_A_GUARD,		/* u32: ifindex of a guarded network device */
 	PMODE_A_GUARD_NAME,	/* NUL-terminated string: its name */
 	PMODE_A_QUARANTINED,	/* u32: how many ports it holds quarantined */
+	PMODE_A_MANAGER,	/* NUL-terminated string: what manages the adapter */
 	__PMODE_A_MAX
 };
 
