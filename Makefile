@@ -3,11 +3,12 @@
 # pmode: build the kernel module (kmod/) and pmodectl (tools/), install
 # them, and run the demo and the tests.
 #
-#   make                      module and tool, against the installed headers
+#   make                      module, tool and libvirt hook and agent, against the installed headers
 #   make KERNELRELEASE=x.y.z  against another installed kernel's headers
 #   make KERNELDIR=/path      against a kernel build tree
 #   make W=1 C=1              with extra warnings and sparse
-#   make install              module (under updates/), pmodectl, man page, boot units
+#   make install              module (under updates/), pmodectl, the libvirt hook
+#                             and agent, man pages, boot units
 #   make dkms-install         the module's sources to /usr/src/pmode-VERSION (DESTDIR=)
 #   make dkms                 that, then dkms add, build and install it
 #   make deb                  the Debian packages (debian/), in build/deb
@@ -69,7 +70,8 @@ install: all
 	$(need_kernel)$(MAKE) -C $(KERNELDIR) M=$(kmod) \
 		INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=updates modules_install
 	[ -n "$(DESTDIR)" ] || depmod -a $(KERNELRELEASE)
-	$(MAKE) -C tools install DESTDIR=$(DESTDIR) SBINDIR=$(SBINDIR) MANDIR=$(MANDIR)
+	$(MAKE) -C tools install DESTDIR=$(DESTDIR) SBINDIR=$(SBINDIR) MANDIR=$(MANDIR) \
+		UNITDIR=$(UNITDIR)
 	install -D -m 0644 packaging/pmode.conf $(DESTDIR)$(MODULESLOADDIR)/pmode.conf
 	install -D -m 0644 packaging/pmode-restore.service \
 		$(DESTDIR)$(UNITDIR)/pmode-restore.service
@@ -77,7 +79,8 @@ install: all
 uninstall:
 	rm -f $(DESTDIR)/lib/modules/$(KERNELRELEASE)/updates/pmode.ko
 	[ -n "$(DESTDIR)" ] || depmod -a $(KERNELRELEASE)
-	$(MAKE) -C tools uninstall DESTDIR=$(DESTDIR) SBINDIR=$(SBINDIR) MANDIR=$(MANDIR)
+	$(MAKE) -C tools uninstall DESTDIR=$(DESTDIR) SBINDIR=$(SBINDIR) MANDIR=$(MANDIR) \
+		UNITDIR=$(UNITDIR)
 	rm -f $(DESTDIR)$(MODULESLOADDIR)/pmode.conf \
 		$(DESTDIR)$(UNITDIR)/pmode-restore.service
 

@@ -35,7 +35,7 @@ int main(int argc, char **argv)
 		case 'n': opts.netns = optarg; break;
 		case 'b': batch = optarg; break;
 		case 'f': opts.force = true; break;
-		case 'd': opts.debug = true; break;
+		case 'd': opts.debug = pmode_nl_debug = true; break;
 		case 'V':
 			printf("pmodectl %s\n", PMODECTL_VERSION);
 			return EXIT_OK;

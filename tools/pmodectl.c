@@ -323,3 +323,10 @@ int run_batch(const char *file)
 		fclose(f);
 	return status;
 }
+
+/* Print the last failure as 'pmodectl: MESSAGE'. Return: the exit status. */
+int pmode_fail(void)
+{
+	fprintf(stderr, "pmodectl: %s\n", pmode_error());
+	return EXIT_FAIL;
+}

@@ -23,9 +23,7 @@
 #include <netlink/genl/genl.h>
 #include <netlink/msg.h>
 
-/* A MAC as text, "aa:bb:cc:dd:ee:ff": its length, and a buffer's size. */
-#define MAC_STRLEN (3 * ETH_ALEN - 1)
-#define MAC_BUFSIZE (MAC_STRLEN + 1)
+#include "lib/libpmode.h"
 
 /* Exit statuses. */
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
@@ -36,13 +34,6 @@ struct options {
 };
 
 extern struct options opts;
-
-/*
- * nl.c: a reply's attributes, its command, the caller's argument. @attrs
- * NULL: a dump torn by a concurrent change is taken again, so forget its
- * replies so far. Return: 0, or -1 to fail the request.
- */
-typedef int (*reply_fn)(struct nlattr **attrs, uint8_t cmd, void *arg);
 
 /* How a command's request names the port it is about. */
 enum cmd_port {
@@ -92,17 +83,13 @@ struct command {
 		.handler = fn, .reply = rep,					\
 	}
 
-/* parse.c */
-int parse_mac(const char *s, uint8_t mac[ETH_ALEN]);
-int parse_u32(const char *s, uint32_t *v);
-int parse_uid(const char *s, uint32_t *uid);
+/* parse.c (MACs and numbers: lib/text.c) */
 int parse_onoff(const char *s, bool *on);
 int split_line(char *line, char **argv, int max);
 int put_word(const char *s, FILE *f);
 bool matches(const char *arg, const char *word);
 int match_word(const char *arg, const char *const *words);
 int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void format_mac(const uint8_t *mac, char *buf);
 
 /* json.c: a small streaming writer */
 struct json {
@@ -143,18 +130,8 @@ void print_open(const char *key, char open);
 void print_close(char close);
 char *print_text_of(void (*fn)(const void *arg), const void *arg);
 
-/* msg.c: requests, replies, the last failure's words */
-struct nl_msg *pmode_msg(uint8_t cmd, int flags);
-int pmode_parse(struct nlmsghdr *nlh, struct nlattr **attrs, uint8_t *cmd);
-int pmode_errorf(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-const char *pmode_error(void);
+/* pmodectl.c: print the last failure (pmode_error()) as 'pmodectl: MESSAGE' */
 int pmode_fail(void);
-
-/* nl.c: the socket (the tools tier's fake kernels stand in for it) */
-int pmode_send(struct nl_msg *msg, reply_fn fn, void *arg);
-int pmode_monitor(reply_fn fn, void *arg);
-int enter_netns(const char *name);
-void pmode_close(void);
 
 /* decode.c: a frame's headers in words, through print.c */
 void print_frame(const char *key, const char *fmt, const uint8_t *f, size_t caplen,
@@ -165,23 +142,11 @@ int run_command(int argc, char **argv);
 int run_batch(const char *file);
 void print_help(FILE *f, const char *object);
 
-/* adapter.c: one adapter's reply, read (for show and save) and printed */
-struct adapter {
-	char ifname[IFNAMSIZ], vm[PMODE_VM_ID_MAXLEN + 1], mac[MAC_BUFSIZE];
-	bool promisc;
-	uint64_t stats[PMODE_STATS_A_MAX + 1];
-	uint32_t ifindex, net_id, owner_uid, master;
-	bool has_net_id, has_owner;
-	char manager[PMODE_MANAGER_MAXLEN + 1];	/* "": none */
-	uint8_t allowed_macs[PMODE_MAX_ALLOWED][ETH_ALEN];
-	int n_allowed;
-	struct adapter *next;	/* save's list */
-};
+/* adapter.c (reading a reply: lib/adapter.c) */
 
 /* How adapter_print() says an adapter in text: show's row, or monitor's words. */
 enum adapter_text { ADAPTER_ROW, ADAPTER_WORDS };
 
-void adapter_read(struct nlattr **a, struct adapter *r);
 void adapter_print(struct nlattr **a, const char *key, enum adapter_text how, bool stats);
 extern const char *const reason_words[];
 extern const char *const drop_words[];

@@ -14,8 +14,10 @@ pkgs() { local s; for s in $kseries_all; do pmode_kernel_package "$s" "$1"; done
 want=()
 for tier in "${@:-all}"; do
 	case $tier in
-	tools) want+=(make gcc libc6-dev pkg-config libnl-3-dev libnl-genl-3-dev libpcap-dev python3) ;;
-	build) want+=(make gcc libc6-dev pkg-config libnl-3-dev libnl-genl-3-dev libpcap-dev python3
+	tools) want+=(make gcc libc6-dev pkg-config libnl-3-dev libnl-genl-3-dev libpcap-dev
+		      libvirt-dev libxml2-dev python3) ;;
+	build) want+=(make gcc libc6-dev pkg-config libnl-3-dev libnl-genl-3-dev libpcap-dev
+		      libvirt-dev libxml2-dev python3
 		      $(pkgs headers) sparse) ;;
 	vm) want+=($(pkgs image) qemu-system-x86 busybox-static cpio xz-utils
 		   iproute2 tcpdump nftables kmod python3 python3-scapy
@@ -26,7 +28,7 @@ for tier in "${@:-all}"; do
 	# debian/control's Build-Depends (tests/packaging/run.sh checks that
 	# dpkg-checkbuilddeps finds nothing missing), and git to copy the tree.
 	deb) want+=(dpkg-dev build-essential debhelper dh-dkms dh-python python3
-		    pkg-config libnl-3-dev libnl-genl-3-dev libpcap-dev git) ;;
+		    pkg-config libnl-3-dev libnl-genl-3-dev libpcap-dev libvirt-dev libxml2-dev git) ;;
 	lintian) want+=(lintian) ;;
 	api) want+=(python3 python3-yaml python3-jsonschema python3-pyroute2 gcc g++
 		    $(pmode_kernel_package 6.12 source) $(pmode_kernel_package 6.12 headers) xz-utils) ;;

@@ -111,10 +111,15 @@ rc=$?
 for f in "lib/modules/$kver/updates/pmode.ko" usr/sbin/pmodectl \
 	 usr/share/man/man8/pmodectl.8 usr/share/bash-completion/completions/pmodectl \
 	 usr/lib/modules-load.d/pmode.conf usr/lib/pmode/qemu-ifup \
-	 usr/lib/systemd/system/pmode-restore.service; do
+	 usr/lib/systemd/system/pmode-restore.service \
+	 usr/lib/pmode/libvirt-hook usr/sbin/pmode-libvirt-agent usr/share/man/man8/pmode-libvirt.8 \
+	 usr/lib/systemd/system/pmode-libvirt.service; do
 	[ -e "$tmp/root/$f" ] || { echo "missing: $f" >>"$log"; rc=1; }
 done
-result $rc "packaging: make install DESTDIR= installs module, tool, man page, completion, boot units, QEMU's script" "$log"
+# libvirtd finds the hook through a symlink in its hook directory.
+[ "$(readlink "$tmp/root/etc/libvirt/hooks/qemu.d/pmode")" = /usr/lib/pmode/libvirt-hook ] ||
+	{ echo "etc/libvirt/hooks/qemu.d/pmode is no symlink to /usr/lib/pmode/libvirt-hook" >>"$log"; rc=1; }
+result $rc "packaging: make install DESTDIR= installs module, tool, man pages, completion, boot units, QEMU's script, libvirt hook and agent" "$log"
 
 # One version: the VERSION file's, and everything made from it says it.
 : >"$log"
@@ -137,13 +142,14 @@ debs=$tmp/build/deb
 # README: make deb
 make -C "$tmp/clone" BUILD="$tmp/build" deb >"$log" 2>&1
 rc=$?
-pkgs="pmode-dkms_${version}_all pmodectl_${version}_$(dpkg --print-architecture) python3-pmode_${version}_all"
+pkgs="pmode-dkms_${version}_all pmodectl_${version}_$(dpkg --print-architecture) python3-pmode_${version}_all
+      pmode-libvirt_${version}_$(dpkg --print-architecture)"
 for p in $pkgs; do
 	[ -f "$debs/$p.deb" ] || { echo "missing: $p.deb" >>"$log"; rc=1; }
 done
 [ -z "$(git -C "$tmp/clone" status --porcelain)" ] || {
 	git -C "$tmp/clone" status --porcelain >>"$log"; rc=1; }
-result $rc "packaging: make deb builds pmode-dkms, pmodectl and python3-pmode in \$(BUILD)/deb, leaving the tree clean" "$log"
+result $rc "packaging: make deb builds pmode-dkms, pmodectl, python3-pmode and pmode-libvirt in \$(BUILD)/deb, leaving the tree clean" "$log"
 [ $rc -eq 0 ] || exit 1
 
 for p in $pkgs; do
@@ -173,6 +179,10 @@ expect_files pmodectl $(docs pmodectl) /usr/sbin/pmodectl \
 	/usr/share/man/man8/pmodectl.8.gz /lib/systemd/system/pmode-restore.service \
 	/usr/share/bash-completion/completions/pmodectl /usr/share/lintian/overrides/pmodectl \
 	/usr/lib/pmode/qemu-ifup
+expect_files pmode-libvirt $(docs pmode-libvirt) /usr/lib/pmode/libvirt-hook \
+	/etc/libvirt/hooks/qemu.d/pmode /usr/sbin/pmode-libvirt-agent \
+	/lib/systemd/system/pmode-libvirt.service /usr/share/man/man8/pmode-libvirt.8.gz \
+	/usr/share/man/man8/pmode-libvirt-agent.8.gz
 expect_files python3-pmode $(docs python3-pmode) \
 	/usr/lib/python3/dist-packages/pmode/__init__.py \
 	/usr/share/doc/python3-pmode/examples/violation-agent.py \

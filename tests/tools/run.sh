@@ -7,7 +7,8 @@
 # print, text and JSON, from a fake kernel's events and verdicts
 # (test_render.c, .sh, .py); the CLI's exit statuses and messages
 # (test_cli.sh); the bash completion (test_completion.sh); make without
-# the libraries' packages naming them (test_make.sh).
+# the libraries' packages naming them (test_make.sh); the libvirt hook's
+# reading of a domain's XML and pmode metadata (test_libvirt.c).
 #
 #   tests/tools/run.sh            install what the build needs, build, test
 #   tests/tools/run.sh PMODECTL   test what 'make -C tools test' has built
@@ -24,6 +25,7 @@ if [ -z "$pmodectl" ]; then
 fi
 tap_of "tools: test_parse" "$here/test_parse"
 tap_of "tools: test_save" "$here/test_save"
+tap_of "tools: test_libvirt" "$here/test_libvirt"
 tap_of "tools: test_render.sh" "$here/test_render.sh" "$here/test_render"
 tap_of "tools: test_cli.sh" "$here/test_cli.sh" "$pmodectl"
 tap_of "tools: test_completion.sh" "$here/test_completion.sh" "$pmodectl"

@@ -32,20 +32,22 @@ pcdir() {
 	echo "$dir"
 }
 
-# expect_make DESCRIPTION MESSAGE-REGEX VAR=VALUE...: make fails, prints
-# a line matching MESSAGE-REGEX, and compiles nothing.
+# expect_make DESCRIPTION MESSAGE-REGEX VAR=VALUE...: make (of $target,
+# pmodectl unless said) fails, prints a line matching MESSAGE-REGEX, and
+# compiles nothing.
+target=pmodectl
 expect_make() {
 	local desc=$1 re=$2 out rc
 	shift 2
-	out=$(env "$@" make -C "$tmp/src/tools" pmodectl 2>&1)
+	out=$(env "$@" make -C "$tmp/src/tools" $target 2>&1)
 	rc=$?
-	if [ $rc -ne 0 ] && grep -Eq -- "$re" <<<"$out" && ! ls "$tmp"/src/tools/*.o >/dev/null 2>&1; then
+	if [ $rc -ne 0 ] && grep -Eq -- "$re" <<<"$out" && [ -z "$(find "$tmp/src/tools" -name '*.o')" ]; then
 		ok "$desc"
 	else
 		not_ok "$desc (exit $rc)"
 		tap_diag 20 <<<"$out"
 	fi
-	rm -f "$tmp"/src/tools/*.o
+	find "$tmp/src/tools" -name '*.o' -delete
 }
 
 nl=$(pcdir nl libnl-3.0 libnl-genl-3.0) || tap_bail "the libnl .pc files are there to copy"
@@ -70,6 +72,30 @@ if [ $rc -eq 0 ] && [ -x "$tmp/src/tools/pmodectl" ]; then
 	ok "with every .pc file, the same copy builds pmodectl"
 else
 	not_ok "with every .pc file, the same copy builds pmodectl (exit $rc)"
+	tap_diag 20 <<<"$out"
+fi
+
+# The libvirt hook and agent: their own libraries, named the same way,
+# whether asked for by name or by a plain make (which builds them too).
+make -s -C "$tmp/src/tools" clean >/dev/null 2>&1
+for target in libvirt all; do
+	expect_make "make $target without libvirt-dev and libxml2-dev names them" \
+		'the libvirt hook and agent cannot be built: pkg-config finds no libvirt libxml-2\.0\. Install what it needs with: apt-get install libvirt-dev libxml2-dev\.' \
+		PKG_CONFIG_LIBDIR="$all"
+done
+lv=$(pcdir lv libnl-3.0 libnl-genl-3.0 libpcap libxml-2.0) || tap_bail "libxml2's .pc file is there to copy"
+target=libvirt
+expect_make "make libvirt without libvirt-dev names it alone" \
+	'pkg-config finds no libvirt\. Install what it needs with: apt-get install libvirt-dev\.' \
+	PKG_CONFIG_LIBDIR="$lv"
+every=$(pcdir every libnl-3.0 libnl-genl-3.0 libpcap libvirt libxml-2.0) ||
+	tap_bail "libvirt's .pc files are there to copy"
+out=$(PKG_CONFIG_LIBDIR="$every" make -C "$tmp/src/tools" 2>&1)
+rc=$?
+if [ $rc -eq 0 ] && [ -x "$tmp/src/tools/libvirt/pmode-libvirt-hook" ]; then
+	ok "with every .pc file, make builds the libvirt hook too"
+else
+	not_ok "with every .pc file, make builds the libvirt hook too (exit $rc)"
 	tap_diag 20 <<<"$out"
 fi
 tap_status

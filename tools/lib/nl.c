@@ -19,11 +19,13 @@
 #include <netlink/socket.h>
 
 #include <linux/pmode.h>
-#include "pmodectl.h"
+#include "libpmode.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
 #endif
+
+bool pmode_nl_debug;
 
 static struct nl_sock *sk;
 static int family = -1;
@@ -154,7 +156,7 @@ static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *err, void *arg)
  */
 int pmode_send(struct nl_msg *msg, reply_fn fn, void *arg)
 {
-	struct nl_cb *cb = nl_cb_alloc(opts.debug ? NL_CB_DEBUG : NL_CB_DEFAULT);
+	struct nl_cb *cb = nl_cb_alloc(pmode_nl_debug ? NL_CB_DEBUG : NL_CB_DEFAULT);
 	struct exchange x;
 	int tries, err = 0;
 

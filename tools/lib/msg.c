@@ -2,8 +2,9 @@
 /*
  * Messages to and from the kernel, apart from the socket that carries
  * them (nl.c): a request to fill in, a reply's attributes as the kernel
- * may send them, and the words of the last failure. The tools tier links
- * this file with a fake kernel in place of nl.c.
+ * may send them, and the words of the last failure (each program prints
+ * them its own way). The tools tier links this file with a fake kernel in
+ * place of nl.c.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -11,7 +12,7 @@
 #include <netlink/genl/genl.h>
 
 #include <linux/pmode.h>
-#include "pmodectl.h"
+#include "libpmode.h"
 
 static char errmsg[1024];
 
@@ -39,6 +40,7 @@ static struct nla_policy reply_policy[PMODE_A_MAX + 1] = {
 	[PMODE_A_VERDICT] = { .type = NLA_U32 },
 	[PMODE_A_BY_UID] = { .type = NLA_U32 },
 	[PMODE_A_AS_UID] = { .type = NLA_U32 },
+	[PMODE_A_MANAGER] = { .type = NLA_STRING },
 };
 
 /*
@@ -59,13 +61,6 @@ int pmode_errorf(int err, const char *fmt, ...)
 const char *pmode_error(void)
 {
 	return errmsg;
-}
-
-/* Print the last failure as 'pmodectl: MESSAGE'. Return: the exit status. */
-int pmode_fail(void)
-{
-	fprintf(stderr, "pmodectl: %s\n", errmsg);
-	return EXIT_FAIL;
 }
 
 /*
