@@ -19,6 +19,7 @@
 . "$PMODE_TOP/tests/vm/lib.sh"
 . "$PMODE_TOP/tests/vm/libvirt.sh"
 load_pmode
+start=$SECONDS
 U1=28282828-0000-4000-8000-000000000001
 M1=52:54:00:28:00:01 M2=52:54:00:28:00:02 M3=52:54:00:28:00:03
 M4=52:54:00:28:00:04 M5=52:54:00:28:00:05 M6=52:54:00:28:00:06
@@ -49,7 +50,7 @@ on_exit() {
 trap on_exit EXIT
 
 # --- set-up: OVS, libvirtd with pmode's hook and the probe, the agent -------
-start=$SECONDS
+echo "@ $((SECONDS - start)) s: set-up: OVS, libvirtd with pmode's hook and the probe, the agent" >&2
 # The hook and agent log to syslog: a syslogd to read it.
 busybox syslogd -n -O "$lv.syslog" &
 syslogd_pid=$!
@@ -101,6 +102,7 @@ nic() {	# nic MAC TYPE SOURCE-AND-MORE: an <interface> of a virtio NIC
 }
 
 # --- one start: every interface registered before QEMU runs ----------------
+echo "@ $((SECONDS - start)) s: one start: every interface registered before QEMU runs" >&2
 # The gate is disabled: $M1's promisc="on" is refused, and the guest starts
 # all the same, promisc off.
 meta="<pmode:adapters xmlns:pmode='urn:pmode:libvirt:1' owner='1000'>
@@ -144,6 +146,7 @@ expect_match "pmode-libvirt.*pm1.*$M1.*promisc" "$(cat "$lv.syslog" 2>&1)" \
 	"libvirt: the refused promisc is logged, naming the domain and the interface"
 
 # --- effect: only what is addressed to the VM reaches its taps --------------
+echo "@ $((SECONDS - start)) s: effect: only what is addressed to the VM reaches its taps" >&2
 got=$(count_rx w 1 1.5 -- send_from s --src $S --dst $F --count 3 --marker 1)
 expect_eq 3 "$got" "libvirt: unicast for another MAC is flooded on br0: the unregistered w receives it"
 got=$(count_rx dev:$T1 2 1.5 -- send_from s --src $S --dst $F --count 3 --marker 2)
@@ -156,6 +159,7 @@ got=$(count_rx dev:$T5 5 1.5 -- send_from o --src 02:00:00:00:28:0e --dst $M5 --
 expect_eq 3 "$got" "libvirt: Open vSwitch: ... frames to its MAC, flooded alike, do"
 
 # --- the agent: a live metadata edit, a hot-plugged NIC ---------------------
+echo "@ $((SECONDS - start)) s: the agent: a live metadata edit, a hot-plugged NIC" >&2
 run "$PMODECTL" feature enable
 run "$PMODECTL" user grant 1000
 meta_live="<adapters owner='1000'><adapter mac='$M1' promisc='on'><allow mac='$V2'/></adapter><adapter mac='$M3' owner='2000' network='7'/></adapters>"
@@ -173,6 +177,7 @@ expect_eq "$(tap_of pm1 $M6) $U1 1000" "$(adapter_of $M6 "' '.join(str(x[k]) for
 	"libvirt: the agent registers the hot-plugged NIC"
 
 # --- bad metadata: the start fails, saying why, and leaves nothing ---------
+echo "@ $((SECONDS - start)) s: bad metadata: the start fails, saying why, and leaves nothing" >&2
 # ports: the domains' taps and macvtaps there are.
 ports() { ip -o link show | grep -Eo '^[0-9]+: (vnet|macvtap)[0-9]+' | cut -d' ' -f2 | sort | xargs echo; }
 # bad NAME WHAT WANT METADATA NICS: a start that must fail.
@@ -197,6 +202,7 @@ bad pm4 "two promiscuous adapters of a VM on one bridge" "pmode: pm4: .*promisc"
 	"$tap_b $(nic 52:54:00:28:00:f2 bridge "<source bridge='br0'/>")"
 
 # --- libvirtd restarts: the hook's reconnect puts back what went missing ----
+echo "@ $((SECONDS - start)) s: libvirtd restarts: the hook's reconnect puts back what went missing" >&2
 agent_stop
 libvirtd_stop KILL
 run "$PMODECTL" adapter del dev "$T1"
@@ -215,6 +221,7 @@ expect_eq "pmeth0 $U1 2000 7" "$(adapter_of $M3 "' '.join(str(x[k]) for k in ('i
 	"libvirt: the agent, at its start: the adapter deleted while it was stopped is back"
 
 # --- virsh destroy: the adapters go ----------------------------------------
+echo "@ $((SECONDS - start)) s: virsh destroy: the adapters go" >&2
 check "libvirt: virsh destroy pm1" virsh destroy pm1
 wait_until 30 sh -c "! '$PMODECTL' -j adapter show | grep -q '$U1'"
 expect_eq "[]" "$(json_get "[x['ifname'] for x in a if x['vm'] == '$U1']")" \
