@@ -30,8 +30,10 @@
  *
  * Open vSwitch: every datapath port's master is the one "ovs-system"
  * device, whatever OVS bridge it is on; which bridge a port belongs to is
- * ovs-vswitchd's knowledge, not the kernel's. Guarding ovs-system, or an
- * OVS port, is refused with a message saying so.
+ * ovs-vswitchd's knowledge, not the kernel's. Guarding ovs-system guards
+ * every OVS bridge at once: a VM port added to any of them is quarantined
+ * until registered (OVS's internal ports and uplinks are not VM ports).
+ * Guarding one OVS port is refused with a message saying so.
  *
  * Locking: guards and quarantines are host-wide (a macvtap may sit in
  * another namespace than its lower device), in two hash tables written
@@ -446,9 +448,9 @@ static int guard_check(struct net_device *dev, struct netlink_ext_ack *extack)
 	struct net_device *upper;
 	struct list_head *iter;
 
-	if (netif_is_ovs_master(dev) || netif_is_ovs_port(dev)) {
+	if (netif_is_ovs_port(dev)) {
 		NL_SET_ERR_MSG(extack,
-			       "an Open vSwitch device: the kernel cannot tell which OVS bridge a port is on; register each port instead");
+			       "an Open vSwitch port: the kernel cannot tell OVS bridges apart; guard ovs-system, which is all of them");
 		return -EOPNOTSUPP;
 	}
 	if (dev->type != ARPHRD_ETHER || dev->addr_len != ETH_ALEN ||

@@ -23,7 +23,8 @@
 #           relink and run (4 to 6 minutes each on 2 loaded cores, some
 #           40 mutants), far past CI's hour; PMODE_TIERS=mutants, or
 #           make check-mutants, runs it
-#   vm      the end-to-end suite, in a QEMU VM on each stock Debian kernel
+#   vm      the end-to-end suite, in a QEMU VM on each stock Debian kernel,
+#           both VMs at once (PMODE_VM_PARALLEL=0: one after the other)
 #   lifecycle  pmode's Debian packages on a scratch Debian 12 root: apt
 #           install, DKMS building for 6.1 and then for a newly installed
 #           6.12, a QEMU boot of each (configuration saved on 6.1, restored
@@ -78,9 +79,40 @@ run_tier() {
 	skipped=$((skipped + s))
 	failed=$((failed + f))
 }
+# replay LOG STATUS: what a tier run in the background printed, and its status.
+replay() { cat "$1"; return "$2"; }
+
+# vm_tiers: the VM tier of each kernel, all at once: each VM is one emulated
+# CPU (single-threaded TCG), a host core of its own, and the suite is make
+# check's longest part. Reported one kernel after the other, as run_tier
+# does. PMODE_VM_PARALLEL=0 (or a single core) runs them in turn.
+vm_tiers() {
+	local k pids=() rcs=() i=0 start=$SECONDS
+	if [ "${PMODE_VM_PARALLEL:-1}" = 0 ] || [ "$(nproc)" -lt 2 ]; then
+		for k in $kseries_all; do run_tier "vm $k" tests/vm/run.sh "$k"; done
+		return
+	fi
+	for k in $kseries_all; do
+		echo "=== tier vm $k: tests/vm/run.sh $k, in the background"
+		tests/vm/run.sh "$k" >"$log_dir/vm-$k.out" 2>&1 &
+		pids+=($!)
+	done
+	for i in "${!pids[@]}"; do
+		wait "${pids[$i]}"
+		rcs+=($?)
+	done
+	echo "=== the VM tiers took $((SECONDS - start)) s together"
+	i=0
+	for k in $kseries_all; do
+		run_tier "vm $k" replay "$log_dir/vm-$k.out" "${rcs[$i]}"
+		i=$((i + 1))
+	done
+}
+
 for tier in $tiers; do
 	case $tier in
-	kunit|vm)
+	vm)	vm_tiers ;;
+	kunit)
 		for k in $kseries_all; do run_tier "$tier $k" "tests/$tier/run.sh" "$k"; done ;;
 	mutants)
 		# The first kernel only: a mutant costs a UML relink, and the

@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The demo, inside the VM, with real frames: forged sources dropped, the
-# feature gate and grants, one promiscuous adapter per VM per network, and a
-# promiscuous VM still not seeing others' unicast (README.md).
+# feature gate and grants, one promiscuous adapter per VM per network, a
+# promiscuous VM still not seeing others' unicast, and a guarded network
+# whose unregistered VM port carries nothing (README.md).
 #
 # Each step of the story says what must happen, and is checked: the frames
 # counted, a command's exit status, a refusal's message, the state shown.
@@ -162,12 +163,26 @@ frames web 52:54:00:00:00:03 lb 4 52:54:00:00:00:77
 reached no-snooping 0
 shows no-snooping "h-lb's foreign-dst counter (they reached its port)" "a[0]['stats']['foreign-dst']" 5 h-lb
 
-# The story grows with the product. Still to come, on features not merged
-# yet: a VM port on a guarded network carries nothing until it is
-# registered (issue 29), and a domain started with libvirt comes up guarded
-# (issue 28). Each goes here as a scene: say what happens, run it with pm
-# or as, and check each outcome under a step name of its own (succeeded,
-# refused, reached, shows); tests/vm/e2e/00-demo.sh counts the steps.
+say "The administrator guards br0: from now on a VM port nobody registered carries nothing."
+pm network guard dev br0
+succeeded guard
+veth_vm new 52:54:00:00:00:04 br0 >/dev/null 2>&1
+echo "  (a new VM, 'new', gets a port h-new on br0; nobody registers it yet)"
+frames new 52:54:00:00:00:04 web 5
+reached quarantined 0
+pm network show
+[[ $out == *h-new* ]]
+told quarantined $? "'network show' lists h-new as quarantined" "$(what_ran)"
+pm adapter add dev h-new vm new
+succeeded released
+frames new 52:54:00:00:00:04 web 6
+reached released 5
+
+# The story grows with the product: a domain started with libvirt coming
+# up guarded is still to come here. Each goes here as a scene: say what
+# happens, run it with pm or as, and check each outcome under a step name
+# of its own (succeeded, refused, reached, shows); tests/vm/e2e/00-demo.sh
+# counts the steps.
 
 say "The state, as JSON for agents:"
 # README: pmodectl -j -p adapter show

@@ -4,7 +4,7 @@
 # The kernel-side code's hygiene, as TAP lines, for each kernel series of
 # PMODE_KERNELS: checkpatch.pl --strict (taken from the series' Debian
 # linux-source) and a W=1 C=1 (sparse) build against its headers with no
-# warning.
+# warning; and the mutants of tests/mutants/list still apply.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -92,5 +92,11 @@ for series in $kseries_all; do
 	cp tests/bench/kmod/Kbuild tests/bench/kmod/*.c "$build/bench/"
 	clean_build "$series" "$build/bench" "tests/bench/kmod"
 done
+
+# Each mutant of tests/mutants/list must still find the line it turns off:
+# a stanza the code moved away from would leave its check unguarded, and
+# only make check-mutants, not in this suite, would say so.
+/usr/bin/python3 tests/mutants/mutate.py check . >"$out" 2>&1
+result $? "style: every mutant of tests/mutants/list applies to the tree" "$out"
 
 tap_status

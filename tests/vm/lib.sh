@@ -12,6 +12,8 @@ top=${PMODE_TOP:?}
 . "$top/tests/lib/tap.sh"
 PKT=(/usr/bin/python3 "$top/tests/vm/pkt.py")
 PMODECTL=$top/tools/pmodectl
+# The module built for the kernel the VM runs (tests/vm/guest.sh).
+PMODE_KO=${PMODE_KO:-$top/kmod/pmode.ko}
 netns=()
 links=()
 
@@ -46,7 +48,7 @@ expect_exit() {
 }
 
 load_pmode() {
-	lsmod | grep -q '^pmode ' || run insmod "$top/kmod/pmode.ko"
+	lsmod | grep -q '^pmode ' || run insmod "$PMODE_KO"
 }
 
 # wait_for CMD...: poll until CMD succeeds, for up to 10 s.
@@ -197,4 +199,29 @@ stats_of() {
 	local dev=$1
 	shift
 	"$PMODECTL" "$@" -s -j adapter show dev "$dev" | jsonq "json.dumps(a[0]['stats'])"
+}
+
+# ovs_start: Open vSwitch's database server and switch daemon, by hand (the
+# VM has no init system), their files in a directory of their own that
+# OVS_RUNDIR, OVS_DBDIR and OVS_LOGDIR name for every OVS tool the test
+# runs after; both stopped, and the openvswitch module left loaded, at the
+# end of the file.
+ovs_start() {
+	export OVS_RUNDIR=/tmp/ovs-$$ OVS_DBDIR=/tmp/ovs-$$ OVS_LOGDIR=/tmp/ovs-$$
+	mkdir -p "$OVS_RUNDIR" || return 1
+	run modprobe openvswitch || return 1
+	run ovsdb-tool create "$OVS_DBDIR/conf.db" /usr/share/openvswitch/vswitch.ovsschema &&
+	run ovsdb-server "$OVS_DBDIR/conf.db" --remote="punix:$OVS_RUNDIR/db.sock" \
+		--pidfile --detach --log-file &&
+	run ovs-vsctl --no-wait init &&
+	run ovs-vswitchd --pidfile --detach --log-file || return 1
+	trap 'ovs_stop; cleanup' EXIT
+}
+
+ovs_stop() {
+	local d
+	for d in ovs-vswitchd ovsdb-server; do
+		[ -r "$OVS_RUNDIR/$d.pid" ] && kill "$(cat "$OVS_RUNDIR/$d.pid")" 2>/dev/null
+	done
+	sleep 0.2
 }

@@ -72,6 +72,16 @@ else
 fi
 [ -n "$kver" ] && [ -r "$kernel" ] || tap_bail "no kernel image ${kernel:-for $series}"
 
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+chmod 777 "$out"
+# What the VM runs is built in the tree, one kernel at a time: another run
+# of this script, for another kernel, may be building there too (make
+# check boots both kernels at once). The module the guest loads is this
+# kernel's, copied to the VM's own share while the tree holds it.
+mkdir -p "${BUILD:-$top/build}"
+exec 9>"${BUILD:-$top/build}/.vm-build.lock"
+flock 9
 if [ -z "${PMODE_VM_BUILT:-}" ]; then
 	make -s -C "$top" KERNELRELEASE="$kver" KERNELDIR="$kdir" module >&2 ||
 		tap_bail "module builds"
@@ -80,6 +90,7 @@ if [ -z "${PMODE_VM_BUILT:-}" ]; then
 	fi
 	make -s -C "$top/tests/vm" >&2 || tap_bail "the VM tests' programs build"
 fi
+cp "$top/kmod/pmode.ko" "$out/pmode.ko" || tap_bail "the module is there to copy"
 # The frames of e2e/78-spoof-effect.sh, built here from a seed: scapy builds
 # about five a second under TCG. The guest reads them over 9p.
 # shellcheck disable=SC2053 # PMODE_VM_TESTS is a glob
@@ -108,10 +119,7 @@ if [ ! -s "$initrd" ]; then
 	# shellcheck disable=SC2086 # one module a word
 	initrd_make "$initrd" "$top/tests/vm/init" $mods || tap_bail "the initramfs builds"
 fi
-
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
-chmod 777 "$out"
+flock -u 9
 # no_timer_check: on a loaded host, emulated time runs so unevenly that the
 # kernel's early check of the IO-APIC timer fails, and it panics at boot
 # ("IO-APIC + timer doesn't work!"; seen here at load 15 and more).

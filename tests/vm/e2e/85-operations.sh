@@ -89,7 +89,7 @@ want=$("$PMODECTL" -j adapter show; "$PMODECTL" -j feature show; "$PMODECTL" -j 
 saved=$(mktemp)
 check "operations: pmodectl save" bash -c "$PMODECTL save >$saved"
 run rmmod pmode
-run insmod "$top/kmod/pmode.ko"
+run insmod "$PMODE_KO"
 check "operations: pmodectl -b restores it" pmodectl -b "$saved"
 got=$("$PMODECTL" -j adapter show; "$PMODECTL" -j feature show; "$PMODECTL" -j user show)
 expect_eq "$want" "$got" "operations: the restored configuration is identical"
@@ -106,7 +106,7 @@ expect_match "-b /etc/pmode/pmode.batch" "$cmd" "operations: the unit restores /
 echo "adapter add dev missing0 vm gone mac 02:00:00:00:08:77" >>"$saved"
 echo "user grant 4242" >>"$saved"
 run rmmod pmode
-run insmod "$top/kmod/pmode.ko"
+run insmod "$PMODE_KO"
 cmd=${cmd//\/etc\/pmode\/pmode.batch/$saved}
 cmd=${cmd//\/usr\/sbin\/pmodectl/$PMODECTL}
 expect_exit 1 "operations: the unit's command reports the missing port" $cmd

@@ -23,6 +23,6 @@ done
 seed=()
 [ -n "${PMODE_SAVE_SEED:-}" ] && seed=(--seed "$PMODE_SAVE_SEED")
 tap_of "save/restore: states.py" env PYTHONPATH="$top/python" /usr/bin/python3 \
-	"$top/tests/vm/states.py" --pmodectl "$PMODECTL" --module "$top/kmod/pmode.ko" \
+	"$top/tests/vm/states.py" --pmodectl "$PMODECTL" --module "$PMODE_KO" \
 	--states "${PMODE_SAVE_STATES:-500}" --budget "${PMODE_SAVE_BUDGET:-60}" "${seed[@]}" \
 	"${ports[@]}"

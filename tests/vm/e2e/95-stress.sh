@@ -160,7 +160,7 @@ run rmmod pmode
 expect_eq 1 "$(in_vm s3 "${PKT[@]}" recv eth0 --marker 1 --expect 1 --timeout 120)" \
 	"stress: the floods of the cycles run (s3 receives them)"
 for ((c = 1; c <= cycles; c++)); do
-	insmod "$top/kmod/pmode.ko" || break
+	insmod "$PMODE_KO" || break
 	"$PMODECTL" -b "$batch" >/dev/null || break
 	rmmod pmode || break
 	done_cycles=$c
