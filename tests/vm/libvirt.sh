@@ -1,14 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# A real libvirtd (and Open vSwitch) inside the test VM, without systemd,
+# A real libvirtd inside the test VM, without systemd,
 # for the e2e files that start domains. Sourced after tests/vm/lib.sh:
 #
 #   . "$PMODE_TOP/tests/vm/lib.sh"
 #   . "$PMODE_TOP/tests/vm/libvirt.sh"     # re-runs the file in its own mounts
 #   libvirt_prepare                         # /etc/libvirt, users, hooks dir
-#   ovs_start                               # if the file uses Open vSwitch
-#   libvirtd_start
+#   ovs_start; trap libvirt_cleanup EXIT    # if the file uses Open vSwitch
+#   libvirtd_start                          # (after ovs_start: its OVS_RUNDIR)
 #
 # The guest's / is the host's, read-only, with tmpfs on /tmp, /run, /var
 # and /root. libvirtd needs (issue 28, "Facts found"): a writable
@@ -31,6 +31,7 @@ hooks=/etc/libvirt/hooks/qemu.d
 
 # libvirt_cleanup: every domain destroyed, every daemon this file started
 # stopped (by the pid it recorded), the Open vSwitch datapath removed.
+# libvirtd's ovs-vsctl finds OVS through OVS_RUNDIR, which it inherits.
 libvirt_cleanup() {
 	local d p
 	if [ -n "$libvirtd_pid" ] && kill -0 "$libvirtd_pid" 2>/dev/null; then
@@ -44,14 +45,12 @@ libvirt_cleanup() {
 	for p in /run/libvirt/qemu/*.pid "$lv"/*.qemu.pid; do
 		[ -s "$p" ] && kill -9 "$(cat "$p")" 2>/dev/null
 	done
-	if [ -s /run/openvswitch/ovs-vswitchd.pid ]; then
-		ovs-appctl -t ovs-vswitchd exit --cleanup >/dev/null 2>&1 ||
-			kill "$(cat /run/openvswitch/ovs-vswitchd.pid)" 2>/dev/null
+	# Open vSwitch (lib.sh's ovs_start), and its datapath with the bridges
+	# the file made.
+	if [ -n "${OVS_RUNDIR:-}" ]; then
+		ovs_stop
+		ovs-dpctl del-dp system@ovs-system 2>/dev/null
 	fi
-	[ -s /run/openvswitch/ovsdb-server.pid ] &&
-		kill "$(cat /run/openvswitch/ovsdb-server.pid)" 2>/dev/null
-	sleep 0.5
-	ip link del ovs-system 2>/dev/null
 	cleanup
 }
 trap libvirt_cleanup EXIT
@@ -61,11 +60,11 @@ libvirt_log() { echo "--- libvirtd.log"; tail -n "${1:-30}" "$lv/libvirtd.log"; 
 
 libvirt_prepare() {
 	local etc
-	# Fresh in this namespace: libvirtd's and OVS's run and state
-	# directories, then /var/run as /run (a directory of its own in the
-	# guest), so that both names lead to them.
-	mkdir -p "$lv" /run/libvirt /run/openvswitch /var/lib/libvirt /var/log/libvirt /var/cache/libvirt
-	for d in /run/libvirt /run/openvswitch /var/lib/libvirt /var/log/libvirt "$lv"; do
+	# Fresh in this namespace: libvirtd's run and state directories, then
+	# /var/run as /run (a directory of its own in the guest), so that both
+	# names lead to them.
+	mkdir -p "$lv" /run/libvirt /var/lib/libvirt /var/log/libvirt /var/cache/libvirt
+	for d in /run/libvirt /var/lib/libvirt /var/log/libvirt "$lv"; do
 		mount -t tmpfs tmpfs "$d" || return 1
 	done
 	mount --rbind /run /var/run || return 1
@@ -165,19 +164,4 @@ tap_of() { domain_taps "$1" | awk -v m="$2" '$1 == m { print $2 }'; }
 # or "none".
 adapter_of() {
 	json_get "next((($2) for x in a if x['mac'] == '$1'), 'none')"
-}
-
-# ovs_start: ovsdb-server and ovs-vswitchd, their database in $lv (a tmpfs),
-# as the openvswitch-switch service would start them.
-ovs_start() {
-	local db=$lv/conf.db
-	run modprobe openvswitch || return 1
-	run ovsdb-tool create "$db" /usr/share/openvswitch/vswitch.ovsschema || return 1
-	run ovsdb-server "$db" --remote=punix:/run/openvswitch/db.sock \
-		--pidfile=/run/openvswitch/ovsdb-server.pid --detach \
-		--log-file="$lv/ovsdb-server.log" || return 1
-	run ovs-vsctl --no-wait init || return 1
-	run ovs-vswitchd --pidfile=/run/openvswitch/ovs-vswitchd.pid --detach \
-		--log-file="$lv/ovs-vswitchd.log" || return 1
-	run ovs-vsctl --timeout=60 show
 }

@@ -56,13 +56,13 @@ qemu() {
 start=$SECONDS
 # README: PMODE_VM=3f2a-vm PMODE_MAC=52:54:00:12:34:56 PMODE_BRIDGE=br0 qemu-system-x86_64 ... -netdev tap,id=n0,script=/usr/lib/pmode/qemu-ifup,downscript=no -device virtio-net-pci,netdev=n0,mac=52:54:00:12:34:56
 expect_exit 0 "qemu-ifup: QEMU starts with the script" \
-	qemu q PMODE_VM=vm-q PMODE_MAC=$M0 PMODE_MAC_qt1=$M1 PMODE_OWNER=1000 PMODE_BRIDGE=br0 \
+	qemu q PMODE_VM=vm-q PMODE_MAC=$M0 PMODE_MAC_qt1=$M1 PMODE_OWNER=1000 PMODE_NETWORK=9 PMODE_BRIDGE=br0 \
 	PMODECTL="$dir/pmodectl" -- qt0=$M0 qt1=$M1
 echo "QEMU started in $((SECONDS - start)) s" >&2
 [ -s "$dir/q.pid" ] && pids+=("$(cat "$dir/q.pid")")
-expect_eq "qt0 vm-q $M0 1000 br0 qemu False" \
-	"$(json_get "' '.join(str(x[k]) for x in a if x['ifname'] == 'qt0' for k in ('ifname', 'vm', 'mac', 'owner', 'master', 'manager', 'promisc'))")" \
-	"qemu-ifup: qt0 registered: VM id, MAC, owner, bridge, manager qemu, promisc off"
+expect_eq "qt0 vm-q $M0 1000 9 br0 qemu False" \
+	"$(json_get "' '.join(str(x[k]) for x in a if x['ifname'] == 'qt0' for k in ('ifname', 'vm', 'mac', 'owner', 'network', 'master', 'manager', 'promisc'))")" \
+	"qemu-ifup: qt0 registered: VM id, MAC, owner, network, bridge, manager qemu, promisc off"
 expect_eq "qt1 $M1" "$(json_get "' '.join(x['ifname'] + ' ' + x['mac'] for x in a if x['ifname'] == 'qt1')")" \
 	"qemu-ifup: qt1 registered with PMODE_MAC_qt1's MAC"
 expect_eq 2 "$(grep -c 'master br0' "$dir/at-add")" \

@@ -56,6 +56,7 @@ busybox syslogd -n -O "$lv.syslog" &
 syslogd_pid=$!
 libvirt_prepare && ovs_start
 result $? "libvirt: set-up: /etc/libvirt, users, Open vSwitch"
+trap on_exit EXIT	# ovs_start's own has lib.sh's cleanup only
 [ -x "$hook" ] && [ -x "$agent" ]
 result $? "libvirt: set-up: the hook and the agent are built ($hook, $agent)"
 run ln -s "$hook" "$hooks/pmode"
