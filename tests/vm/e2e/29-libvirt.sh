@@ -127,11 +127,15 @@ expect_eq "['$M1', '$M2', '$M3', '$M4', '$M5']" \
 	"libvirt: ... and every interface of pm1 is registered already"
 expect_eq "qemu" "$(pgrep -f "guest=pm1," >/dev/null && echo qemu)" \
 	"libvirt: (the probe's test finds pm1's QEMU once it runs)"
-domain_taps pm1 >&2
-T1=$(tap_of pm1 $M1) T2=$(tap_of pm1 $M2) T4=$(tap_of pm1 $M4) T5=$(tap_of pm1 $M5)
-show() {	# show MAC: what pmode shows of the adapter with MAC, the keys that matter
-	adapter_of "$1" "' '.join(str(x[k]) for k in ('ifname', 'vm', 'owner', 'promisc', 'network', 'master', 'manager', 'allowed'))"
-}
+taps=$(domain_taps pm1)
+echo "$taps" >&2
+tap() { awk -v m="$1" '$1 == m { print $2 }' <<<"$taps"; }
+T1=$(tap $M1) T2=$(tap $M2) T4=$(tap $M4) T5=$(tap $M5)
+# What pmode shows of each adapter, the keys that matter, a line each: one
+# pmodectl and one Python for all (each takes seconds under a loaded TCG).
+shown=$(json_get "'\\n'.join(join(x['mac'], *(x[k] for k in ('ifname', 'vm', 'owner', 'promisc', 'network', 'master', 'manager', 'allowed'))) for x in a)")
+echo "$shown" >&2
+show() { awk -v m="$1" '$1 == m { f = 1; sub(/^[^ ]+ /, ""); print } END { if (!f) print "none" }' <<<"$shown"; }
 expect_eq "$T1 $U1 1000 False None br0 libvirt ['$V1']" "$(show $M1)" \
 	"libvirt: bridge: the tap's adapter: VM id the UUID, owner, allowed MAC from the metadata; promisc refused (gate disabled), so off"
 expect_eq "$T2 $U1 1000 False None br0 libvirt []" "$(show $M2)" \
