@@ -502,6 +502,20 @@ static void test_ovs(void)
 	}
 }
 
+/* The domain's name and UUID as libvirt writes them, and with blanks around. */
+static void test_names(void)
+{
+	static const char xml[] = "<domain><name>\n  web server 1 </name><uuid> " UUID "\n</uuid>"
+				  "<devices/></domain>";
+	char err[1024];
+	struct domain d;
+
+	result(!domain_parse(xml, strlen(xml), &d, err, sizeof(err)) &&
+	       !strcmp(d.name, "web server 1") && !strcmp(d.uuid, UUID),
+	       "a name with spaces, and blanks around name and UUID");
+	domain_free(&d);
+}
+
 /* release reads the UUID only: metadata gone bad since the start does not matter. */
 static void test_identity(void)
 {
@@ -528,6 +542,7 @@ int main(void)
 	test_not_domain();
 	test_ovs();
 	test_identity();
+	test_names();
 	printf("1..%d\n", n);
 	return failed ? 1 : 0;
 }

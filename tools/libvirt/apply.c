@@ -173,8 +173,8 @@ static int apply_one(const struct domain *d, const struct spec *s, struct adapte
 	*created = false;
 	if (!*s->ifname) {
 		snprintf(err, errlen,
-			 "%s: interface %s has no <target dev=...> in the domain's XML, so pmode cannot tell its port; is the domain running?",
-			 d->name, s->mac_text);
+			 "%s: interface %s (type '%s') has no <target dev=...> in the domain's XML, so pmode cannot tell its port: the domain is not running, or its network hands out host devices (SR-IOV), which pmode cannot guard",
+			 d->name, s->mac_text, s->type);
 		return -ENODEV;
 	}
 	for (a = list; a; a = a->next)
@@ -249,7 +249,18 @@ int apply_domain(const struct domain *d, enum apply_mode mode, const uint8_t *on
 	for (i = 0; i < d->n; i++) {
 		if (only && memcmp(only, d->specs[i].mac, ETH_ALEN))
 			continue;
-		if (!apply_one(d, &d->specs[i], list, &created[i], why, sizeof(why)))
+		rc = apply_one(d, &d->specs[i], list, &created[i], why, sizeof(why));
+		if (rc == -EEXIST) {
+			/*
+			 * Registered meanwhile (the hook's reconnect and the
+			 * agent after a libvirtd restart): look again, once.
+			 */
+			free_list(list);
+			if (!dump(&list, NULL))
+				rc = apply_one(d, &d->specs[i], list, &created[i], why,
+					       sizeof(why));
+		}
+		if (!rc)
 			continue;
 		failed++;
 		if (mode == APPLY_START) {

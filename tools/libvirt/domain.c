@@ -85,9 +85,11 @@ static void text_of(const xmlNode *n, const char *name, char *buf, size_t size)
 	const char *s = t ? (const char *)t : "";
 	size_t len;
 
-	while (*s == ' ' || *s == '\n' || *s == '\t')
+	while (*s && strchr(" \t\r\n", *s))
 		s++;
-	len = strcspn(s, " \n\t");
+	len = strlen(s);
+	while (len && strchr(" \t\r\n", s[len - 1]))
+		len--;
 	snprintf(buf, size, "%.*s", (int)(len < size ? len : size - 1), s);
 	xmlFree(t);
 }

@@ -94,7 +94,7 @@ int main(int argc, char **argv)
 		rc = fwrite(xml, 1, len, stdout) == len && !fflush(stdout) ? 0 : 1;
 	} else if (is(op, "start") && is(sub, "begin")) {
 		if (domain_parse(xml, len, &d, err, sizeof(err))) {
-			logmsg(LOG_ERR, "%s: %s", name, err);
+			logmsg(LOG_ERR, "%s: %s; the domain is not started", name, err);
 			rc = 1;
 		} else {
 			if (!*d.name)
