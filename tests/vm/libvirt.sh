@@ -56,7 +56,7 @@ libvirt_cleanup() {
 trap libvirt_cleanup EXIT
 
 # libvirt_log: the tail of libvirtd's log, to the file's log.
-libvirt_log() { echo "--- libvirtd.log"; tail -n "${1:-30}" "$lv/libvirtd.log"; } >&2
+libvirt_log() { echo "--- libvirtd.log"; tail -n 30 "$lv/libvirtd.log"; } >&2
 
 libvirt_prepare() {
 	local etc
@@ -102,8 +102,8 @@ libvirtd_start() {
 	echo "+ libvirtd &" >&2
 	libvirtd >>"$lv/libvirtd.log" 2>&1 &
 	libvirtd_pid=$!
-	local i
-	for i in $(seq 600); do
+	local _
+	for _ in $(seq 600); do
 		virsh version >/dev/null 2>&1 && return 0
 		kill -0 "$libvirtd_pid" 2>/dev/null || break
 		sleep 0.2
