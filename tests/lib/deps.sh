@@ -22,7 +22,7 @@ for tier in "${@:-all}"; do
 	vm) want+=($(pkgs image) qemu-system-x86 busybox-static cpio xz-utils
 		   iproute2 tcpdump nftables kmod python3 python3-scapy
 		   python3-pyroute2 util-linux procps iputils-ping dnsmasq-base
-		   openvswitch-switch) ;;
+		   libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients openvswitch-switch) ;;
 	dkms) want+=(dkms) ;;
 	# make deb: dpkg-buildpackage, build-essential (implied) and
 	# debian/control's Build-Depends (tests/packaging/run.sh checks that

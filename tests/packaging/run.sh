@@ -110,7 +110,7 @@ make -C "$tmp/clone" KERNELRELEASE="$kver" KERNELDIR="/lib/modules/$kver/build" 
 rc=$?
 for f in "lib/modules/$kver/updates/pmode.ko" usr/sbin/pmodectl \
 	 usr/share/man/man8/pmodectl.8 usr/share/bash-completion/completions/pmodectl \
-	 usr/lib/modules-load.d/pmode.conf \
+	 usr/lib/modules-load.d/pmode.conf usr/lib/pmode/qemu-ifup \
 	 usr/lib/systemd/system/pmode-restore.service \
 	 usr/lib/pmode/libvirt-hook usr/sbin/pmode-libvirt-agent usr/share/man/man8/pmode-libvirt.8 \
 	 usr/lib/systemd/system/pmode-libvirt.service; do
@@ -119,7 +119,7 @@ done
 # libvirtd finds the hook through a symlink in its hook directory.
 [ "$(readlink "$tmp/root/etc/libvirt/hooks/qemu.d/pmode")" = /usr/lib/pmode/libvirt-hook ] ||
 	{ echo "etc/libvirt/hooks/qemu.d/pmode is no symlink to /usr/lib/pmode/libvirt-hook" >>"$log"; rc=1; }
-result $rc "packaging: make install DESTDIR= installs module, tool, man pages, completion, boot units, libvirt hook and agent" "$log"
+result $rc "packaging: make install DESTDIR= installs module, tool, man pages, completion, boot units, QEMU's script, libvirt hook and agent" "$log"
 
 # One version: the VERSION file's, and everything made from it says it.
 : >"$log"
@@ -177,7 +177,8 @@ expect_files pmode-dkms $(docs pmode-dkms) /usr/lib/modules-load.d/pmode.conf \
 	$(git -C "$tmp/clone" ls-files kmod | sed "s|^|$src/|")
 expect_files pmodectl $(docs pmodectl) /usr/sbin/pmodectl \
 	/usr/share/man/man8/pmodectl.8.gz /lib/systemd/system/pmode-restore.service \
-	/usr/share/bash-completion/completions/pmodectl /usr/share/lintian/overrides/pmodectl
+	/usr/share/bash-completion/completions/pmodectl /usr/share/lintian/overrides/pmodectl \
+	/usr/lib/pmode/qemu-ifup
 expect_files pmode-libvirt $(docs pmode-libvirt) /usr/lib/pmode/libvirt-hook \
 	/etc/libvirt/hooks/qemu.d/pmode /usr/sbin/pmode-libvirt-agent \
 	/lib/systemd/system/pmode-libvirt.service /usr/share/man/man8/pmode-libvirt.8.gz \

@@ -126,8 +126,10 @@ tap_vm() {
 # in_vm NAME CMD...: run CMD in VM NAME's namespace.
 in_vm() { local ns=$1-$$; shift; ip netns exec "$ns" "$@"; }
 
-# count_rx VM|tap:NAME|macvtap:NAME MARKER SECONDS -- SENDER...: start counting frames with
-# MARKER at the receiver, run SENDER, wait SECONDS more, print the count.
+# count_rx VM|tap:NAME|macvtap:NAME|dev:NAME MARKER SECONDS -- SENDER...: start
+# counting frames with MARKER at the receiver, run SENDER, wait SECONDS more,
+# print the count. dev:NAME counts what the host hands device NAME to send
+# (a packet socket on it sees that after the egress hook: a tap QEMU holds).
 # Only a count that means something is a number: if the receiver never
 # listened, the sender failed or the receiver failed, it prints what went
 # wrong instead (and returns 1), which no expected count matches, so that
@@ -141,6 +143,9 @@ count_rx() {
 	# sender has finished, however slowly either started on a loaded host.
 	if [[ $rx == tap:* || $rx == macvtap:* ]]; then
 		"${PKT[@]}" recv "$rx" --marker "$marker" --timeout 120 \
+			--ready "$f.ready" --until "$f.stop" >"$f" &
+	elif [[ $rx == dev:* ]]; then
+		"${PKT[@]}" recv "${rx#dev:}" --marker "$marker" --timeout 120 \
 			--ready "$f.ready" --until "$f.stop" >"$f" &
 	else
 		in_vm "$rx" "${PKT[@]}" recv eth0 --marker "$marker" \
