@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # The demo, inside the VM, with real frames: forged sources dropped, the
 # feature gate and grants, one promiscuous adapter per VM per network, a
-# promiscuous VM still not seeing others' unicast, and a guarded network
-# whose unregistered VM port carries nothing (README.md).
+# promiscuous VM still not seeing others' unicast, a guarded network whose
+# unregistered VM port carries nothing, and a libvirt domain that comes up
+# guarded with no command typed (README.md).
 #
 # Each step of the story says what must happen, and is checked: the frames
 # counted, a command's exit status, a refusal's message, the state shown.
@@ -19,6 +20,9 @@
 #                           not happen (tests/vm/e2e/00-demo.sh)
 export PMODE_TOP=${PMODE_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$PMODE_TOP/tests/vm/lib.sh" 2>/dev/null
+# A real libvirtd, for the last scene: the demo runs again in a mount
+# namespace of its own, where libvirt's directories are scratch.
+. "$PMODE_TOP/tests/vm/libvirt.sh" 2>/dev/null
 exec 2>>"${PMODE_DEMO_LOG:-/dev/null}"
 
 # The last command shown: its exit status and what it printed.
@@ -178,11 +182,57 @@ succeeded released
 frames new 52:54:00:00:00:04 web 6
 reached released 5
 
-# The story grows with the product: a domain started with libvirt coming
-# up guarded is still to come here. Each goes here as a scene: say what
-# happens, run it with pm or as, and check each outcome under a step name
-# of its own (succeeded, refused, reached, shows); tests/vm/e2e/00-demo.sh
-# counts the steps.
+say "With libvirt, nobody types a command: pmode's hook registers a domain's interfaces before QEMU runs."
+# libvirtd, with pmode's hook where the package puts it.
+{ libvirt_prepare && ln -s "$top/tools/libvirt/pmode-libvirt-hook" "$hooks/pmode" &&
+	libvirtd_start; } >/dev/null 2>&1
+UUID=6d656d6f-0000-4000-8000-000000000001
+cat >/tmp/shop.xml <<XML
+<domain type='qemu'>
+  <name>shop</name>
+  <uuid>$UUID</uuid>
+  <memory unit='MiB'>64</memory>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+  <metadata>
+    <pmode:adapters xmlns:pmode="urn:pmode:libvirt:1" owner="2000"/>
+  </metadata>
+  <devices>
+    <controller type='usb' model='none'/>
+    <memballoon model='none'/>
+    <interface type='bridge'>
+      <mac address='52:54:00:00:00:05'/><source bridge='br0'/><model type='virtio'/>
+    </interface>
+  </devices>
+</domain>
+XML
+echo "  (a domain 'shop', owned by uid 2000 in its metadata, with one NIC on br0)"
+printf '$ virsh create shop.xml\n'
+out=$(virsh create /tmp/shop.xml --paused 2>&1)
+rc=$?
+show
+succeeded libvirt-start
+shop_tap=$(tap_of shop 52:54:00:00:00:05)
+pm adapter show vm $UUID
+shows libvirt-start "shop's adapter, registered by the hook" \
+	"[(x['ifname'] == '${shop_tap:-?}', x['mac'], x['owner'], x['manager']) for x in a if x['vm'] == '$UUID']" \
+	"[(True, '52:54:00:00:00:05', 2000, 'libvirt')]"
+got=$(count_rx "dev:${shop_tap:-none}" 7 1.5 -- send_from web --src 52:54:00:00:00:03 --dst 52:54:00:00:00:77 --count 5 --marker 7)
+printf '  VM web sends 5 frames to 52:54:00:00:00:77 (flooded by the bridge): %s reach shop\n' "$got"
+reached libvirt-guarded 0
+got=$(count_rx "dev:${shop_tap:-none}" 8 1.5 -- send_from web --src 52:54:00:00:00:03 --dst 52:54:00:00:00:05 --count 5 --marker 8)
+printf '  VM web sends 5 frames to shop, 52:54:00:00:00:05: %s reach shop\n' "$got"
+reached libvirt-guarded 5
+printf '$ virsh destroy shop\n'
+out=$(virsh destroy shop 2>&1)
+rc=$?
+show
+succeeded libvirt-destroy
+shows libvirt-destroy "shop's adapters once it is gone" "[x['ifname'] for x in a if x['vm'] == '$UUID']" "[]"
+
+# The story grows with the product: each new feature goes here as a scene:
+# say what happens, run it with pm or as, and check each outcome under a
+# step name of its own (succeeded, refused, reached, shows);
+# tests/vm/e2e/00-demo.sh counts the steps.
 
 say "The state, as JSON for agents:"
 # README: pmodectl -j -p adapter show

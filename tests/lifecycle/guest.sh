@@ -80,6 +80,7 @@ if [ "$stage" = save ]; then
 	# start and release: the tap registered for the domain, then gone.
 	hook=/etc/libvirt/hooks/qemu.d/pmode
 	uuid=5f0c3a52-8d4e-4f3e-9a51-0d2c3b4a5e6f
+	modprobe tun
 	ip tuntap add dev vnet9 mode tap && ip link set vnet9 master br0
 	xml="<domain type='qemu'><name>lc</name><uuid>$uuid</uuid><devices>
 	  <interface type='bridge'><mac address='52:54:00:00:00:09'/><source bridge='br0'/>
@@ -87,13 +88,13 @@ if [ "$stage" = save ]; then
 	echo "$xml" | "$hook" lc start begin -
 	rc=$?
 	got=$(pmodectl -j adapter show dev vnet9 | jsonq "' '.join(str(a[0][k]) for k in ('vm', 'mac', 'manager'))")
-	result "$([ $rc = 0 ] && [ "$got" = "$uuid 52:54:00:00:00:09 libvirt" ] && echo 0)" \
-		"pmode-libvirt's hook, on a domain's start, registers its tap (exit $rc: $got)"
+	started=$([ $rc = 0 ] && [ "$got" = "$uuid 52:54:00:00:00:09 libvirt" ] && echo 0)
+	result "$started" "pmode-libvirt's hook, on a domain's start, registers its tap (exit $rc: $got)"
 	echo "$xml" | "$hook" lc release end -
 	rc=$?
 	got=$(pmodectl -j adapter show | jsonq "[x['ifname'] for x in a if x['vm'] == '$uuid']")
-	result "$([ $rc = 0 ] && [ "$got" = "[]" ] && echo 0)" \
-		"pmode-libvirt's hook, on its release, removes the adapter (exit $rc: $got)"
+	result "$([ "$started" = 0 ] && [ $rc = 0 ] && [ "$got" = "[]" ] && echo 0)" \
+		"pmode-libvirt's hook, on its release, removes the adapter it registered (exit $rc: $got)"
 	ip link del vnet9
 	exit
 fi

@@ -29,7 +29,7 @@ expect_eq 1 "$demo_rc" "demo: without the grant, the demo exits 1"
 # By effect: the owner's request is refused and its frames dropped, the
 # second adapter is refused for the grant rather than the one-per-network
 # rule, no adapter is promiscuous; every other step still happens.
-expect_match '^demo: 4 of 16 steps did not happen as told: grant promisc-on one-per-network state$' \
+expect_match '^demo: 4 of 19 steps did not happen as told: grant promisc-on one-per-network state$' \
 	"$(last)" "demo: ... its last line names the steps that did not happen, and no other"
 expect_match '^     expected: .user show. lists 1000$' "$story" "demo: ... the grant step says what was expected"
 expect_match '^     happened: 0 of 5$' "$story" "demo: ... the owner's frames, counted, say what happened"
