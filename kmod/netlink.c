@@ -724,6 +724,58 @@ static int promisc_perm_early(struct genl_info *info,
 	return err;
 }
 
+/* The request's adapter, if its port has one; no message. Under RTNL. */
+static struct pmode_adapter *request_adapter(struct genl_info *info)
+{
+	struct nlattr *index = info->attrs[PMODE_A_IFINDEX];
+	struct nlattr *name = info->attrs[PMODE_A_IFNAME];
+	struct net *net = genl_info_net(info);
+	struct net_device *dev = NULL;
+
+	ASSERT_RTNL();
+	if (index)
+		dev = __dev_get_by_index(net, nla_get_u32(index));
+	else if (name)
+		dev = __dev_get_by_name(net, nla_data(name));
+	return dev ? pmode_adapter_find(pmode_net(net), dev) : NULL;
+}
+
+/*
+ * An agent's request to turn promisc on (the caller has CAP_NET_ADMIN over
+ * the namespace), refused by the gate (-EPERM) or a grant (-EACCES), is
+ * said to the notify group: an ADAPTER_SET of the adapter as it stays
+ * (promisc off), reason PMODE_REASON_PROMISC_REFUSED, with who asked and
+ * for whom. A VM manager starts a guest whose owner asked for promisc all
+ * the same; whoever watches learns that it was refused. An unprivileged
+ * caller's refusals are not said, so that nobody can flood the listeners
+ * (or contend for RTNL) with refused requests. @ad: the adapter, under
+ * RTNL; NULL: looked up here, RTNL taken.
+ */
+static void notify_refused(struct genl_info *info,
+			   const struct pmode_perm_request *req,
+			   struct pmode_adapter *ad, int err)
+{
+	kuid_t as = INVALID_UID;
+	bool locked = !ad;
+
+	if (!req->admin || !req->on || (err != -EPERM && err != -EACCES))
+		return;
+	/* Refused by the gate before 'as' was read: read it now. */
+	if (req->has_as)
+		as = req->as;
+	else if (req->as_attr && uid_attr(req->as_attr, &as, NULL))
+		as = INVALID_UID;
+	if (locked) {
+		rtnl_lock();
+		ad = request_adapter(info);
+	}
+	if (ad)
+		pmode_nl_notify_adapter_as(ad, PMODE_CMD_ADAPTER_SET,
+					   PMODE_REASON_PROMISC_REFUSED, as);
+	if (locked)
+		rtnl_unlock();
+}
+
 static int pmode_adapter_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **attrs = info->attrs;
@@ -754,9 +806,12 @@ static int pmode_adapter_set(struct sk_buff *skb, struct genl_info *info)
 		promisc = nla_get_u8(attrs[PMODE_A_PROMISC]);
 		req.on = promisc;
 		/* While the feature is off, refuse before contending for RTNL. */
-		if (promisc && !pmode_gate_enabled())
-			return pmode_perm_promisc(&req, pmode_grant_test,
-						  info->extack);
+		if (promisc && !pmode_gate_enabled()) {
+			err = pmode_perm_promisc(&req, pmode_grant_test,
+						 info->extack);
+			notify_refused(info, &req, NULL, err);
+			return err;
+		}
 	}
 	if (attrs[PMODE_A_AS_UID]) {
 		if (!attrs[PMODE_A_PROMISC]) {
@@ -771,8 +826,10 @@ static int pmode_adapter_set(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (attrs[PMODE_A_PROMISC]) {
 		err = promisc_perm_early(info, &req);
-		if (err)
+		if (err) {
+			notify_refused(info, &req, NULL, err);
 			return err;
+		}
 	}
 
 	rtnl_lock();
@@ -787,8 +844,10 @@ static int pmode_adapter_set(struct sk_buff *skb, struct genl_info *info)
 		req.owner = ad->owner;
 		req.ifname = ad->dev->name;
 		err = pmode_perm_promisc(&req, pmode_grant_test, info->extack);
-		if (err)
+		if (err) {
+			notify_refused(info, &req, ad, err);
 			goto out;
+		}
 		pmode_adapter_network(ad, ad->master_ifindex, &network);
 		if (promisc) {
 			err = pmode_adapter_check_promisc(ad, &network,

@@ -19,6 +19,7 @@ const char *const reason_words[] = {
 	[PMODE_REASON_EXPOSURE_CHANGED] = "exposure-changed",
 	[PMODE_REASON_REGISTERED] = "registered",
 	[PMODE_REASON_UNREGISTERED] = "unregistered",
+	[PMODE_REASON_PROMISC_REFUSED] = "promisc-refused",
 };
 
 const char *const exposure_words[] = {

@@ -54,7 +54,7 @@ STATS = DROP_REASONS[:6] + ['promisc-tx', 'promisc-rx', 'forged-dhcp', 'quaranti
 VERDICTS = ['pass', 'pass-promisc', 'drop']
 REASONS = ['request', 'port-deleted', 'port-moved', 'netns-exit',
            'feature-disabled', 'network-changed', 'exposure-changed',
-           'registered', 'unregistered']
+           'registered', 'unregistered', 'promisc-refused']
 # What bypasses an adapter's hooks: PMODE_A_EXPOSURE has bit 1 << i of each.
 EXPOSURES = ['xdp-generic', 'xdp-native', 'tc-ingress', 'tc-egress', 'packet-tap']
 

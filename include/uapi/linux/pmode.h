@@ -342,6 +342,7 @@ enum pmode_reason {
 	PMODE_REASON_EXPOSURE_CHANGED,	/* PMODE_A_EXPOSURE changed */
 	PMODE_REASON_REGISTERED,	/* the port got an adapter */
 	PMODE_REASON_UNREGISTERED,	/* the port's adapter was removed */
+	PMODE_REASON_PROMISC_REFUSED,	/* an agent's promisc on was refused */
 	__PMODE_REASON_MAX
 };
 

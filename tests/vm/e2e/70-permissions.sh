@@ -10,6 +10,17 @@ veth_vm o2 02:00:00:00:05:02 br0
 run pmodectl adapter add dev h-o1 vm vm-1 owner 1000
 run pmodectl adapter add dev h-o2 vm vm-2 owner 2000
 as() { local uid=$1; shift; setpriv --reuid "$uid" --regid "$uid" --clear-groups "$@"; }
+# Every event of the file, for the refusals said to listeners (at the end).
+mon=$(mktemp)
+"$PMODECTL" -j monitor >"$mon" 2>&1 &
+mon_pid=$!
+sleep 1
+
+# An agent (root) asking promisc for the owner while the gate is off: the
+# refusal is an event too (after the users' below, which are not).
+expect_exit 1 "perm: gate off: an agent acting for the owner is refused" \
+	pmodectl adapter set dev h-o1 promisc on as 1000
+expect_match "not enabled" "$last_err" "perm: ... because the feature is not enabled"
 
 expect_exit 0 "perm: an ordinary user may list adapters" as 1000 "$PMODECTL" adapter show
 expect_exit 0 "perm: ... and the feature gate" as 1000 "$PMODECTL" feature show
@@ -61,3 +72,17 @@ expect_match "^pmodectl: changing grants needs CAP_NET_ADMIN in the initial user
 	"$last_err" "perm: ... refused by the kernel for the same reason"
 expect_eq "True" "$(pmodectl -j feature show | jsonq "a['enabled']")" \
 	"perm: the feature is still enabled"
+
+# The refusals said to listeners: an agent's (CAP_NET_ADMIN) promisc on,
+# refused by the gate or a grant, as an adapter-set with reason
+# promisc-refused, who asked and for whom; none of the users' refusals.
+refused() {
+	jsonq -l "'; '.join(join(e['adapter']['ifname'], e['by_uid'], e['as_uid'], e['adapter']['promisc'])
+		   for e in a if e.get('adapter', {}).get('reason') == 'promisc-refused')" <"$mon"
+}
+wait_for test "$(grep -c promisc-refused "$mon")" -ge 3
+kill "$mon_pid"
+wait "$mon_pid" 2>/dev/null
+expect_eq "h-o1 0 1000 False; h-o2 0 None False; h-o2 0 2000 False" "$(refused)" \
+	"perm: monitor: the agent's three refused promisc requests are events (gate; no grant; for an ungranted user), the users' refusals are not"
+rm -f "$mon"
