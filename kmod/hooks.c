@@ -166,25 +166,30 @@ static noinline int judge_rx(struct pmode_adapter *ad,
 }
 
 /*
- * The verdict on a frame: the inline check, then the full judgement. The
- * hooks act on it and the dry run (pmode_hooks_check()) reports it, so the
- * two cannot disagree. Nothing here has an effect but on the frame's layout
+ * The verdict on a frame the inline check did not pass: the full
+ * judgement. The hooks act on it and the dry run (pmode_hooks_check())
+ * reports it, both after the same inline check, so the two cannot
+ * disagree. Nothing here has an effect but on the frame's layout
  * (judge_tx()); acting is the caller's.
  * Under RCU. @o->mac is set unless the verdict is %PMODE_PASS.
  */
-static __always_inline int frame_verdict(struct pmode_adapter *ad,
-					 const struct pmode_cfg *cfg,
-					 struct sk_buff *skb, bool from_vm,
-					 struct offender *o)
+static __always_inline int frame_judge(struct pmode_adapter *ad,
+				       const struct pmode_cfg *cfg,
+				       struct sk_buff *skb, bool from_vm,
+				       struct offender *o)
 {
-	if (from_vm) {
-		if (likely(pmode_tx_fast(skb, cfg->mac)))
-			return PMODE_PASS;
+	if (from_vm)
 		return judge_tx(ad, cfg, skb, o);
-	}
-	if (likely(pmode_rx_fast(skb, cfg->mac)))
-		return PMODE_PASS;
 	return judge_rx(ad, cfg, skb, o);
+}
+
+/* The inline check: does it pass the frame? */
+static __always_inline bool frame_fast(const struct pmode_cfg *cfg,
+				       const struct sk_buff *skb, bool from_vm)
+{
+	if (from_vm)
+		return pmode_tx_fast(skb, cfg->mac);
+	return pmode_rx_fast(skb, cfg->mac);
 }
 
 /* What the VM transmits and the hook does not simply accept. */
@@ -227,9 +232,11 @@ static noinline unsigned int rx_act(struct pmode_adapter *ad, int verdict)
  * only that skb and a copy of its data):
  *
  * Pass path, genuine frames (PMODE_PASS; pmode_tx_fast(), pmode_rx_fast(),
- * judge_tx(), judge_rx(), pmode_judge_tx(), pmode_judge_rx() and what they
- * call in verdict.c): none. They read @ad->cfg, @ad->promisc (written under
- * RTNL only) and the frame; pmode_learn_lookup() reads the learned table.
+ * and for the frames they leave, tx_slow(), rx_slow(), judge_tx(),
+ * judge_rx(), pmode_judge_tx(), pmode_judge_rx() and what they call in
+ * verdict.c): none, but on the stack of the out-of-line part. They read
+ * @ad->cfg, @ad->promisc (written under RTNL only) and the frame;
+ * pmode_learn_lookup() reads the learned table.
  *
  * Promiscuous pass (PMODE_PASS_PROMISC), tx_act() and rx_act():
  *  - stats_add(): this CPU's struct pmode_pcpu_stats (per-CPU memory, no
@@ -254,30 +261,57 @@ static noinline unsigned int rx_act(struct pmode_adapter *ad, int verdict)
  * Deliveries dropped (rx_act()): stats_add() on this CPU's counters only.
  * The dry run (pmode_hooks_check()) stores nothing but into its own skb.
  */
+/*
+ * Frames the inline check did not pass, out of line: the hooks themselves
+ * keep no frame on the stack (struct offender's buffer would bring the
+ * stack protector's canary, and its zeroing, to every frame).
+ */
+static noinline unsigned int tx_slow(struct pmode_adapter *ad,
+				     const struct pmode_cfg *cfg,
+				     struct sk_buff *skb)
+{
+	struct offender o;
+	int verdict;
+
+	verdict = frame_judge(ad, cfg, skb, true, &o);
+	if (likely(verdict == PMODE_PASS))
+		return NF_ACCEPT;
+	return tx_act(ad, skb, verdict, o.mac);
+}
+
+static noinline unsigned int rx_slow(struct pmode_adapter *ad,
+				     const struct pmode_cfg *cfg,
+				     struct sk_buff *skb)
+{
+	struct offender o;
+	int verdict;
+
+	verdict = frame_judge(ad, cfg, skb, false, &o);
+	if (likely(verdict == PMODE_PASS))
+		return NF_ACCEPT;
+	return rx_act(ad, verdict);
+}
+
 static unsigned int pmode_tx_hook(void *priv, struct sk_buff *skb,
 				  const struct nf_hook_state *state)
 {
 	struct pmode_adapter *ad = priv;
-	struct offender o;
-	int verdict;
+	const struct pmode_cfg *cfg = rcu_dereference(ad->cfg);
 
-	verdict = frame_verdict(ad, rcu_dereference(ad->cfg), skb, true, &o);
-	if (likely(verdict == PMODE_PASS))
+	if (likely(frame_fast(cfg, skb, true)))
 		return NF_ACCEPT;
-	return tx_act(ad, skb, verdict, o.mac);
+	return tx_slow(ad, cfg, skb);
 }
 
 static unsigned int pmode_rx_hook(void *priv, struct sk_buff *skb,
 				  const struct nf_hook_state *state)
 {
 	struct pmode_adapter *ad = priv;
-	struct offender o;
-	int verdict;
+	const struct pmode_cfg *cfg = rcu_dereference(ad->cfg);
 
-	verdict = frame_verdict(ad, rcu_dereference(ad->cfg), skb, false, &o);
-	if (likely(verdict == PMODE_PASS))
+	if (likely(frame_fast(cfg, skb, false)))
 		return NF_ACCEPT;
-	return rx_act(ad, verdict);
+	return rx_slow(ad, cfg, skb);
 }
 
 /**
@@ -332,9 +366,9 @@ static struct sk_buff *ingress_layout(struct sk_buff *skb)
  * @offender: receives the MAC the verdict was given for, if any
  * @has_offender: set to whether it did
  *
- * Calls what the hooks call, frame_verdict(), on the frame laid out as the
- * hook of that direction sees it; counts nothing, learns nothing, reports
- * nothing.
+ * Calls what the hooks call, frame_fast() then frame_judge(), on the frame
+ * laid out as the hook of that direction sees it; counts nothing, learns
+ * nothing, reports nothing.
  *
  * Return: the verdict (a drop reason, %PMODE_PASS or %PMODE_PASS_PROMISC),
  * or -ENOMEM.
@@ -343,6 +377,7 @@ int pmode_hooks_check(struct pmode_adapter *ad, struct sk_buff **skbp,
 		      bool from_vm, u8 *offender, bool *has_offender)
 {
 	struct offender o = { .mac = NULL };
+	const struct pmode_cfg *cfg;
 	int verdict;
 
 	*has_offender = false;
@@ -352,8 +387,10 @@ int pmode_hooks_check(struct pmode_adapter *ad, struct sk_buff **skbp,
 		if (!*skbp)
 			return -ENOMEM;
 	}
-	verdict = frame_verdict(ad, rcu_dereference(ad->cfg), *skbp, from_vm,
-				&o);
+	cfg = rcu_dereference(ad->cfg);
+	if (frame_fast(cfg, *skbp, from_vm))
+		return PMODE_PASS;
+	verdict = frame_judge(ad, cfg, *skbp, from_vm, &o);
 	if (verdict != PMODE_PASS && o.mac) {
 		memcpy(offender, o.mac, ETH_ALEN);
 		*has_offender = true;

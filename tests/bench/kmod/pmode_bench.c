@@ -201,25 +201,16 @@ static void put_ipv6(u8 *f, unsigned int *at, u8 nexthdr, u16 len, u8 hops)
 static unsigned int build_frame(u8 *f, const char *kind, const u8 *src,
 				const u8 *dst)
 {
-	bool v6 = false, nd = false, tag = false, qinq = false;
+	bool v6, nd, tag, qinq;
 	unsigned int at = 0;
 
-	if (!strcmp(kind, "ip4"))
-		;
-	else if (!strcmp(kind, "ip6"))
-		v6 = true;
-	else if (!strcmp(kind, "vlan4"))
-		tag = true;
-	else if (!strcmp(kind, "vlan6"))
-		tag = v6 = true;
-	else if (!strcmp(kind, "qinq4"))
-		tag = qinq = true;
-	else if (!strcmp(kind, "qinq6"))
-		tag = qinq = v6 = true;
-	else if (!strcmp(kind, "ns") || !strcmp(kind, "na") ||
-		 !strcmp(kind, "nsx"))
-		v6 = nd = true;
-	else
+	nd = !strcmp(kind, "ns") || !strcmp(kind, "na") || !strcmp(kind, "nsx");
+	qinq = !strncmp(kind, "qinq", 4);
+	tag = qinq || !strncmp(kind, "vlan", 4);
+	v6 = nd || !strcmp(kind, "ip6") || !strcmp(kind, "vlan6") ||
+	     !strcmp(kind, "qinq6");
+	if (!nd && !v6 && strcmp(kind, "ip4") && strcmp(kind, "vlan4") &&
+	    strcmp(kind, "qinq4"))
 		return 0;
 
 	memset(f, 0, BENCH_FRAME_MAX);
@@ -266,8 +257,10 @@ static unsigned int build_frame(u8 *f, const char *kind, const u8 *src,
 		u8 opt[2] = { ns ? ND_OPT_SOURCE_LL_ADDR : ND_OPT_TARGET_LL_ADDR,
 			      1 };
 
-		if (!ns)
-			icmp.icmp6_solicited = icmp.icmp6_override = 1;
+		if (!ns) {
+			icmp.icmp6_solicited = 1;
+			icmp.icmp6_override = 1;
+		}
 		target.s6_addr[0] = 0xfe;
 		target.s6_addr[1] = 0x80;
 		target.s6_addr[15] = ns ? 0x0b : 0x0a;
