@@ -28,6 +28,8 @@ enum {
 
 struct pmode_pcpu_stats {
 	u64_stats_t cnt[PMODE_NSTATS];
+	/* the VM's violations, reported or not (hooks.c: violation()) */
+	u64_stats_t violations;
 	struct u64_stats_sync syncp;
 };
 
@@ -54,13 +56,25 @@ struct pmode_net;
  * one grace period after it is unpublished and its hooks are unregistered.
  */
 struct pmode_adapter {
-	/* data path */
+	/*
+	 * Data path, read by the hooks on every CPU for every frame; written
+	 * only under RTNL (@cfg by RCU publication). Nothing the hooks write
+	 * may share this cache line (see "Stores" in hooks.c).
+	 */
 	struct pmode_cfg __rcu *cfg;
 	bool promisc;			/* WRITE_ONCE() under RTNL */
 	struct pmode_pcpu_stats __percpu *stats;
+
+	/*
+	 * Written by the hooks, but never per frame: the violation reports'
+	 * rate limit, at most once a second (hooks.c: violation()), and the
+	 * learned MACs' table, on a MAC not seen before (learn.c). A cache
+	 * line of their own, away from the fields above.
+	 */
+	unsigned long violation_at ____cacheline_aligned_in_smp;
+					/* jiffies of the last event sent */
+	atomic64_t violations_reported; /* pmode_pcpu_stats.violations then */
 	struct pmode_learn learn;
-	unsigned long violation_at;	/* jiffies of the last event sent */
-	atomic_t violations_suppressed;
 
 	/* fixed at creation */
 	struct net_device *dev;

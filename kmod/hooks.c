@@ -4,9 +4,10 @@
  * the dry run (PMODE_CMD_ADAPTER_CHECK) that judges a frame as they would.
  *
  * A hook's private pointer is its adapter: a frame costs no lookup. Hooks
- * run under RCU, in softirq or with BH disabled; they take no lock and
- * write only per-CPU counters, except when a promiscuous adapter transmits
- * from a MAC it has not used before (learn.c).
+ * run under RCU, in softirq or with BH disabled; a genuine frame's path
+ * stores nothing, a dropped or promiscuous frame's writes per-CPU counters,
+ * and nothing else but what is rate-limited or bounded (see "Stores" above
+ * pmode_tx_hook()).
  */
 #include "hooks.h"
 #include "adapter.h"
@@ -39,22 +40,67 @@ static const char *const reason_names[__PMODE_DROP_MAX] = {
 };
 
 /*
- * A VM's violation: counted always; reported to listeners at most once a
- * second per adapter, with the number of reports held back since and the
- * first bytes of the frame.
+ * One more frame for counter @stat, on this CPU's copy, and one more
+ * violation of the VM's if @violation: the hooks take no lock and share no
+ * cache line. pmode_stats_read() sums the copies.
+ */
+static inline void stats_add(struct pmode_adapter *ad, unsigned int stat,
+			     bool violation)
+{
+	struct pmode_pcpu_stats *s = this_cpu_ptr(ad->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->cnt[stat]);
+	if (violation)
+		u64_stats_inc(&s->violations);
+	u64_stats_update_end(&s->syncp);
+}
+
+/* The violations counted so far, on every CPU: a sum, as of no instant. */
+static u64 violations_read(const struct pmode_adapter *ad)
+{
+	unsigned int cpu, start;
+	u64 sum = 0, v;
+
+	for_each_possible_cpu(cpu) {
+		const struct pmode_pcpu_stats *s = per_cpu_ptr(ad->stats, cpu);
+
+		do {
+			start = u64_stats_fetch_begin(&s->syncp);
+			v = u64_stats_read(&s->violations);
+		} while (u64_stats_fetch_retry(&s->syncp, start));
+		sum += v;
+	}
+	return sum;
+}
+
+/*
+ * A VM's violation, counted already (stats_add()): reported to listeners at
+ * most once a second per adapter, with the number of violations held back
+ * since the last report and the first bytes of the frame. A flood of
+ * forged frames so writes no shared cache line but once a second: the
+ * number held back is a sum of per-CPU counters, taken by the report, not a
+ * shared counter every frame would bump.
  */
 static void violation(struct pmode_adapter *ad, int reason, const u8 *mac,
 		      const struct sk_buff *skb)
 {
 	unsigned long now = jiffies, last = READ_ONCE(ad->violation_at);
+	u64 total, before;
 
 	if ((last && time_before(now, last + HZ)) ||
-	    cmpxchg(&ad->violation_at, last, now) != last) {
-		atomic_inc(&ad->violations_suppressed);
+	    cmpxchg(&ad->violation_at, last, now) != last)
 		return;
-	}
+	/*
+	 * Once a second. Violations counted meanwhile on other CPUs are held
+	 * back from this report or from the next, not from both (atomic64_xchg()
+	 * hands each report's sum to the next); this one is not held back.
+	 */
+	total = violations_read(ad);
+	before = atomic64_xchg(&ad->violations_reported, total);
 	pmode_nl_notify_violation(ad, reason, mac, skb,
-				  atomic_xchg(&ad->violations_suppressed, 0));
+				  total > before ?
+				  min_t(u64, total - before - 1, U32_MAX) : 0);
 	if (!READ_ONCE(log_violations))
 		return;
 	/* VM ids are printable, checked at registration; escaped anyway. */
@@ -120,38 +166,30 @@ static noinline int judge_rx(struct pmode_adapter *ad,
 }
 
 /*
- * The verdict on a frame: the inline check, then the full judgement. The
- * hooks act on it and the dry run (pmode_hooks_check()) reports it, so the
- * two cannot disagree. Nothing here has an effect but on the frame's layout
+ * The verdict on a frame the inline check did not pass: the full
+ * judgement. The hooks act on it and the dry run (pmode_hooks_check())
+ * reports it, both after the same inline check, so the two cannot
+ * disagree. Nothing here has an effect but on the frame's layout
  * (judge_tx()); acting is the caller's.
  * Under RCU. @o->mac is set unless the verdict is %PMODE_PASS.
  */
-static __always_inline int frame_verdict(struct pmode_adapter *ad,
-					 const struct pmode_cfg *cfg,
-					 struct sk_buff *skb, bool from_vm,
-					 struct offender *o)
+static __always_inline int frame_judge(struct pmode_adapter *ad,
+				       const struct pmode_cfg *cfg,
+				       struct sk_buff *skb, bool from_vm,
+				       struct offender *o)
 {
-	if (from_vm) {
-		if (likely(pmode_tx_fast(skb, cfg->mac)))
-			return PMODE_PASS;
+	if (from_vm)
 		return judge_tx(ad, cfg, skb, o);
-	}
-	if (likely(pmode_rx_fast(skb, cfg->mac)))
-		return PMODE_PASS;
 	return judge_rx(ad, cfg, skb, o);
 }
 
-/*
- * One more frame for counter @stat, on this CPU's copy: the hooks take no
- * lock and share no cache line. pmode_stats_read() sums the copies.
- */
-static inline void stats_add(struct pmode_adapter *ad, unsigned int stat)
+/* The inline check: does it pass the frame? */
+static __always_inline bool frame_fast(const struct pmode_cfg *cfg,
+				       const struct sk_buff *skb, bool from_vm)
 {
-	struct pmode_pcpu_stats *s = this_cpu_ptr(ad->stats);
-
-	u64_stats_update_begin(&s->syncp);
-	u64_stats_inc(&s->cnt[stat]);
-	u64_stats_update_end(&s->syncp);
+	if (from_vm)
+		return pmode_tx_fast(skb, cfg->mac);
+	return pmode_rx_fast(skb, cfg->mac);
 }
 
 /* What the VM transmits and the hook does not simply accept. */
@@ -160,11 +198,11 @@ static noinline unsigned int tx_act(struct pmode_adapter *ad,
 				    const u8 *offender)
 {
 	if (verdict == PMODE_PASS_PROMISC) {
-		stats_add(ad, PMODE_STAT_PROMISC_TX);
+		stats_add(ad, PMODE_STAT_PROMISC_TX, false);
 		pmode_learn_note(&ad->learn, offender);
 		return NF_ACCEPT;
 	}
-	stats_add(ad, verdict);
+	stats_add(ad, verdict, true);
 	violation(ad, verdict, offender, skb);
 	return NF_DROP;
 }
@@ -172,45 +210,108 @@ static noinline unsigned int tx_act(struct pmode_adapter *ad,
 static noinline unsigned int rx_act(struct pmode_adapter *ad, int verdict)
 {
 	if (verdict == PMODE_PASS_PROMISC) {
-		stats_add(ad, PMODE_STAT_PROMISC_RX);
+		stats_add(ad, PMODE_STAT_PROMISC_RX, false);
 		return NF_ACCEPT;
 	}
 	/* Not the VM's doing: counted, never reported as a violation. */
-	stats_add(ad, verdict);
+	stats_add(ad, verdict, false);
 	return NF_DROP;
 }
 
 /*
  * The hooks run under RCU, in softirq context or with BH disabled. They take
- * no lock and write only per-CPU counters, except when a promiscuous adapter
- * transmits from a MAC it has not used before (pmode_learn_note()). They stay
- * small: the common frame costs a pointer load and three compares (see
- * tests/bench for the figures).
+ * no lock (but pmode_learn_note()'s on a new MAC) and stay small: the common
+ * frame costs a pointer load and a few compares (see tests/bench for the
+ * figures).
+ *
+ * Stores. With several CPUs passing frames through one port, a store to a
+ * cache line another CPU also writes, or reads on every frame, moves that
+ * line between them on every frame. So here is every store the hooks make
+ * to memory other than their own stack and the skb they were handed (which
+ * is this CPU's while the hook runs; judge_tx()'s pskb_may_pull() writes
+ * only that skb and a copy of its data):
+ *
+ * Pass path, genuine frames (PMODE_PASS; pmode_tx_fast(), pmode_rx_fast(),
+ * and for the frames they leave, tx_slow(), rx_slow(), judge_tx(),
+ * judge_rx(), pmode_judge_tx(), pmode_judge_rx() and what they call in
+ * verdict.c): none, but on the stack of the out-of-line part. They read
+ * @ad->cfg, @ad->promisc (written under RTNL only) and the frame;
+ * pmode_learn_lookup() reads the learned table.
+ *
+ * Promiscuous pass (PMODE_PASS_PROMISC), tx_act() and rx_act():
+ *  - stats_add(): this CPU's struct pmode_pcpu_stats (per-CPU memory, no
+ *    other CPU writes it; u64_stats_update_begin() is a no-op on 64-bit
+ *    and writes this CPU's own seqcount on 32-bit);
+ *  - pmode_learn_note(), a known MAC: its entry's @seen, at most once a
+ *    jiffy (only when it differs from jiffies), on the entry's own line
+ *    (a slab object of its own): rate-limited, not per frame;
+ *  - pmode_learn_note(), a MAC not seen before: the table's lock, @count
+ *    and a bucket, once per new MAC, bounded by PMODE_MAX_LEARNED per
+ *    ageing period; when the table is full, nothing (the lockless check
+ *    refuses before the lock) but for a sweep at most once a second.
+ *
+ * Forged-frame flood (a drop, tx_act()):
+ *  - stats_add(): this CPU's counters, the reason's and @violations;
+ *  - violation(): reads @ad->violation_at (a line of its own, away from
+ *    @ad->cfg) and returns, but at most once a second per adapter, when
+ *    one CPU wins the cmpxchg() on @ad->violation_at, swaps the sum into
+ *    @ad->violations_reported (the same line), and sends the event (an
+ *    skb of its own, netlink's multicast).
+ *
+ * Deliveries dropped (rx_act()): stats_add() on this CPU's counters only.
+ * The dry run (pmode_hooks_check()) stores nothing but into its own skb.
  */
+/*
+ * Frames the inline check did not pass, out of line: the hooks themselves
+ * keep no frame on the stack (struct offender's buffer would bring the
+ * stack protector's canary, and its zeroing, to every frame).
+ */
+static noinline unsigned int tx_slow(struct pmode_adapter *ad,
+				     const struct pmode_cfg *cfg,
+				     struct sk_buff *skb)
+{
+	struct offender o;
+	int verdict;
+
+	verdict = frame_judge(ad, cfg, skb, true, &o);
+	if (likely(verdict == PMODE_PASS))
+		return NF_ACCEPT;
+	return tx_act(ad, skb, verdict, o.mac);
+}
+
+static noinline unsigned int rx_slow(struct pmode_adapter *ad,
+				     const struct pmode_cfg *cfg,
+				     struct sk_buff *skb)
+{
+	struct offender o;
+	int verdict;
+
+	verdict = frame_judge(ad, cfg, skb, false, &o);
+	if (likely(verdict == PMODE_PASS))
+		return NF_ACCEPT;
+	return rx_act(ad, verdict);
+}
+
 static unsigned int pmode_tx_hook(void *priv, struct sk_buff *skb,
 				  const struct nf_hook_state *state)
 {
 	struct pmode_adapter *ad = priv;
-	struct offender o;
-	int verdict;
+	const struct pmode_cfg *cfg = rcu_dereference(ad->cfg);
 
-	verdict = frame_verdict(ad, rcu_dereference(ad->cfg), skb, true, &o);
-	if (likely(verdict == PMODE_PASS))
+	if (likely(frame_fast(cfg, skb, true)))
 		return NF_ACCEPT;
-	return tx_act(ad, skb, verdict, o.mac);
+	return tx_slow(ad, cfg, skb);
 }
 
 static unsigned int pmode_rx_hook(void *priv, struct sk_buff *skb,
 				  const struct nf_hook_state *state)
 {
 	struct pmode_adapter *ad = priv;
-	struct offender o;
-	int verdict;
+	const struct pmode_cfg *cfg = rcu_dereference(ad->cfg);
 
-	verdict = frame_verdict(ad, rcu_dereference(ad->cfg), skb, false, &o);
-	if (likely(verdict == PMODE_PASS))
+	if (likely(frame_fast(cfg, skb, false)))
 		return NF_ACCEPT;
-	return rx_act(ad, verdict);
+	return rx_slow(ad, cfg, skb);
 }
 
 /**
@@ -265,9 +366,9 @@ static struct sk_buff *ingress_layout(struct sk_buff *skb)
  * @offender: receives the MAC the verdict was given for, if any
  * @has_offender: set to whether it did
  *
- * Calls what the hooks call, frame_verdict(), on the frame laid out as the
- * hook of that direction sees it; counts nothing, learns nothing, reports
- * nothing.
+ * Calls what the hooks call, frame_fast() then frame_judge(), on the frame
+ * laid out as the hook of that direction sees it; counts nothing, learns
+ * nothing, reports nothing.
  *
  * Return: the verdict (a drop reason, %PMODE_PASS or %PMODE_PASS_PROMISC),
  * or -ENOMEM.
@@ -276,6 +377,7 @@ int pmode_hooks_check(struct pmode_adapter *ad, struct sk_buff **skbp,
 		      bool from_vm, u8 *offender, bool *has_offender)
 {
 	struct offender o = { .mac = NULL };
+	const struct pmode_cfg *cfg;
 	int verdict;
 
 	*has_offender = false;
@@ -285,8 +387,10 @@ int pmode_hooks_check(struct pmode_adapter *ad, struct sk_buff **skbp,
 		if (!*skbp)
 			return -ENOMEM;
 	}
-	verdict = frame_verdict(ad, rcu_dereference(ad->cfg), *skbp, from_vm,
-				&o);
+	cfg = rcu_dereference(ad->cfg);
+	if (frame_fast(cfg, *skbp, from_vm))
+		return PMODE_PASS;
+	verdict = frame_judge(ad, cfg, *skbp, from_vm, &o);
 	if (verdict != PMODE_PASS && o.mac) {
 		memcpy(offender, o.mac, ETH_ALEN);
 		*has_offender = true;

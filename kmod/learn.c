@@ -67,7 +67,7 @@ static void unlink_entry(struct pmode_learn *learn, struct pmode_learn_entry *e)
 {
 	lockdep_assert_held(&learn->lock);
 	hlist_del_rcu(&e->node);
-	learn->count--;
+	WRITE_ONCE(learn->count, learn->count - 1);
 	kfree_rcu(e, rcu);
 }
 
@@ -105,8 +105,10 @@ void pmode_learn_expire(struct pmode_learn *learn)
  * @mac: a unicast source MAC the adapter does not own
  *
  * Called from the transmit hook, in softirq context under RCU. A known MAC
- * costs a lookup and, at most once a jiffy, a store; only a new one takes
- * the table's lock.
+ * costs a lookup and, at most once a jiffy, a store to its entry; only a
+ * new one takes the table's lock, and not when the table is full and was
+ * swept less than a second ago: a VM cycling through new MACs then writes
+ * no shared cache line.
  *
  * Return: 0, or -ENOSPC when the table is full, -ENOMEM.
  */
@@ -122,6 +124,9 @@ int pmode_learn_note(struct pmode_learn *learn, const u8 *mac)
 			WRITE_ONCE(e->seen, now);
 		return 0;
 	}
+	if (READ_ONCE(learn->count) >= PMODE_MAX_LEARNED &&
+	    time_before(now, READ_ONCE(learn->swept) + HZ))
+		return -ENOSPC;
 
 	spin_lock(&learn->lock);
 	if (find(learn, mac))		/* another CPU was first */
@@ -129,7 +134,7 @@ int pmode_learn_note(struct pmode_learn *learn, const u8 *mac)
 	if (learn->count >= PMODE_MAX_LEARNED &&
 	    time_after_eq(now, learn->swept + HZ)) {
 		expire(learn, now, pmode_learn_ageing());
-		learn->swept = now;
+		WRITE_ONCE(learn->swept, now);
 	}
 	if (learn->count >= PMODE_MAX_LEARNED) {
 		err = -ENOSPC;
@@ -143,7 +148,7 @@ int pmode_learn_note(struct pmode_learn *learn, const u8 *mac)
 	ether_addr_copy(e->mac, mac);
 	e->seen = now;
 	hlist_add_head_rcu(&e->node, bucket(learn, mac));
-	learn->count++;
+	WRITE_ONCE(learn->count, learn->count + 1);
 out:
 	spin_unlock(&learn->lock);
 	return err;

@@ -31,8 +31,9 @@ struct pmode_learn_entry {
  */
 struct pmode_learn {
 	spinlock_t lock;		/* see above */
-	unsigned int count;		/* under @lock */
-	unsigned long swept;		/* jiffies of the last sweep when full, @lock */
+	unsigned int count;		/* @lock; READ_ONCE() without */
+	/* jiffies of the last sweep when full; @lock, READ_ONCE() without */
+	unsigned long swept;
 	struct hlist_head buckets[1 << PMODE_LEARN_HASH_BITS];
 };
 

@@ -6,7 +6,9 @@
 #define _PMODE_VERDICT_H
 
 #include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
 #include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/skbuff.h>
 #include <uapi/linux/pmode.h>
 
@@ -26,21 +28,6 @@ static inline bool pmode_verdict_drops(int verdict)
 }
 
 /*
- * The common cases, inline in the hooks: the Ethernet header in the linear
- * data, and an IPv4 frame from the adapter's own MAC that is no DHCP
- * request (transmit) or a frame to the adapter's own MAC or to a group
- * (delivery). A frame these pass, pmode_judge_tx() and pmode_judge_rx()
- * pass too; anything else is judged by them.
- */
-static inline const struct ethhdr *pmode_linear_eth(const struct sk_buff *skb)
-{
-	if (unlikely(!skb_mac_header_was_set(skb) ||
-		     skb_mac_header(skb) + ETH_HLEN > skb_tail_pointer(skb)))
-		return NULL;
-	return (const struct ethhdr *)skb_mac_header(skb);
-}
-
-/*
  * Does a checksum the stack has still to fill in land at or past @from
  * (bytes from skb->head)? A frame that asks for one (CHECKSUM_PARTIAL, as a
  * VM's virtio-net header or a packet socket's may) has two bytes at
@@ -56,37 +43,107 @@ static inline bool pmode_csum_from(const struct sk_buff *skb,
 }
 
 /*
- * IPv4 from the own MAC, with a header of 20 bytes and the UDP ports after
- * it in the linear data: any but a datagram to port 67 (DHCP, whose client
- * address pmode_judge_tx() judges), and no checksum that the stack would
- * write over those bytes. A later fragment's payload may look like port 67:
- * it is judged in full, and passes.
+ * The common cases, inline in the hooks, on the frame's linear data. A
+ * frame these pass, pmode_judge_tx() and pmode_judge_rx() pass too;
+ * anything else is judged by them. They read no field of the skb but its
+ * layout and checksum request, and take no pointer that may be NULL: a
+ * handful of instructions above an accept-all hook (tests/bench).
+ * @own is the adapter's MAC, in its struct pmode_cfg (see pmode_mac_is()).
+ */
+
+/*
+ * Are the Ethernet header and @len bytes after it in the linear data?
+ */
+static inline bool pmode_linear(const struct sk_buff *skb, unsigned int len)
+{
+	return skb_mac_header_was_set(skb) &&
+	       skb->mac_header + ETH_HLEN + len <=
+	       (unsigned int)(skb_tail_pointer(skb) - skb->head);
+}
+
+/*
+ * Is the address at @a @own? Both have two more bytes readable after them
+ * (the Ethernet header's next field; the rest of struct pmode_cfg), so
+ * that the compare is one eight-byte load each.
+ */
+static inline bool pmode_mac_is(const u8 *a, const u8 *own)
+{
+	return ether_addr_equal_64bits(a, own);
+}
+
+/* The least an IPv4 packet the inline check passes holds: its ports. */
+#define PMODE_FAST_IPV4		(sizeof(struct iphdr) + 2 * sizeof(__be16))
+
+/*
+ * Transmit: a frame from the adapter's own MAC, in at most two VLAN tags
+ * (802.1Q or 802.1ad, as payload() walks them; a tag the stack moved out
+ * of the data makes at most a third, within PMODE_MAX_ENCAP_DEPTH), of
+ *  - IPv4 with a header of 20 bytes and the UDP ports after it: any but a
+ *    datagram to port 67 (DHCP, whose client address pmode_judge_tx()
+ *    judges); a later fragment whose payload looks like port 67 is judged
+ *    in full, and passes;
+ *  - IPv6 whose next header is TCP or UDP: no ICMPv6 (ND, whose options
+ *    are judged in full) and no extension header (behind which ND may
+ *    hide, or a fragment of it);
+ * with no checksum that the stack would write over the bytes read.
+ * Anything else (ARP, ND, DHCP, SNAP, deeper stacks, short frames) goes to
+ * the full judgement.
  */
 static inline bool pmode_tx_fast(const struct sk_buff *skb, const u8 *own)
 {
-	const struct ethhdr *eth = pmode_linear_eth(skb);
-	const struct iphdr *ip;
-	const __be16 *ports;
+	const struct ethhdr *eth = (const struct ethhdr *)skb_mac_header(skb);
+	const u8 *end = skb_tail_pointer(skb), *l3;
+	unsigned int tags;
+	__be16 proto;
 
-	if (!eth || eth->h_proto != htons(ETH_P_IP) ||
-	    !ether_addr_equal(eth->h_source, own))
+	if (!pmode_linear(skb, PMODE_FAST_IPV4) ||
+	    !pmode_mac_is(eth->h_source, own))
 		return false;
-	ip = (const struct iphdr *)(eth + 1);
-	ports = (const __be16 *)(ip + 1);
-	/* The first byte 0x45: version 4, a header of five words. */
-	return (const u8 *)(ports + 2) <= skb_tail_pointer(skb) &&
-	       *(const u8 *)ip == 0x45 &&
-	       (ip->protocol != IPPROTO_UDP || ports[1] != htons(67)) &&
-	       pmode_csum_from(skb, skb->mac_header + ETH_HLEN +
-			       sizeof(*ip) + 2 * sizeof(*ports));
+	proto = eth->h_proto;
+	l3 = (const u8 *)(eth + 1);
+	/* PMODE_FAST_IPV4 bytes at @l3 are in the linear data. */
+	for (tags = 0; ; tags++) {
+		if (likely(proto == htons(ETH_P_IP))) {
+			const __be16 *ports =
+				(const __be16 *)(l3 + sizeof(struct iphdr));
+
+			/* 0x45: version 4, a header of five words. */
+			if (l3[0] != 0x45 ||
+			    (l3[offsetof(struct iphdr, protocol)] == IPPROTO_UDP &&
+			     ports[1] == htons(67)))
+				return false;
+			l3 += PMODE_FAST_IPV4;
+			break;
+		}
+		if (proto == htons(ETH_P_IPV6)) {
+			u8 next;
+
+			if (l3 + sizeof(struct ipv6hdr) > end)
+				return false;
+			next = l3[offsetof(struct ipv6hdr, nexthdr)];
+			if (next != IPPROTO_UDP && next != IPPROTO_TCP)
+				return false;
+			l3 += sizeof(struct ipv6hdr);
+			break;
+		}
+		if (!eth_type_vlan(proto) || tags == 2)
+			return false;
+		proto = *(const __be16 *)(l3 + 2);
+		l3 += VLAN_HLEN;
+		if (l3 + PMODE_FAST_IPV4 > end)
+			return false;
+	}
+	return pmode_csum_from(skb, l3 - skb->head);
 }
 
+/* Delivery: a frame to a group, or to the adapter's own MAC. */
 static inline bool pmode_rx_fast(const struct sk_buff *skb, const u8 *own)
 {
-	const struct ethhdr *eth = pmode_linear_eth(skb);
+	const struct ethhdr *eth = (const struct ethhdr *)skb_mac_header(skb);
 
-	return eth && (is_multicast_ether_addr(eth->h_dest) ||
-		       ether_addr_equal(eth->h_dest, own));
+	return pmode_linear(skb, 0) &&
+	       (is_multicast_ether_addr(eth->h_dest) ||
+		pmode_mac_is(eth->h_dest, own));
 }
 
 unsigned int pmode_frame_len(const struct sk_buff *skb);

@@ -19,11 +19,23 @@
 #              a chain: the kernel takes fewer than 256) with concatenated sets
 #              iif . saddr and oif . daddr: one lookup a frame
 #   nft-dev    a chain per port and hook, comparing with the port's MAC
+#   nft-full   nft-dev, and what else pmode checks that nftables can: the
+#              ARP sender, a DHCP request's chaddr, the first link-layer
+#              option of RS, RA, NS and NA (nftables walks no option list,
+#              nor a tag left in the data: a frame in two tags has no
+#              transport header for it)
 #   tc         clsact on every port: flower src_mac pass, else drop
 #              (transmit check only)
 #
-# Lines "R,<figure>,<method>,<N>,<repeat>,<value>" go to stdout; the host
-# makes the tables. Settings come from build/bench/params.sh.
+# Frame kinds (KINDS; pktgen makes PKT_KINDS of them): ip4, UDP over IPv4
+# (the figures without a kind); ip6, UDP over IPv6; vlan4, vlan6 in an
+# 802.1Q tag (vid 10); in the microbenchmark also qinq4, qinq6 (802.1ad
+# vid 100, then 802.1Q vid 10) and ns, na (neighbour solicitation and
+# advertisement with the source's link-layer option), which pktgen cannot
+# make. pktgen's IPv6 frames are 78 bytes (its own header needs 16).
+#
+# Lines "R,<figure>[@kind],<method>,<N>,<repeat>,<value>" go to stdout; the
+# host makes the tables. Settings come from build/bench/params.sh.
 set -u
 top=$PMODE_TOP
 . "$top/build/bench/params.sh"
@@ -86,33 +98,44 @@ grow_ports() {
 }
 
 pg() { ip netns exec a sh -c "echo '$1' >/proc/net/pktgen/$2"; }
-# pktgen SRC: guest ns per frame over $COUNT frames from SRC to b.
+# pktgen SRC [KIND]: guest ns per frame over $COUNT frames from SRC to b.
 pktgen() {
+	local kind=${2:-ip4}
 	pg "rem_device_all" kpktgend_0
 	pg "add_device eth0" kpktgend_0
 	pg "count $COUNT" eth0
 	pg "pkt_size 60" eth0
 	pg "dst_mac $B" eth0
 	pg "src_mac $1" eth0
-	pg "dst 10.0.0.2" eth0
-	pg "src_min 10.0.0.1" eth0
-	pg "src_max 10.0.0.1" eth0
+	case $kind in
+	*6)	pg "dst6 fe80::b" eth0
+		pg "src6 fe80::a" eth0 ;;
+	*)	pg "dst 10.0.0.2" eth0
+		pg "src_min 10.0.0.1" eth0
+		pg "src_max 10.0.0.1" eth0 ;;
+	esac
+	case $kind in vlan*) pg "vlan_id 10" eth0 ;; esac
 	pg "delay 0" eth0
 	pg "clone_skb 0" eth0
 	pg "start" pgctrl
 	ip netns exec a cat /proc/net/pktgen/eth0 | sed -n 's/^Result: OK: \([0-9]*\)(.*/\1/p' |
 		awk -v c="$COUNT" '{ printf "%.1f\n", $1 * 1000 / c }'
 }
-# micro SRC: ns per frame of h-a's ingress hooks and of h-b's egress hooks.
+# micro SRC [KIND]: ns per frame of h-a's ingress hooks and of h-b's egress
+# hooks.
 micro() {
-	echo "h-a $1 $B $ITERS" >/sys/module/pmode_bench/parameters/run
+	echo "h-a $1 $B $ITERS ${2:-ip4}" >/sys/module/pmode_bench/parameters/run
 	local in out
 	in=$(cut -d' ' -f1,3 /sys/module/pmode_bench/parameters/result)
-	echo "h-b $1 $B $ITERS" >/sys/module/pmode_bench/parameters/run
+	echo "h-b $1 $B $ITERS ${2:-ip4}" >/sys/module/pmode_bench/parameters/run
 	out=$(cut -d' ' -f2,4 /sys/module/pmode_bench/parameters/result)
 	echo "$in $out"
 }
 emit() { echo "R,$1,$2,$N,$rep,$3"; }
+# The figure's name for frames of kind $1: IPv4's have none.
+kfig() { [ "$2" = ip4 ] && echo "$1" || echo "$1@$2"; }
+# A port's MAC as a number, for nftables' raw payload matches.
+mac_hex() { echo "0x${1//:/}"; }
 
 nft_set_up() {
 	local i k chains=$(((N + 127) / 128))
@@ -139,14 +162,23 @@ nft_set_up() {
 	} >"$work/nft"
 	nft -f "$work/nft"
 }
+# nft_dev_up [full]
 nft_dev_up() {
-	local i d m
+	local i d m x
 	{
 		echo "table netdev bench {"
 		for ((i = 0; i < N; i++)); do
-			d=$(port_dev $i) m=$(port_mac $i)
+			d=$(port_dev $i) m=$(port_mac $i) x=$(mac_hex "$(port_mac $i)")
 			echo "  chain tx_$d { type filter hook ingress device \"$d\" priority -500;"
-			echo "    ether saddr != $m drop; }"
+			echo "    ether saddr != $m drop;"
+			[ "${1:-}" = full ] && cat <<NFT
+    meta protocol arp @nh,64,48 != $x drop;
+    udp dport 67 @th,64,8 1 @th,256,32 0 @th,288,48 != $x drop;
+    icmpv6 type nd-router-solicit @th,64,8 1 @th,80,48 != $x drop;
+    icmpv6 type nd-router-advert @th,128,8 1 @th,144,48 != $x drop;
+    icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } @th,192,8 { 1, 2 } @th,208,48 != $x drop;
+NFT
+			echo "  }"
 			echo "  chain rx_$d { type filter hook egress device \"$d\" priority -500;"
 			echo "    ether daddr & 01:00:00:00:00:00 == 00:00:00:00:00:00 ether daddr != $m drop; }"
 		done
@@ -218,33 +250,47 @@ measure() {
 	pmode) pmode_cplane ;;
 	nft-set) nft_set_up || exit 1 ;;
 	nft-dev) nft_dev_up || exit 1 ;;
+	nft-full) nft_dev_up full || exit 1 ;;
 	tc) tc_up || exit 1 ;;
 	esac
-	emit pkt-ns "$m" "$(pktgen $A)"
-	case $m in null|pmode|nft-set|nft-dev)
-		r=($(micro $A))
-		emit micro-ingress-ns "$m" "${r[0]}"
-		emit micro-egress-ns "$m" "${r[2]}"
-		# A method that does not do its job measured nothing worth
-		# publishing: the run fails, and make bench with it.
-		[ "${r[1]:-}" = accept ] && [ "${r[3]:-}" = accept ] ||
-			{ log "$m: genuine frame not accepted (${r[*]})"; exit 1; }
+	for k in $PKT_KINDS; do
+		case $m:$k in *:ip4|bare:*|null:*|pmode:*|nft-dev:*|nft-full:*)
+			emit "$(kfig pkt-ns $k)" "$m" "$(pktgen $A $k)" ;;
+		esac
+	done
+	case $m in null|pmode|nft-set|nft-dev|nft-full)
+		for k in $KINDS; do
+			[ $m = nft-set ] && [ $k != ip4 ] && continue
+			r=($(micro $A $k))
+			emit "$(kfig micro-ingress-ns $k)" "$m" "${r[0]}"
+			emit "$(kfig micro-egress-ns $k)" "$m" "${r[2]}"
+			# A method that does not do its job measured nothing
+			# worth publishing: the run fails, and make bench with it.
+			[ "${r[1]:-}" = accept ] && [ "${r[3]:-}" = accept ] ||
+				{ log "$m: genuine $k frame not accepted (${r[*]})"; exit 1; }
+		done
 	esac
-	case $m in pmode|nft-set|nft-dev)
+	case $m in pmode|nft-set|nft-dev|nft-full)
 		emit pkt-ns "$m-drop" "$(pktgen $F)"
 		r=($(micro $F))
 		emit micro-ingress-ns "$m-drop" "${r[0]}"
 		[ "${r[1]:-}" = drop ] || { log "$m: forged frame not dropped (${r[*]})"; exit 1; }
+		# A forged ND option, where the method checks them.
+		case $m in pmode|nft-full)
+			r=($(micro $A nsx))
+			emit micro-ingress-ns@nsx "$m-drop" "${r[0]}"
+			[ "${r[1]:-}" = drop ] || { log "$m: forged ND option not dropped (${r[*]})"; exit 1; }
+		esac
 	esac
 	case $m in
 	null) echo - >/sys/module/pmode_bench/parameters/null_hooks ;;
 	pmode) rmmod pmode ;;
-	nft-set|nft-dev) nft delete table netdev bench ;;
+	nft-set|nft-dev|nft-full) nft delete table netdev bench ;;
 	tc) tc_down ;;
 	esac
 }
 
-log "count=$COUNT repeats=$REPEATS ns=$NS methods=$METHODS iters=$ITERS"
+log "count=$COUNT repeats=$REPEATS ns=$NS methods=$METHODS iters=$ITERS kinds=$KINDS pkt_kinds=$PKT_KINDS"
 for N in $NS; do
 	grow_ports "$N"
 	for ((rep = 1; rep <= REPEATS; rep++)); do

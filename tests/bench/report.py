@@ -15,7 +15,14 @@ import sys
 
 SPREAD_FLAG = 2.0
 ORDER = ['bare', 'null', 'pmode', 'pmode-drop', 'nft-dev', 'nft-dev-drop',
-         'nft-set', 'nft-set-drop', 'tc']
+         'nft-full', 'nft-full-drop', 'nft-set', 'nft-set-drop', 'tc']
+KINDS = ['ip4', 'ip6', 'vlan4', 'vlan6', 'qinq4', 'qinq6', 'ns', 'na']
+KIND_LABEL = {
+    'ip4': 'UDP/IPv4', 'ip6': 'UDP/IPv6', 'vlan4': '802.1Q UDP/IPv4',
+    'vlan6': '802.1Q UDP/IPv6', 'qinq4': '802.1ad+802.1Q UDP/IPv4',
+    'qinq6': '802.1ad+802.1Q UDP/IPv6', 'ns': 'ND NS (SLLA)',
+    'na': 'ND NA (TLLA)',
+}
 LABEL = {
     'bare': 'bare path (nothing registered)',
     'null': 'accept-all netfilter hooks (floor of any hook)',
@@ -23,6 +30,8 @@ LABEL = {
     'pmode-drop': 'pmode, forged frames (dropped)',
     'nft-dev': 'nftables, a chain per port',
     'nft-dev-drop': 'nftables, a chain per port, forged',
+    'nft-full': 'nftables, a chain per port, ARP/DHCP/ND checks too',
+    'nft-full-drop': 'nftables, a chain per port, ARP/DHCP/ND, forged',
     'nft-set': 'nftables, concatenated sets',
     'nft-set-drop': 'nftables, concatenated sets, forged',
     'tc': 'tc flower (transmit check only)',
@@ -54,6 +63,80 @@ def methods_of(st, fig):
 def fmt(s, digits=0):
     t = f'{s["median"]:,.{digits}f}'
     return t + (' ⚠' if s['flag'] else '')
+
+
+def fig_kind(st, fig, m, n, kind):
+    return st.get((fig if kind == 'ip4' else f'{fig}@{kind}', m, n))
+
+
+def kinds_tables(st, ns):
+    """The frame kinds: microbenchmark and pktgen, per kind, at each N."""
+    md = []
+    kinds = [k for k in KINDS
+             if any(fig_kind(st, 'micro-ingress-ns', 'pmode', n, k)
+                    for n in ns)]
+    if len(kinds) < 2:
+        return md
+
+    def med(fig, m, n, k):
+        s = fig_kind(st, fig, m, n, k)
+        return s['median'] if s else None
+
+    def cell(v, flag=False):
+        return '' if v is None else f'{v:,.0f}' + (' ⚠' if flag else '')
+
+    for n in ns:
+        md.append('')
+        md.append(f'Frame kinds, in-kernel microbenchmark, N={n}: guest '
+                  'instructions per frame in one port\'s hooks, ingress '
+                  '(the transmit check) / egress (the delivery check); '
+                  '"pmode - accept-all" is pmode\'s own share.')
+        md.append('')
+        md.append('| frame | accept-all | pmode | pmode - accept-all | '
+                  'nft-dev | nft-full |')
+        md.append('|---|---:|---:|---:|---:|---:|')
+        for k in kinds:
+            row = []
+            for m in ('null', 'pmode'):
+                i = med('micro-ingress-ns', m, n, k)
+                e = med('micro-egress-ns', m, n, k)
+                row.append(f'{cell(i)} / {cell(e)}')
+            ni, ne = (med('micro-ingress-ns', 'null', n, k),
+                      med('micro-egress-ns', 'null', n, k))
+            pi, pe = (med('micro-ingress-ns', 'pmode', n, k),
+                      med('micro-egress-ns', 'pmode', n, k))
+            row.append(f'**{cell(pi - ni) if None not in (pi, ni) else ""}'
+                       f' / {cell(pe - ne) if None not in (pe, ne) else ""}**')
+            for m in ('nft-dev', 'nft-full'):
+                i = med('micro-ingress-ns', m, n, k)
+                e = med('micro-egress-ns', m, n, k)
+                row.append(f'{cell(i)} / {cell(e)}')
+            md.append(f'| {KIND_LABEL[k]} | ' + ' | '.join(row) + ' |')
+
+        pk = [k for k in kinds if fig_kind(st, 'pkt-ns', 'pmode', n, k)]
+        if not pk:
+            continue
+        md.append('')
+        md.append(f'Frame kinds, pktgen, N={n}: guest ns per frame over the '
+                  'whole path; "+x" over the bare path; the ratio is '
+                  'pmode\'s cost over the bare path to nft-full\'s (the '
+                  'cheapest rule set here doing pmode\'s checks).')
+        md.append('')
+        md.append('| frame | bare | accept-all | pmode | nft-dev | nft-full '
+                  '| pmode / nft-full |')
+        md.append('|---|---:|---:|---:|---:|---:|---:|')
+        for k in pk:
+            b = med('pkt-ns', 'bare', n, k)
+            row = [cell(b)]
+            for m in ('null', 'pmode', 'nft-dev', 'nft-full'):
+                v = med('pkt-ns', m, n, k)
+                row.append('' if v is None or b is None else
+                           f'{v:,.0f} ({v - b:+,.0f})')
+            p, f = med('pkt-ns', 'pmode', n, k), med('pkt-ns', 'nft-full', n, k)
+            row.append(f'{(p - b) / (f - b):.2f}'
+                       if None not in (p, f, b) and f > b else '')
+            md.append(f'| {KIND_LABEL[k]} | ' + ' | '.join(row) + ' |')
+    return md
 
 
 def main():
@@ -125,6 +208,8 @@ def main():
             cells = [fmt(st[(fig, m, n)]) if (fig, m, n) in st else ''
                      for n in ns]
             md.append(f'| {LABEL.get(m, m)}: {what} | ' + ' | '.join(cells) + ' |')
+
+    md += kinds_tables(st, ns)
 
     cp = sorted({f for (f, _, _) in st if f.startswith(('cp-', 'mem-'))})
     if cp:

@@ -7,17 +7,31 @@
  *	put a netdev ingress and an egress hook that accept everything on
  *	DEV (at pmode's priority): the floor of any netfilter-hook method.
  *	"-" takes them all off again.
- *   echo "DEV SRC DST ITERS" > /sys/module/pmode_bench/parameters/run
- *	time DEV's registered ingress hooks, ITERS times, on a 60-byte IPv4
- *	frame from SRC to DST as it arrives on DEV, then its egress hooks on
- *	the same frame as it leaves DEV; read the guest nanoseconds per
- *	frame of each, and the verdicts, from .../parameters/result.
+ *   echo "DEV SRC DST ITERS [KIND]" > /sys/module/pmode_bench/parameters/run
+ *	time DEV's registered ingress hooks, ITERS times, on a frame of KIND
+ *	from SRC to DST as it arrives on DEV, then its egress hooks on the
+ *	same frame as it leaves DEV; read the guest nanoseconds per frame of
+ *	each, and the verdicts, from .../parameters/result. KIND (default
+ *	ip4): ip4 (UDP over IPv4, 60 bytes), ip6 (UDP over IPv6, no
+ *	extension headers), vlan4 and vlan6 (the same in an 802.1Q tag),
+ *	qinq4 and qinq6 (in an 802.1ad tag and an 802.1Q one), ns and na
+ *	(IPv6 neighbour solicitation with a source link-layer option SRC,
+ *	advertisement with a target link-layer option SRC), nsx (a
+ *	solicitation whose option names DST: forged).
+ *
+ *	On ingress the frame is laid out as __netif_receive_skb_core() hands
+ *	it to the hook: data after the Ethernet header, the outer VLAN tag
+ *	moved out of the data (skb_vlan_untag()); on egress the data is at
+ *	the Ethernet header, the tag still out, as the bridge forwards it.
  *
  * Under QEMU's -icount shift=0 a guest nanosecond is one instruction, so
  * the figures count instructions and repeat exactly.
  */
 #include <linux/etherdevice.h>
+#include <linux/icmpv6.h>
+#include <linux/if_vlan.h>
 #include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/module.h>
 #include <linux/netdevice.h>
 #include <linux/netfilter.h>
@@ -26,6 +40,8 @@
 #include <linux/skbuff.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
+#include <linux/udp.h>
+#include <net/ndisc.h>
 
 #define BENCH_MAX_NULL	8
 
@@ -144,49 +160,169 @@ static u64 time_hooks(struct sk_buff *skb, struct net_device *dev, u8 hook,
 	return e && start > loop ? div_u64(start - loop, iters) : 0;
 }
 
+#define BENCH_FRAME_MAX	128
+
+/* Append @len bytes of @p at @f + *@at. */
+static void put(u8 *f, unsigned int *at, const void *p, unsigned int len)
+{
+	memcpy(f + *at, p, len);
+	*at += len;
+}
+
+static void put16(u8 *f, unsigned int *at, u16 v)
+{
+	__be16 b = htons(v);
+
+	put(f, at, &b, sizeof(b));
+}
+
+/* An IPv6 header for @len bytes of payload of @nexthdr, fe80::a to ::b. */
+static void put_ipv6(u8 *f, unsigned int *at, u8 nexthdr, u16 len, u8 hops)
+{
+	struct ipv6hdr ip6 = {
+		.version = 6,
+		.payload_len = htons(len),
+		.nexthdr = nexthdr,
+		.hop_limit = hops,
+	};
+
+	ip6.saddr.s6_addr[0] = 0xfe;
+	ip6.saddr.s6_addr[1] = 0x80;
+	ip6.saddr.s6_addr[15] = 0x0a;
+	ip6.daddr = ip6.saddr;
+	ip6.daddr.s6_addr[15] = 0x0b;
+	put(f, at, &ip6, sizeof(ip6));
+}
+
+/*
+ * The frame of @kind from @src to @dst as it is on the wire, tags in it
+ * and no FCS, into @f: its length, or 0 for an unknown kind.
+ */
+static unsigned int build_frame(u8 *f, const char *kind, const u8 *src,
+				const u8 *dst)
+{
+	bool v6, nd, tag, qinq;
+	unsigned int at = 0;
+
+	nd = !strcmp(kind, "ns") || !strcmp(kind, "na") || !strcmp(kind, "nsx");
+	qinq = !strncmp(kind, "qinq", 4);
+	tag = qinq || !strncmp(kind, "vlan", 4);
+	v6 = nd || !strcmp(kind, "ip6") || !strcmp(kind, "vlan6") ||
+	     !strcmp(kind, "qinq6");
+	if (!nd && !v6 && strcmp(kind, "ip4") && strcmp(kind, "vlan4") &&
+	    strcmp(kind, "qinq4"))
+		return 0;
+
+	memset(f, 0, BENCH_FRAME_MAX);
+	put(f, &at, dst, ETH_ALEN);
+	put(f, &at, src, ETH_ALEN);
+	if (qinq) {
+		put16(f, &at, ETH_P_8021AD);
+		put16(f, &at, 100);
+	}
+	if (tag) {
+		put16(f, &at, ETH_P_8021Q);
+		put16(f, &at, 10);
+	}
+	put16(f, &at, v6 ? ETH_P_IPV6 : ETH_P_IP);
+	if (!v6) {
+		struct iphdr ip = {
+			.version = 4,
+			.ihl = 5,
+			.ttl = 64,
+			.protocol = IPPROTO_UDP,
+			.tot_len = htons(46),
+			.saddr = htonl(0x0a000001),
+			.daddr = htonl(0x0a000002),
+		};
+
+		put(f, &at, &ip, sizeof(ip));
+	} else if (!nd) {
+		struct udphdr udp = {
+			.source = htons(9),
+			.dest = htons(9),
+			.len = htons(18),
+		};
+
+		put_ipv6(f, &at, IPPROTO_UDP, 18, 64);
+		put(f, &at, &udp, sizeof(udp));
+		at += 10;
+	} else {
+		bool ns = kind[1] == 's';
+		struct icmp6hdr icmp = {
+			.icmp6_type = ns ? NDISC_NEIGHBOUR_SOLICITATION :
+					   NDISC_NEIGHBOUR_ADVERTISEMENT,
+		};
+		struct in6_addr target = {};
+		u8 opt[2] = { ns ? ND_OPT_SOURCE_LL_ADDR : ND_OPT_TARGET_LL_ADDR,
+			      1 };
+
+		if (!ns) {
+			icmp.icmp6_solicited = 1;
+			icmp.icmp6_override = 1;
+		}
+		target.s6_addr[0] = 0xfe;
+		target.s6_addr[1] = 0x80;
+		target.s6_addr[15] = ns ? 0x0b : 0x0a;
+		put_ipv6(f, &at, IPPROTO_ICMPV6,
+			 sizeof(icmp) + sizeof(target) + 8, 255);
+		put(f, &at, &icmp, sizeof(icmp));
+		put(f, &at, &target, sizeof(target));
+		put(f, &at, opt, sizeof(opt));
+		/* nsx: a forged option, naming the destination */
+		put(f, &at, kind[2] == 'x' ? dst : src, ETH_ALEN);
+	}
+	/* The least Ethernet frame: 60 bytes, and any tags on top. */
+	return max(at, 60U + (tag ? VLAN_HLEN : 0) + (qinq ? VLAN_HLEN : 0));
+}
+
 static int run_set(const char *val, const struct kernel_param *kp)
 {
-	char name[IFNAMSIZ], src_s[18], dst_s[18];
-	u8 src[ETH_ALEN], dst[ETH_ALEN];
+	char name[IFNAMSIZ], src_s[18], dst_s[18], kind[8] = "ip4";
+	u8 src[ETH_ALEN], dst[ETH_ALEN], frame[BENCH_FRAME_MAX];
 	struct net_device *dev;
 	int vin = -1, vout = -1;
 	u64 in_ns = 0, out_ns = 0;
 	struct sk_buff *skb;
-	struct iphdr *iph;
-	struct ethhdr *eth;
+	unsigned int len;
 	u32 iters;
 
-	if (sscanf(val, "%15s %17s %17s %u", name, src_s, dst_s, &iters) != 4 ||
+	if (sscanf(val, "%15s %17s %17s %u %7s", name, src_s, dst_s, &iters,
+		   kind) < 4 ||
 	    !mac_pton(src_s, src) || !mac_pton(dst_s, dst) || !iters)
+		return -EINVAL;
+	len = build_frame(frame, kind, src, dst);
+	if (!len)
 		return -EINVAL;
 	dev = dev_get_by_name(current->nsproxy->net_ns, name);
 	if (!dev)
 		return -ENODEV;
-	skb = alloc_skb(NET_SKB_PAD + 60, GFP_KERNEL);
+	skb = alloc_skb(NET_SKB_PAD + len, GFP_KERNEL);
 	if (!skb) {
 		dev_put(dev);
 		return -ENOMEM;
 	}
 	skb_reserve(skb, NET_SKB_PAD);
-	eth = skb_put_zero(skb, 60);
-	ether_addr_copy(eth->h_dest, dst);
-	ether_addr_copy(eth->h_source, src);
-	eth->h_proto = htons(ETH_P_IP);
-	iph = (struct iphdr *)(eth + 1);
-	iph->version = 4;
-	iph->ihl = 5;
-	iph->ttl = 64;
-	iph->protocol = IPPROTO_UDP;
-	iph->tot_len = htons(46);
-	iph->saddr = htonl(0x0a000001);
-	iph->daddr = htonl(0x0a000002);
+	skb_put_data(skb, frame, len);
 
-	/* As it arrives: data past the Ethernet header. */
+	/* As it arrives: data past the Ethernet header, the outer tag out. */
 	skb->protocol = eth_type_trans(skb, dev);
+	if (eth_type_vlan(skb->protocol)) {
+		skb = skb_vlan_untag(skb);
+		if (!skb) {
+			dev_put(dev);
+			return -ENOMEM;
+		}
+	}
+	/* As __netif_receive_skb_core() leaves them for nftables. */
+	skb_reset_network_header(skb);
+	skb_reset_transport_header(skb);
+	skb_reset_mac_len(skb);
 	in_ns = time_hooks(skb, dev, NF_NETDEV_INGRESS, &dev->nf_hooks_ingress,
 			   iters, &vin);
 	/* As it leaves: data at the Ethernet header. */
 	skb_push(skb, ETH_HLEN);
+	skb_reset_mac_header(skb);
 	skb->dev = dev;
 	out_ns = time_hooks(skb, dev, NF_NETDEV_EGRESS, &dev->nf_hooks_egress,
 			    iters, &vout);
@@ -202,7 +338,7 @@ static const struct kernel_param_ops run_param_ops = {
 	.set = run_set,
 };
 module_param_cb(run, &run_param_ops, NULL, 0200);
-MODULE_PARM_DESC(run, "DEV SRC DST ITERS: time DEV's hooks on a frame");
+MODULE_PARM_DESC(run, "DEV SRC DST ITERS [KIND]: time DEV's hooks on a frame");
 
 static int __init pmode_bench_init(void)
 {
