@@ -254,7 +254,7 @@ int pmode_adapter_check_promisc(const struct pmode_adapter *ad,
 	if (pmode_adapter_network_too_wide(ad,
 					   netdev_master_upper_dev_get(ad->dev))) {
 		PMODE_SET_ERR_MSG_FMT(extack, NULL,
-				      "%s: promisc on an Open vSwitch port needs the adapter's 'network' id",
+				      "%s: on OVS, promisc needs the adapter re-added with 'network ID'",
 				      ad->dev->name);
 		return -EOPNOTSUPP;
 	}
