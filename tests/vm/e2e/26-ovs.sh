@@ -32,9 +32,20 @@ check "ovs: an adapter on an OVS port" pmodectl adapter add dev t-a vm vm-o mac 
 # on a loaded host can take seconds: the counts wait longer than on a
 # bridge (W), after a frame each way has set the flows up.
 W=4
-run "${PKT[@]}" send tap:t-a --src $A --dst $V --count 1 --marker 0
-run send_from v --src $V --dst $A --count 1 --marker 0
-sleep 2
+# ovs_warm RX SENDER...: send one frame (marker 9) until RX has one, for up
+# to ten tries: the flow is then in the datapath, and stays there (flows
+# idle for ten minutes before they expire, not ten seconds).
+ovs_warm() {
+	local rx=$1 i
+	shift
+	for i in $(seq 10); do
+		[[ $(count_rx "$rx" 9 2 -- "$@" --count 1 --marker 9) =~ ^[1-9] ]] && return 0
+	done
+	echo "ovs_warm: no frame reached $rx" >&2
+}
+run ovs-vsctl set Open_vSwitch . other_config:max-idle=600000
+ovs_warm v "${PKT[@]}" send tap:t-a --src $A --dst $V
+ovs_warm tap:t-a send_from v --src $V --dst $A
 expect_eq ovs-system "$(json_get "a[0]['master']")" "ovs: its master is the datapath device"
 got=$(count_rx v 1 $W -- "${PKT[@]}" send tap:t-a --src $A --dst $V --count 4 --marker 1)
 expect_eq 4 "$got" "ovs: the VM's genuine frames cross the OVS bridge"
@@ -53,7 +64,7 @@ run "$PMODECTL" feature enable
 run "$PMODECTL" user grant 0
 expect_exit 1 "ovs: promisc on an OVS port without a network id is refused" \
 	pmodectl adapter set dev t-a promisc on
-expect_match "t-a: promisc on an Open vSwitch port needs the adapter's 'network' id" \
+expect_match "t-a: on OVS, promisc needs the adapter re-added with 'network ID'" \
 	"$last_err" "ovs: the refusal says what to give"
 expect_eq "[]" "$(promisc_ports)" "ovs: the flag stayed off"
 run "$PMODECTL" adapter del dev t-a
@@ -127,6 +138,7 @@ expect_match "t-d" "$("$PMODECTL" network show)" "ovs guard: network show lists 
 got=$(count_rx v 8 $W -- "${PKT[@]}" send tap:t-a --src $A --dst $V --count 4 --marker 8)
 expect_eq 4 "$got" "ovs guard: the registered VM on ob0 still talks"
 check "ovs guard: registering the port" pmodectl adapter add dev t-d vm vm-d mac $D network 1
+ovs_warm v "${PKT[@]}" send tap:t-d --src $D --dst $V
 got=$(count_rx v 9 $W -- "${PKT[@]}" send tap:t-d --src $D --dst $V --count 4 --marker 9)
 expect_eq 4 "$got" "ovs guard: lifts its quarantine"
 check "ovs guard: unguard" pmodectl network unguard dev ovs-system
