@@ -16,13 +16,15 @@
  * in NETDEV_PRECHANGEUPPER, before it is linked: the bridge keeps a new
  * port disabled (br_handle_frame() drops, nothing is forwarded to it) until
  * after the link, and the hooks run before the bridge's rx_handler on
- * ingress and on the port's egress. A macvtap is quarantined when it is
- * registered (its lower device is set by then, and it is down: no frame
- * crosses a macvlan before it is opened), or in the lower device's
- * NETDEV_PRECHANGEUPPER. If the quarantine cannot be put in place, the
- * link (or registration, or NETDEV_PRE_UP) is refused: fail closed. A
- * registration hands over with no gap: the adapter's hooks are in place
- * before the quarantine's go, and the quarantine's before the adapter's go.
+ * ingress and on the port's egress; a frame that had read the port's hooks
+ * before the quarantine was in them is waited for (settle()). A macvtap
+ * is quarantined when it is registered (its lower device is set by then,
+ * and it is down: no frame crosses a macvlan before it is opened), or in
+ * the lower device's NETDEV_PRECHANGEUPPER. If the quarantine cannot be
+ * put in place, the link (or registration, or NETDEV_PRE_UP) is refused:
+ * fail closed. A registration hands over with no gap: the adapter's hooks
+ * are in place before the quarantine's go, and the quarantine's before the
+ * adapter's go.
  *
  * A VM port is on a guarded network when its master is the guarded device,
  * or its master's master, up the chain (guard_above()): a tap enslaved to
@@ -605,6 +607,8 @@ static struct pmode_guard *guard_new(struct net_device *dev,
 		if (err)
 			goto undo;
 	}
+	/* When the request returns, no frame is by a quarantine unseen. */
+	synchronize_net();
 	return g;
 undo:
 	guard_destroy(g, PMODE_REASON_REQUEST);
@@ -645,6 +649,22 @@ int pmode_guard_adapter_removing(struct net_device *dev,
 	return quarantine_new(dev, g, PMODE_REASON_UNREGISTERED, extack);
 }
 
+/*
+ * A quarantine put on a port that is joining a network is live, but a
+ * frame that read the port's (empty) hooks just before may still be on its
+ * way through __netif_receive_skb_core(), to the rx_handler that the
+ * bridge registers before the link (the port stays disabled only until
+ * just after it) and OVS registers just after it. Wait for every such
+ * frame: the receive path is an RCU read-side section. Once the link
+ * lets frames in, each has been through the quarantine.
+ */
+static int settle(int err)
+{
+	if (!err)
+		synchronize_net();
+	return err;
+}
+
 /* A device is linked to an upper one; it is not linked yet. */
 static int pre_change_upper(struct net_device *dev,
 			    struct netdev_notifier_changeupper_info *info)
@@ -658,14 +678,17 @@ static int pre_change_upper(struct net_device *dev,
 	extack = netdev_notifier_info_to_extack(&info->info);
 	if (info->master) {
 		/* A bond or team, with VM ports below it, joins a network. */
-		if (!vm_port(dev))
-			return quarantine_below(dev, guard_above(upper), extack);
+		if (!vm_port(dev)) {
+			g = guard_above(upper);
+			return g ? settle(quarantine_below(dev, g, extack)) : 0;
+		}
 		/* A port joins a bridge (or changes bridge, or joins a bond). */
 		g = guard_of(dev, upper, has_adapter(dev));
 		if (!g || quarantine_find(dev))
 			return 0;
-		return quarantine_new(dev, g, PMODE_REASON_NETWORK_CHANGED,
-				      extack);
+		return settle(quarantine_new(dev, g,
+					     PMODE_REASON_NETWORK_CHANGED,
+					     extack));
 	}
 	/* A macvlan, macvtap or ipvlan is made on @dev. */
 	g = guard_find(dev);

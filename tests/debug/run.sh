@@ -113,6 +113,7 @@ kver=$(make -s -C "$tree" kernelrelease)
 make -s -C "$top" KERNELRELEASE="$kver" KERNELDIR="$tree" module >&2 || tap_bail "module builds"
 make -s -C "$top" tools >&2 || tap_bail "pmodectl builds"
 make -s -C "$top/tests/vm" >&2 || tap_bail "the VM tests' programs build"
+make -s -C "$tree" M="$top/tests/vm/kmod" modules >&2 || tap_bail "the VM tests' module builds"
 export PMODE_VM_BUILT=1
 
 run_main() {

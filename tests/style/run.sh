@@ -20,7 +20,7 @@ build=$(mktemp -d)
 trap 'rm -rf "$out" "$build"' EXIT
 
 mapfile -t files < <(git ls-files 'kmod/*.c' 'kmod/*.h' 'include/uapi/*.h' \
-			'tests/kunit/*.c' 'tests/kunit/*.h' 'tests/bench/kmod/*.c' |
+			'tests/kunit/*.c' 'tests/kunit/*.h' 'tests/bench/kmod/*.c' 'tests/vm/kmod/*.c' |
 			grep -vx kmod/compat.h)
 
 # checkpatch SERIES: checkpatch.pl --strict of SERIES's linux-source. It
@@ -91,6 +91,10 @@ for series in $kseries_all; do
 	mkdir -p "$build/bench"
 	cp tests/bench/kmod/Kbuild tests/bench/kmod/*.c "$build/bench/"
 	clean_build "$series" "$build/bench" "tests/bench/kmod"
+	# The VM tests' instrument, likewise.
+	mkdir -p "$build/hold"
+	cp tests/vm/kmod/Kbuild tests/vm/kmod/*.c "$build/hold/"
+	clean_build "$series" "$build/hold" "tests/vm/kmod"
 done
 
 # Each mutant of tests/mutants/list must still find the line it turns off:

@@ -23,6 +23,7 @@ out=/tmp/out
 # The module built for this kernel (tests/vm/run.sh copies it here).
 export PMODE_KO=$out/pmode.ko
 [ -r "$PMODE_KO" ] || PMODE_KO=$top/kmod/pmode.ko
+export PMODE_HOLD_KO=$out/pmode_hold.ko
 # The test files' knobs the host passed on (tests/vm/run.sh).
 # shellcheck disable=SC1091
 [ -r "$out/env" ] && . "$out/env"

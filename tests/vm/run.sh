@@ -92,8 +92,13 @@ if [ -z "${PMODE_VM_BUILT:-}" ]; then
 		make -s -C "$top" tools >&2 || tap_bail "pmodectl builds"
 	fi
 	make -s -C "$top/tests/vm" >&2 || tap_bail "the VM tests' programs build"
+	# The tests' own instrument (tests/vm/kmod/pmode_hold.c).
+	make -s -C "$kdir" M="$top/tests/vm/kmod" modules >&2 ||
+		tap_bail "the VM tests' module builds"
 fi
 cp "$top/kmod/pmode.ko" "$out/pmode.ko" || tap_bail "the module is there to copy"
+cp "$top/tests/vm/kmod/pmode_hold.ko" "$out/pmode_hold.ko" ||
+	tap_bail "the VM tests' module is there to copy"
 # The frames of e2e/78-spoof-effect.sh, built here from a seed: scapy builds
 # about five a second under TCG. The guest reads them over 9p.
 # shellcheck disable=SC2053 # PMODE_VM_TESTS is a glob
