@@ -96,15 +96,128 @@ vm() {
 }
 
 declare -A table
+
+# judge NAME PART SERIES WHAT BASE LOG TOOK: what LOG, NAME's run of PART
+# (of WHAT: its suite or files), says against the baseline BASE: killed
+# (by which test), broken or survived. TOOK: seconds, or empty.
+judge() {
+	local name=$1 part=$2 series=$3 what=$4 base=$5 log=$6 took=$7 k first n
+	k=$(killers "$base" "$log")
+	if [ -n "$k" ]; then
+		first=$(head -n1 <<<"$k")
+		first=${first#"$part $series: "}
+		first=${first#"vm $series: "}
+		n=$(wc -l <<<"$k")
+		[ "$n" -gt 1 ] && first+=" (+$((n - 1)))"
+		ok "$part: $name killed by $first${took:+, in $took s}"
+		table[$name,$part,$series]=$first
+	elif [ -n "$(comm -13 <(failed "$base") <(failed "$log"))" ] ||
+		! grep -q '^ok ' "$log"; then
+		not_ok "$part: $name builds and runs (log: $log)"
+		comm -13 <(failed "$base") <(failed "$log") | tap_diag
+		tail -n 20 "$log" | tap_diag
+		table[$name,$part,$series]="BROKEN (see its log)"
+	else
+		not_ok "$part: $name SURVIVED $what${took:+, in $took s}"
+		table[$name,$part,$series]=SURVIVED
+	fi
+}
+
+# build_ko SERIES OUT: the scratch tree's module, built for SERIES, copied
+# to OUT. Only the files changed since the last build are built again.
+build_ko() {
+	local kver
+	kver=$(kseries_release "$1")
+	make -s -C "$tree" KERNELRELEASE="$kver" KERNELDIR="/lib/modules/$kver/build" \
+		module >"$work/build.log" 2>&1 && cp "$tree/kmod/pmode.ko" "$2"
+}
+
+# restore_file FILE: one file of the scratch tree's kmod as it was, newer
+# than what was built from it.
+restore_file() {
+	cp "$work/pristine/${1#kmod/}" "$tree/$1"
+}
+
+# vm_part SERIES: the VM part in one boot (tests/vm/run.sh's plan): the
+# unmutated module with every file a mutant names (the baseline), then
+# each mutant's module with its own files; each built first. A mutant
+# that takes the VM down (or one it could not reach) runs in a boot of
+# its own.
+vm_part() {
+	local series=$1 kos=$work/ko-$1 plan=$work/plan-$1 all=$logs/vm-$1-plan.log
+	local m name file suite files want='' left=() tag start
+	restore
+	mkdir -p "$kos"
+	rm -f "$kos"/*.ko
+	build_ko "$series" "$kos/baseline.ko" ||
+		{ not_ok "vm baseline module builds"; tap_diag <"$work/build.log"; return; }
+	: >"$plan"
+	for m in "${mutants[@]}"; do
+		read -r name file suite files <<<"$m"
+		[ "$files" = - ] && continue
+		want+=${want:+,}$files
+		if ! "$mutate" apply "$name" "$tree" 2>"$work/apply.err"; then
+			not_ok "vm: $name applies"
+			tap_diag <"$work/apply.err"
+			table[$name,vm,$series]="does not apply"
+		elif ! build_ko "$series" "$kos/$name.ko"; then
+			not_ok "vm: $name builds"
+			tap_diag <"$work/build.log"
+			table[$name,vm,$series]="does not build"
+		else
+			echo "$name $kos/$name.ko @(${files//,/|})-*" >>"$plan"
+			left+=("$name")
+		fi
+		restore_file "$file"
+	done
+	[ -n "$want" ] || return
+	want=$(tr , '\n' <<<"$want" | sort -u | paste -sd,)
+	sed -i "1i baseline $kos/baseline.ko @(${want//,/|})-*" "$plan"
+	start=$SECONDS
+	PMODE_VM_PLAN=$plan PMODE_VM_TESTS="@(${want//,/|})-*" \
+		PMODE_VM_TIMEOUT=${PMODE_MUTANTS_VM_TIMEOUT:-10800} "$tree/tests/vm/run.sh" "$series" >"$all" 2>"$all.err"
+	# Each module's lines, to a log of its own: only a finished section.
+	while read -r tag; do
+		awk -v t="$tag" '$0 == "# === plan " t { on = 1; next }
+			$0 == "# === plan " t " done" { print "# === done"; exit }
+			on' "$all" >"$logs/vm-$series-$tag.log"
+	done < <(cut -d' ' -f1 "$plan")
+	base=$logs/vm-$series-baseline.log
+	if ! grep -qx '# === done' "$base" || ! grep -q '^ok ' "$base"; then
+		not_ok "vm baseline ran (log: $all)"
+		tail -n 20 "$all" | tap_diag
+		return
+	fi
+	ok "vm baseline ran in the plan's boot, $(grep -c '^ok ' "$base") passed, $(grep -c '^not ok ' "$base") failed; the boot took $((SECONDS - start)) s"
+	failed "$base" | sed 's/^/baseline failure (not counted as a kill): /' | tap_diag
+	for name in "${left[@]}"; do
+		log=$logs/vm-$series-$name.log
+		if ! grep -qx '# === done' "$log"; then
+			read -r _ file _ files <<<"$(grep "^$name " <(printf '%s\n' "${mutants[@]}"))"
+			restore
+			"$mutate" apply "$name" "$tree" 2>/dev/null
+			start=$SECONDS
+			vm "$series" "$files" "$log"
+			judge "$name" vm "$series" "$files" "$base" "$log" $((SECONDS - start))
+			restore
+			continue
+		fi
+		read -r _ _ _ files <<<"$(grep "^$name " <(printf '%s\n' "${mutants[@]}"))"
+		judge "$name" vm "$series" "$files" "$base" "$log" ""
+	done
+}
+
 for series in $series_list; do
 	TAP_PREFIX="mutants $series: "
 	for part in $parts; do
-		# The files the selected mutants name, for one baseline run.
+		if [ "$part" = vm ]; then
+			vm_part "$series"
+			continue
+		fi
 		want=
 		for m in "${mutants[@]}"; do
-			read -r _ _ suite files <<<"$m"
-			[ "$part" = kunit ] && [ "$suite" != - ] && want=all
-			[ "$part" = vm ] && [ "$files" != - ] && want+=${want:+,}$files
+			read -r _ _ suite _ <<<"$m"
+			[ "$suite" != - ] && want=all
 		done
 		[ -n "$want" ] || continue
 		restore
@@ -113,11 +226,8 @@ for series in $series_list; do
 		if [ -n "${PMODE_MUTANTS_BASELINE:-}" ]; then
 			# A baseline of an earlier run, of the same tree and files.
 			cp "$PMODE_MUTANTS_BASELINE" "$base" || tap_bail "$part baseline is read"
-		elif [ "$part" = kunit ]; then
-			kunit "$series" "" "$base"
 		else
-			want=$(tr , '\n' <<<"$want" | sort -u | paste -sd,)
-			vm "$series" "$want" "$base"
+			kunit "$series" "" "$base"
 		fi
 		# The baseline must have run: its failures are nobody's kill.
 		if ! grep -q '^ok ' "$base"; then
@@ -130,9 +240,7 @@ for series in $series_list; do
 
 		for m in "${mutants[@]}"; do
 			read -r name file suite files <<<"$m"
-			what=$suite
-			[ "$part" = vm ] && what=$files
-			[ "$what" = - ] && continue
+			[ "$suite" = - ] && continue
 			restore
 			if ! "$mutate" apply "$name" "$tree" 2>"$work/apply.err"; then
 				not_ok "$part: $name applies"
@@ -142,30 +250,8 @@ for series in $series_list; do
 			fi
 			log=$logs/$part-$series-$name.log
 			start=$SECONDS
-			if [ "$part" = kunit ]; then
-				kunit "$series" "$what" "$log"
-			else
-				vm "$series" "$what" "$log"
-			fi
-			took=$((SECONDS - start))
-			k=$(killers "$base" "$log")
-			if [ -n "$k" ]; then
-				first=$(head -n1 <<<"$k")
-				first=${first#"$part $series: "}
-				n=$(wc -l <<<"$k")
-				[ "$n" -gt 1 ] && first+=" (+$((n - 1)))"
-				ok "$part: $name killed by $first, in $took s"
-				table[$name,$part,$series]=$first
-			elif [ -n "$(comm -13 <(failed "$base") <(failed "$log"))" ] ||
-				! grep -q '^ok ' "$log"; then
-				not_ok "$part: $name builds and runs (log: $log)"
-				comm -13 <(failed "$base") <(failed "$log") | tap_diag
-				tail -n 20 "$log" | tap_diag
-				table[$name,$part,$series]="BROKEN (see its log)"
-			else
-				not_ok "$part: $name SURVIVED $what, in $took s"
-				table[$name,$part,$series]=SURVIVED
-			fi
+			kunit "$series" "$suite" "$log"
+			judge "$name" "$part" "$series" "$suite" "$base" "$log" $((SECONDS - start))
 		done
 	done
 done

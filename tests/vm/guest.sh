@@ -75,11 +75,11 @@ skipped() {
 	return 1
 }
 shell_errors='^[^ ]+\.sh: line [0-9]+: .*(syntax error|command not found|unbound variable|bad substitution|ambiguous redirect|integer expression expected|too many arguments|unary operator expected|binary operator expected)'
-for t in "$top"/tests/vm/e2e/*.sh; do
+# run_file FILE: one test file, in a fresh module ($PMODE_KO), and the
+# harness's checks after it.
+run_file() {
+	local t=$1 name rc start lost
 	name=$(basename "$t" .sh)
-	# shellcheck disable=SC2053 # globs
-	[ -n "$filter" ] && [[ $name != $filter ]] && continue
-	skipped "$name" && continue
 	tap_line "# --- $name"
 	# A fresh module for every file: no state leaks between them.
 	rmmod pmode 2>/dev/null
@@ -99,7 +99,7 @@ for t in "$top"/tests/vm/e2e/*.sh; do
 			not_ok "$name: kernel log is clean"
 			tap_diag </tmp/report
 		fi
-		continue
+		return
 	fi
 	if [ $rc -eq 124 ]; then
 		not_ok "$name finished within $file_timeout s"
@@ -129,7 +129,33 @@ for t in "$top"/tests/vm/e2e/*.sh; do
 	else
 		ok "$name: kernel log is clean"
 	fi
-done
+}
+
+# run_files GLOB: the files whose names match GLOB (every file if empty).
+run_files() {
+	local t name
+	for t in "$top"/tests/vm/e2e/*.sh; do
+		name=$(basename "$t" .sh)
+		# shellcheck disable=SC2053 # globs
+		[ -n "$1" ] && [[ $name != $1 ]] && continue
+		skipped "$name" && continue
+		run_file "$t"
+	done
+}
+
+if [ -r "$out/plan" ]; then
+	# A plan (tests/vm/run.sh, PMODE_VM_PLAN): several modules in one
+	# boot, each with its files, between markers the host splits on.
+	while read -r tag ko glob; do
+		tap_line "# === plan $tag"
+		export PMODE_KO=$out/$ko
+		run_files "$glob"
+		rmmod pmode 2>/dev/null
+		tap_line "# === plan $tag done"
+	done <"$out/plan"
+else
+	run_files "$filter"
+fi
 if [ -w $kmemleak ]; then
 	# kmemleak holds back objects younger than five seconds. The module
 	# stays loaded: an unloaded module's backtraces would name nothing.

@@ -13,6 +13,12 @@
 #                                       a release)
 #   PMODE_VM_TESTS='1*'                 only the test files matching a glob
 #   PMODE_VM_SKIP='92-*,95-*'           and not those matching one of these
+#   PMODE_VM_PLAN=FILE                  several modules in one boot: FILE's
+#                                       lines "TAG MODULE.ko GLOB", each
+#                                       module loaded for the files of its
+#                                       GLOB, between "# === plan TAG" and
+#                                       "# === plan TAG done" lines
+#                                       (make check-mutants)
 #   PMODE_VM_BUILT=1                    the module and pmodectl are built
 #                                       already (by a caller running several
 #                                       VMs from one tree at once)
@@ -99,6 +105,12 @@ fi
 cp "$top/kmod/pmode.ko" "$out/pmode.ko" || tap_bail "the module is there to copy"
 cp "$top/tests/vm/kmod/pmode_hold.ko" "$out/pmode_hold.ko" ||
 	tap_bail "the VM tests' module is there to copy"
+if [ -n "${PMODE_VM_PLAN:-}" ]; then
+	while read -r tag ko glob; do
+		cp "$ko" "$out/$tag.ko" || tap_bail "the plan's module $ko is there to copy"
+		echo "$tag $tag.ko $glob"
+	done <"$PMODE_VM_PLAN" >"$out/plan"
+fi
 # The frames of e2e/78-spoof-effect.sh, built here from a seed: scapy builds
 # about five a second under TCG. The guest reads them over 9p.
 # shellcheck disable=SC2053 # PMODE_VM_TESTS is a glob
