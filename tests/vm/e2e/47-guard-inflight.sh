@@ -13,6 +13,7 @@
 #
 #   eth0[vm x] -- h-x --(joins, a frame held)--> [br0, guarded] -- h-b -- eth0[vm b]
 #                                                [br1]          -- h-c -- eth0[vm c]
+#                                                [ob0, OVS]     -- h-v -- eth0[vm v]
 . "$PMODE_TOP/tests/vm/lib.sh"
 load_pmode
 X=02:00:00:00:47:0e BC=ff:ff:ff:ff:ff:ff
@@ -25,36 +26,39 @@ run "$PMODECTL" adapter add dev h-b vm vm-b
 run "$PMODECTL" adapter add dev h-c vm vm-c
 check "inflight: guard br0" pmodectl network guard dev br0
 run insmod "$PMODE_HOLD_KO" ifindex="$(cat /sys/class/net/h-x/ifindex)" ms=3000
-trap 'cleanup; nft delete table netdev hold 2>/dev/null; rmmod pmode_hold 2>/dev/null' EXIT
+unhold() { nft delete table netdev hold 2>/dev/null; rmmod pmode_hold 2>/dev/null; }
+trap 'cleanup; unhold' EXIT
 # The frame is held in nf_hook_slow(), which h-x's ingress runs only if it
 # has a hook: an empty nftables chain.
 run nft add table netdev hold
 run nft add chain netdev hold in "{ type filter hook ingress device h-x priority 0; }"
 P=/sys/module/pmode_hold/parameters
 
-# held_join BRIDGE MARKER: VM x sends a frame, held on CPU 0; meanwhile,
-# on CPU 1, h-x joins BRIDGE. Says on stderr whether the join was done
-# while the frame was held.
-held_join() {
-	local pid i held
+# held MARKER CMD...: VM x sends a frame (MARKER), held on CPU 0; meanwhile,
+# on CPU 1, CMD changes h-x's place. Says in $joined whether CMD was done
+# while the frame was still held.
+held() {
+	local marker=$1 pid i
+	shift
 	echo 1 >"$P/armed"
 	taskset -c 0 ip netns exec "x-$$" "${PKT[@]}" send eth0 --src $X --dst $BC \
-		--count 1 --marker "$2" &
+		--count 1 --marker "$marker" &
 	pid=$!
 	for i in $(seq 600); do
 		[ "$(cat "$P/holding")" = 1 ] && break
 		sleep 0.1
 	done
 	if [ "$(cat "$P/holding")" != 1 ]; then
-		echo "held_join: no frame was held" >&2
+		echo "held: no frame was held" >&2
 		wait "$pid"
 		return 1
 	fi
-	taskset -c 1 ip link set h-x master "$1" || return 1
-	held=$(cat "$P/holding")
-	echo "held_join: $1 joined; the frame still held: $held" >"$joined"
+	echo "+ $*" >&2
+	taskset -c 1 "$@" >&2 || return 1
+	echo "held: '$*' done; the frame still held: $(cat "$P/holding")" >"$joined"
 	wait "$pid"
 }
+held_join() { held "$2" ip link set h-x master "$1"; }
 joined=$(mktemp)
 
 got=$(count_rx c 1 1 -- held_join br1 1)
@@ -77,23 +81,32 @@ expect_eq 0 "$got" "inflight: ...and what x sends next does not cross br0 either
 # has (when it returns, everything from the port meets the quarantine).
 run ip link set h-x nomaster
 run ip link set h-x master br1
-# held_guard BRIDGE MARKER: x sends a frame, held; meanwhile, BRIDGE is guarded.
-held_guard() {
-	echo 1 >"$P/armed"
-	taskset -c 0 ip netns exec "x-$$" "${PKT[@]}" send eth0 --src $X --dst $BC \
-		--count 1 --marker "$2" &
-	pid=$!
-	for i in $(seq 600); do
-		[ "$(cat "$P/holding")" = 1 ] && break
-		sleep 0.1
-	done
-	[ "$(cat "$P/holding")" = 1 ] || { echo "held_guard: no frame was held" >&2; wait "$pid"; return 1; }
-	taskset -c 1 "$PMODECTL" network guard dev "$1" || return 1
-	echo "held_guard: $1 guarded; the frame still held: $(cat "$P/holding")" >"$joined"
-	wait "$pid"
-}
-got=$(count_rx c 4 1 -- held_guard br1 4)
+got=$(count_rx c 4 1 -- held 4 "$PMODECTL" network guard dev br1)
 cat "$joined" >&2
 expect_eq 1 "$got" "inflight: a frame held while br1 is guarded, having read no quarantine, crosses"
 check "inflight: ...before the guard returns" grep -q "still held: 0" "$joined"
+
+# Open vSwitch registers its rx_handler just after the link: the same
+# window, on the other side of it. ovs-system unguarded (the control),
+# then guarded. OVS sends a flow's first frame to ovs-vswitchd: the counts
+# wait longer (W).
+W=4
+run ip link set h-x nomaster
+ovs_start || tap_bail "ovsdb-server and ovs-vswitchd start in the VM"
+trap 'ovs_stop; cleanup; unhold' EXIT
+run ovs-vsctl add-br ob0
+links+=(ob0)
+veth_vm v 02:00:00:00:47:0f -
+run ovs-vsctl add-port ob0 h-v
+run "$PMODECTL" adapter add dev h-v vm vm-v
+got=$(count_rx v 5 $W -- held 5 ovs-vsctl add-port ob0 h-x)
+cat "$joined" >&2
+expect_eq 1 "$got" "inflight: control: a frame held while h-x is added to OVS bridge ob0 crosses it"
+check "inflight: control: the OVS port was added while the frame was held" \
+	grep -q "still held: 1" "$joined"
+run ovs-vsctl del-port ob0 h-x
+check "inflight: guard ovs-system" pmodectl network guard dev ovs-system
+got=$(count_rx v 6 $W -- held 6 ovs-vsctl add-port ob0 h-x)
+cat "$joined" >&2
+expect_eq 0 "$got" "inflight: a frame held while h-x is added to guarded OVS does not cross it"
 rm -f "$joined"
