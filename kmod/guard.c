@@ -26,12 +26,15 @@
  * are in place before the quarantine's go, and the quarantine's before the
  * adapter's go.
  *
- * A VM port is on a guarded network when its master is the guarded device,
- * or its master's master, up the chain (guard_above()): a tap enslaved to
- * a bond that is a bridge port hands its frames to the bridge through the
- * bond. A bond or team joining a guarded network brings the VM ports below
- * it in quarantined (quarantine_below(), before the link), and any move
- * of a device reconciles the VM ports below it (reconcile_below()).
+ * A VM port is on a guarded network when the guarded device is above it,
+ * through any chain of upper devices (guard_at_or_above()): a tap enslaved
+ * to a bond that is a bridge port hands its frames to the bridge through
+ * the bond; a tap with a VLAN device or a macvlan made on it, put on the
+ * bridge, through that (its frames go up to it before any rx_handler).
+ * A bond, team, VLAN device or macvlan joining a guarded network brings
+ * the VM ports below it in quarantined (quarantine_below(), before the
+ * link), and any move of a device reconciles the VM ports below it
+ * (reconcile_below()).
  *
  * A plain macvlan or ipvlan cannot be guarded by hooks on the port (its
  * stack is the VM's own, in the VM's namespace): it cannot be created on a
@@ -171,42 +174,75 @@ static bool vm_port(const struct net_device *dev)
 	return pmode_port_kind_guarded(dev);
 }
 
-/*
- * The guard of @master, or of the first guarded device up its chain of
- * masters: a bond or a team on a guarded bridge hands the frames of its
- * slaves to the bridge, so a VM port enslaved to it is on the bridge's
- * network (MAX_NEST_DEV bounds the chain).
- */
-static struct pmode_guard *guard_above(struct net_device *master)
+static int upper_guarded(struct net_device *upper,
+			 struct netdev_nested_priv *priv)
 {
-	struct pmode_guard *g;
-	int depth;
+	priv->data = guard_find(upper);
+	return priv->data ? 1 : 0;
+}
 
-	for (depth = 0; master && depth < MAX_NEST_DEV; depth++) {
-		g = guard_find(master);
+/*
+ * The guard of @dev, or of the first guarded device above it, through
+ * masters (a bond on a bridge) and other uppers (a VLAN device, a macvlan)
+ * alike: every device @dev's frames may go up to. Under RTNL.
+ */
+static struct pmode_guard *guard_at_or_above(struct net_device *dev)
+{
+	struct netdev_nested_priv priv = { .data = guard_find(dev) };
+
+	if (!priv.data) {
+		rcu_read_lock();
+		netdev_walk_all_upper_dev_rcu(dev, upper_guarded, &priv);
+		rcu_read_unlock();
+	}
+	return priv.data;
+}
+
+/*
+ * The guard of @dev, or of a device it is stacked on, down the chain: a
+ * VLAN device's real device, a macvlan's lower device (the devices a
+ * macvtap's frames go down through). Not through a master to its ports.
+ * Under RTNL; @depth: how far down already.
+ */
+static struct pmode_guard *guard_at_or_below(struct net_device *dev,
+					     int depth)
+{
+	struct pmode_guard *g = guard_find(dev);
+	struct net_device *lower;
+	struct list_head *iter;
+
+	if (g || depth >= MAX_NEST_DEV)
+		return g;
+	netdev_for_each_lower_dev(dev, lower, iter) {
+		if (netdev_master_upper_dev_get(lower) == dev)
+			continue;	/* a port or slave of @dev */
+		g = guard_at_or_below(lower, depth + 1);
 		if (g)
 			return g;
-		master = netdev_master_upper_dev_get(master);
 	}
 	return NULL;
 }
 
 /*
- * The guard that should hold @dev in quarantine, with @master as its
- * master device (NULL: none), or NULL. @has_adapter: whether to take the
- * port for registered.
+ * The guard that should hold @dev in quarantine, or NULL: above the
+ * devices it is linked under, or above @joining, which it is about to be
+ * linked under (NULL: none). @has_adapter: whether to take the port for
+ * registered.
  */
 static struct pmode_guard *guard_of(struct net_device *dev,
-				    struct net_device *master, bool has_adapter)
+				    struct net_device *joining,
+				    bool has_adapter)
 {
 	struct pmode_guard *g = NULL;
 
 	if (!vm_port(dev) || has_adapter)
 		return NULL;
-	if (master)
-		g = guard_above(master);
+	if (joining)
+		g = guard_at_or_above(joining);
+	if (!g)
+		g = guard_at_or_above(dev);
 	if (!g && netif_is_macvlan(dev) && pmode_dev_is_kind(dev, "macvtap"))
-		g = guard_find(macvlan_dev_real_dev(dev));
+		g = guard_at_or_below(macvlan_dev_real_dev(dev), 0);
 	return g;
 }
 
@@ -431,7 +467,7 @@ static int reconcile(struct net_device *dev, enum pmode_reason why,
 	struct pmode_quarantine *q = quarantine_find(dev);
 	struct pmode_guard *g;
 
-	g = guard_of(dev, netdev_master_upper_dev_get(dev), has_adapter(dev));
+	g = guard_of(dev, NULL, has_adapter(dev));
 	if (q && q->guard == g)
 		return 0;
 	if (q) {
@@ -533,10 +569,61 @@ static void guard_destroy(struct pmode_guard *g, enum pmode_reason why)
 }
 
 /* Can @dev be a guarded network? */
+/*
+ * A plain macvlan or ipvlan stacked on @dev, or on a VLAN device (or
+ * another stacked device) on it, down the chain: NULL if none. Under RTNL;
+ * @depth: how far up already.
+ */
+static struct net_device *unguardable_on(struct net_device *dev, int depth)
+{
+	struct net_device *master = netdev_master_upper_dev_get(dev);
+	struct net_device *upper, *found;
+	struct list_head *iter;
+
+	if (depth >= MAX_NEST_DEV)
+		return NULL;
+	netdev_for_each_upper_dev_rcu(dev, upper, iter) {
+		if (upper == master)
+			continue;
+		if (is_unguardable(upper))
+			return upper;
+		found = unguardable_on(upper, depth + 1);
+		if (found)
+			return found;
+	}
+	return NULL;
+}
+
+/*
+ * The VM ports stacked on @dev (macvtaps, on it or on a VLAN device on
+ * it, down the chain), each brought in line with where it now is. Under
+ * RTNL; @depth: how far up already. Return: 0, or the first error.
+ */
+static int reconcile_stacked(struct net_device *dev, enum pmode_reason why,
+			     struct netlink_ext_ack *extack, int depth)
+{
+	struct net_device *master = netdev_master_upper_dev_get(dev);
+	struct net_device *upper;
+	struct list_head *iter;
+	int err;
+
+	if (depth >= MAX_NEST_DEV)
+		return 0;
+	netdev_for_each_upper_dev_rcu(dev, upper, iter) {
+		if (upper == master)
+			continue;
+		err = vm_port(upper) ? reconcile(upper, why, extack) :
+				       reconcile_stacked(upper, why, extack,
+							 depth + 1);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 static int guard_check(struct net_device *dev, struct netlink_ext_ack *extack)
 {
 	struct net_device *upper;
-	struct list_head *iter;
 
 	if (netif_is_ovs_port(dev)) {
 		NL_SET_ERR_MSG(extack,
@@ -562,14 +649,12 @@ static int guard_check(struct net_device *dev, struct netlink_ext_ack *extack)
 				      dev->name);
 		return -EEXIST;
 	}
-	netdev_for_each_upper_dev_rcu(dev, upper, iter) {
-		if (is_unguardable(upper)) {
-			PMODE_SET_ERR_MSG_FMT(extack, NULL,
-					      "%s on it is a %s, which cannot be guarded; delete it",
-					      upper->name,
-					      upper->rtnl_link_ops->kind);
-			return -EBUSY;
-		}
+	upper = unguardable_on(dev, 0);
+	if (upper) {
+		PMODE_SET_ERR_MSG_FMT(extack, NULL,
+				      "%s on it is a %s, which cannot be guarded; delete it",
+				      upper->name, upper->rtnl_link_ops->kind);
+		return -EBUSY;
 	}
 	return 0;
 }
@@ -578,8 +663,6 @@ static int guard_check(struct net_device *dev, struct netlink_ext_ack *extack)
 static struct pmode_guard *guard_new(struct net_device *dev,
 				     struct netlink_ext_ack *extack)
 {
-	struct net_device *port;
-	struct list_head *iter;
 	struct pmode_guard *g;
 	int err;
 
@@ -597,16 +680,14 @@ static struct pmode_guard *guard_new(struct net_device *dev,
 	notify_guard(g, PMODE_CMD_GUARD_NEW, PMODE_REASON_REQUEST);
 	/*
 	 * A bridge's ports are its lower devices, and the slaves of a bond
-	 * on it; macvtaps are uppers.
+	 * on it; macvtaps are stacked on it, or on its VLAN devices.
 	 */
 	err = reconcile_below(dev, PMODE_REASON_REQUEST, extack);
 	if (err)
 		goto undo;
-	netdev_for_each_upper_dev_rcu(dev, port, iter) {
-		err = reconcile(port, PMODE_REASON_REQUEST, extack);
-		if (err)
-			goto undo;
-	}
+	err = reconcile_stacked(dev, PMODE_REASON_REQUEST, extack, 0);
+	if (err)
+		goto undo;
 	/* When the request returns, no frame is by a quarantine unseen. */
 	synchronize_net();
 	return g;
@@ -643,7 +724,7 @@ int pmode_guard_adapter_removing(struct net_device *dev,
 {
 	struct pmode_guard *g;
 
-	g = guard_of(dev, netdev_master_upper_dev_get(dev), false);
+	g = guard_of(dev, NULL, false);
 	if (!g || quarantine_find(dev))
 		return 0;
 	return quarantine_new(dev, g, PMODE_REASON_UNREGISTERED, extack);
@@ -677,9 +758,12 @@ static int pre_change_upper(struct net_device *dev,
 		return 0;
 	extack = netdev_notifier_info_to_extack(&info->info);
 	if (info->master) {
-		/* A bond or team, with VM ports below it, joins a network. */
+		/*
+		 * A bond, team, VLAN device or macvlan, with VM ports below
+		 * it, joins a network.
+		 */
 		if (!vm_port(dev)) {
-			g = guard_above(upper);
+			g = guard_at_or_above(upper);
 			return g ? settle(quarantine_below(dev, g, extack)) : 0;
 		}
 		/* A port joins a bridge (or changes bridge, or joins a bond). */
@@ -690,14 +774,15 @@ static int pre_change_upper(struct net_device *dev,
 					     PMODE_REASON_NETWORK_CHANGED,
 					     extack));
 	}
-	/* A macvlan, macvtap or ipvlan is made on @dev. */
-	g = guard_find(dev);
+	/* A VLAN device, macvlan, macvtap or ipvlan is made on @dev. */
+	g = guard_at_or_below(dev, 0);
 	if (!g)
 		return 0;
 	if (is_unguardable(upper)) {
 		PMODE_SET_ERR_MSG_FMT(extack, NULL,
-				      "pmode: %s is guarded: no %s on it; use a macvtap",
-				      dev->name, upper->rtnl_link_ops->kind);
+				      "pmode: %s is guarded: no %s on %s; use a macvtap",
+				      g->dev->name, upper->rtnl_link_ops->kind,
+				      dev->name);
 		return -EOPNOTSUPP;
 	}
 	if (!pmode_dev_is_kind(upper, "macvtap") || quarantine_find(upper))

@@ -126,7 +126,7 @@ veth_vm lw 02:00:00:00:00:1a -
 check "macvtap: guard the lower device h-lw" pmodectl network guard dev h-lw
 expect_exit 2 "macvtap: a plain macvlan on it is refused" \
 	ip link add link h-lw name mvl0 type macvlan mode bridge
-expect_match "h-lw is guarded: no macvlan on it; use a macvtap" "$last_err" \
+expect_match "h-lw is guarded: no macvlan on h-lw; use a macvtap" "$last_err" \
 	"macvtap: ... with a message"
 M=02:00:00:00:00:2a
 run ip link add link h-lw name mvt0 address $M type macvtap mode bridge
@@ -138,6 +138,30 @@ expect_eq 0 "$got" "macvtap: its VM's frames do not leave"
 run pmodectl adapter add dev mvt0 vm vm-m
 got=$(count_rx lw 13 1 -- "${PKT[@]}" send macvtap:mvt0 --src $M --dst $BC --count 4 --marker 13)
 expect_eq 4 "$got" "macvtap: registered, its VM's frames leave"
+# On a VLAN device of the guarded lower device, the same: the macvtap's
+# frames go down through it.
+run ip link add link h-lw name h-lw.5 type vlan id 5
+links+=(h-lw.5)
+run ip link set h-lw.5 up
+expect_exit 2 "macvtap: a plain macvlan on its VLAN device is refused" \
+	ip link add link h-lw.5 name mvl5 type macvlan mode bridge
+expect_match "h-lw is guarded: no macvlan on h-lw.5; use a macvtap" "$last_err" \
+	"macvtap: ... naming the guarded device"
+M5=02:00:00:00:00:2b
+run ip link add link h-lw.5 name mvt5 address $M5 type macvtap mode bridge
+links+=(mvt5)
+run ip link set mvt5 up
+expect_eq "mvt5" "$(in_quarantine h-lw)" "macvtap: a new macvtap on its VLAN device is quarantined"
+got=$(count_rx lw 14 1 -- "${PKT[@]}" send macvtap:mvt5 --src $M5 --dst $BC --count 4 --marker 14)
+expect_eq 0 "$got" "macvtap: its VM's frames do not leave"
+run pmodectl adapter add dev mvt5 vm vm-m5
+got=$(count_rx lw 15 1 -- "${PKT[@]}" send macvtap:mvt5 --src $M5 --dst $BC --count 4 --marker 15)
+expect_eq 4 "$got" "macvtap: registered, its VM's frames leave, tagged (the control)"
+run pmodectl adapter del dev mvt5
+run pmodectl network unguard dev h-lw
+expect_eq "" "$(in_quarantine h-lw)" "macvtap: unguarded, nothing quarantined"
+check "macvtap: guarding h-lw again" pmodectl network guard dev h-lw
+expect_eq "mvt5" "$(in_quarantine h-lw)" "macvtap: guarding quarantines the macvtap on its VLAN device at once"
 run pmodectl network unguard dev h-lw
 run ip link add link h-lw name mvl1 type macvlan mode bridge
 links+=(mvl1)
