@@ -27,7 +27,7 @@
  * adapter's go.
  *
  * A VM port is on a guarded network when the guarded device is above it,
- * through any chain of upper devices (guard_at_or_above()): a tap enslaved
+ * through any chain of upper devices (guard_above()): a tap enslaved
  * to a bond that is a bridge port hands its frames to the bridge through
  * the bond; a tap with a VLAN device or a macvlan made on it, put on the
  * bridge, through that (its frames go up to it before any rx_handler).
@@ -64,6 +64,7 @@
 
 #include <linux/if_arp.h>
 #include <linux/if_macvlan.h>
+#include <linux/if_vlan.h>
 #include <linux/netdevice.h>
 #include <linux/netfilter.h>
 #include <linux/rtnetlink.h>
@@ -174,52 +175,62 @@ static bool vm_port(const struct net_device *dev)
 	return pmode_port_kind_guarded(dev);
 }
 
-static int upper_guarded(struct net_device *upper,
-			 struct netdev_nested_priv *priv)
+/*
+ * Does @upper take, as they are, the frames @dev receives: its master (a
+ * bridge, bond, team, OVS), a VLAN device or a macvlan on it? Not a tunnel
+ * that uses @dev as its underlay (VXLAN, Geneve link themselves above it
+ * too): what it carries is not @dev's frames.
+ */
+static bool takes_frames(struct net_device *dev, struct net_device *upper)
 {
-	priv->data = guard_find(upper);
-	return priv->data ? 1 : 0;
+	return upper == netdev_master_upper_dev_get(dev) ||
+	       is_vlan_dev(upper) || netif_is_macvlan(upper);
 }
 
 /*
- * The guard of @dev, or of the first guarded device above it, through
- * masters (a bond on a bridge) and other uppers (a VLAN device, a macvlan)
- * alike: every device @dev's frames may go up to. Under RTNL.
+ * The guard of the first guarded device above @dev, through every device
+ * its frames go up to (takes_frames()), masters and others alike. Under
+ * RTNL; @depth: how far up already.
  */
+static struct pmode_guard *guard_above(struct net_device *dev, int depth)
+{
+	struct net_device *upper;
+	struct list_head *iter;
+	struct pmode_guard *g;
+
+	if (depth >= MAX_NEST_DEV)
+		return NULL;
+	netdev_for_each_upper_dev_rcu(dev, upper, iter) {
+		if (!takes_frames(dev, upper))
+			continue;
+		g = guard_find(upper) ?: guard_above(upper, depth + 1);
+		if (g)
+			return g;
+	}
+	return NULL;
+}
+
 static struct pmode_guard *guard_at_or_above(struct net_device *dev)
 {
-	struct netdev_nested_priv priv = { .data = guard_find(dev) };
-
-	if (!priv.data) {
-		rcu_read_lock();
-		netdev_walk_all_upper_dev_rcu(dev, upper_guarded, &priv);
-		rcu_read_unlock();
-	}
-	return priv.data;
+	return guard_find(dev) ?: guard_above(dev, 0);
 }
 
 /*
- * The guard of @dev, or of a device it is stacked on, down the chain: a
- * VLAN device's real device, a macvlan's lower device (the devices a
- * macvtap's frames go down through). Not through a master to its ports.
+ * The guard of @dev, or of the device it is made on, down a chain of VLAN
+ * devices and macvlans: the devices a macvtap's frames go down through.
  * Under RTNL; @depth: how far down already.
  */
 static struct pmode_guard *guard_at_or_below(struct net_device *dev,
 					     int depth)
 {
 	struct pmode_guard *g = guard_find(dev);
-	struct net_device *lower;
-	struct list_head *iter;
 
 	if (g || depth >= MAX_NEST_DEV)
 		return g;
-	netdev_for_each_lower_dev(dev, lower, iter) {
-		if (netdev_master_upper_dev_get(lower) == dev)
-			continue;	/* a port or slave of @dev */
-		g = guard_at_or_below(lower, depth + 1);
-		if (g)
-			return g;
-	}
+	if (is_vlan_dev(dev))
+		return guard_at_or_below(vlan_dev_real_dev(dev), depth + 1);
+	if (netif_is_macvlan(dev))
+		return guard_at_or_below(macvlan_dev_real_dev(dev), depth + 1);
 	return NULL;
 }
 
@@ -239,8 +250,9 @@ static struct pmode_guard *guard_of(struct net_device *dev,
 		return NULL;
 	if (joining)
 		g = guard_at_or_above(joining);
+	/* Not @dev's own: a guarded veth is a macvtaps' lower device. */
 	if (!g)
-		g = guard_at_or_above(dev);
+		g = guard_above(dev, 0);
 	if (!g && netif_is_macvlan(dev) && pmode_dev_is_kind(dev, "macvtap"))
 		g = guard_at_or_below(macvlan_dev_real_dev(dev), 0);
 	return g;
@@ -570,9 +582,8 @@ static void guard_destroy(struct pmode_guard *g, enum pmode_reason why)
 
 /* Can @dev be a guarded network? */
 /*
- * A plain macvlan or ipvlan stacked on @dev, or on a VLAN device (or
- * another stacked device) on it, down the chain: NULL if none. Under RTNL;
- * @depth: how far up already.
+ * A plain macvlan or ipvlan made on @dev, or on a VLAN device on it, up
+ * the chain: NULL if none. Under RTNL; @depth: how far up already.
  */
 static struct net_device *unguardable_on(struct net_device *dev, int depth)
 {
@@ -587,7 +598,8 @@ static struct net_device *unguardable_on(struct net_device *dev, int depth)
 			continue;
 		if (is_unguardable(upper))
 			return upper;
-		found = unguardable_on(upper, depth + 1);
+		found = is_vlan_dev(upper) ? unguardable_on(upper, depth + 1) :
+					     NULL;
 		if (found)
 			return found;
 	}
@@ -595,9 +607,9 @@ static struct net_device *unguardable_on(struct net_device *dev, int depth)
 }
 
 /*
- * The VM ports stacked on @dev (macvtaps, on it or on a VLAN device on
- * it, down the chain), each brought in line with where it now is. Under
- * RTNL; @depth: how far up already. Return: 0, or the first error.
+ * The VM ports made on @dev (macvtaps, on it or on a VLAN device on it, up
+ * the chain), each brought in line with where it now is. Under RTNL;
+ * @depth: how far up already. Return: 0, or the first error.
  */
 static int reconcile_stacked(struct net_device *dev, enum pmode_reason why,
 			     struct netlink_ext_ack *extack, int depth)
@@ -612,9 +624,12 @@ static int reconcile_stacked(struct net_device *dev, enum pmode_reason why,
 	netdev_for_each_upper_dev_rcu(dev, upper, iter) {
 		if (upper == master)
 			continue;
-		err = vm_port(upper) ? reconcile(upper, why, extack) :
-				       reconcile_stacked(upper, why, extack,
-							 depth + 1);
+		if (vm_port(upper))
+			err = reconcile(upper, why, extack);
+		else if (is_vlan_dev(upper))
+			err = reconcile_stacked(upper, why, extack, depth + 1);
+		else
+			err = 0;
 		if (err)
 			return err;
 	}

@@ -8,7 +8,7 @@
 #
 #   eth0[vm x] -- h-x --(joins, leaves)--+-- [br0, guarded] -- h-b -- eth0[vm b]
 #   (process) tap:t-y --(joins, leaves)--+
-#   eth0[vm up] -- h-up ~ h-up.7 (VLAN) -+   bond-g (no slaves) -+
+#   vx0[vm up] ~VXLAN~ vx-up ~ vx-up.7 (VLAN) -+   bond-g (no slaves) -+
 #   the same joins on [br1, unguarded] -- h-c -- eth0[vm c]
 #   (process) macvtap:mvt0 -- mvt0 ~ h-lw [guarded lower] -- eth0[vm lw]
 . "$PMODE_TOP/tests/vm/lib.sh"
@@ -94,17 +94,29 @@ got=$(count_rx b 7 1 -- send_from x --src $X --dst $B --count 5 --marker 7)
 expect_eq 0 "$got" "unregister: the port is quarantined again"
 
 # --- ports that are not VM ports ------------------------------------------
+# The uplink: a VXLAN device (a tunnel, no VM's kind of port) with a VLAN
+# device on it on br0; its far end is netns up, over veth h-up, which is on
+# no bridge. (A veth below the VLAN device would be a VM's port on br0.)
 veth_vm up 02:00:00:00:00:0a -
-run ip link add link h-up name h-up.7 type vlan id 7
-links+=(h-up.7)
-run ip link set h-up.7 master br0
-run ip link set h-up.7 up
+run ip addr add 10.0.45.1/24 dev h-up
+run ip -n "up-$$" addr add 10.0.45.2/24 dev eth0
+run ip link add vx-up type vxlan id 45 local 10.0.45.1 remote 10.0.45.2 dstport 4789 dev h-up
+links+=(vx-up)
+run ip link set vx-up up
+run ip -n "up-$$" link add vx0 address 02:00:00:00:00:1f type vxlan id 45 \
+	local 10.0.45.2 remote 10.0.45.1 dstport 4789 dev eth0
+run ip -n "up-$$" link set vx0 up
+run ip link add link vx-up name vx-up.7 type vlan id 7
+links+=(vx-up.7)
+run ip link set vx-up.7 master br0
+run ip link set vx-up.7 up
 run modprobe bonding
 run ip link add bond-g type bond
 links+=(bond-g)
 run ip link set bond-g master br0
 expect_eq "h-x t-y" "$(in_quarantine)" "uplinks: a VLAN device and a bond on br0 are not quarantined"
-got=$(count_rx b 8 1 -- send_from up --src 02:00:00:00:00:0a --dst $B --vlan 8100:7 --count 4 --marker 8)
+got=$(count_rx b 8 1 -- in_vm up "${PKT[@]}" send vx0 --src 02:00:00:00:00:1f --dst $B \
+	--vlan 8100:7 --count 4 --marker 8)
 expect_eq 4 "$got" "uplinks: frames through the VLAN uplink reach b"
 
 # --- guarding a bridge with ports on it -----------------------------------
