@@ -65,8 +65,12 @@ fi
 # failed LOG / passed LOG: the names of the tests a TAP log reports, but
 # for what a failure appends to the name ("(got 1, want 0)", "('...'
 # lacks /.../)"), so that a test has one name passed or failed.
-failed() { sed -nE 's/^not ok [0-9]+ - (.*)$/\1/p' "$1" | sed -E 's/ \(.*\)$//' | sort -u; }
-passed() { sed -nE 's/^ok [0-9]+ - (.*)$/\1/p' "$1" | sed -E 's/ \(.*\)$//' | sort -u; }
+# What a failure appends may run on over lines of its own: cut at its start,
+# " (got ", " ('" or " (exit ", then at the first " (" of a line that ends
+# in ")".
+why="s/ \\((got |'|exit ).*$//; s/ \\(.*\\)$//"
+failed() { sed -nE 's/^not ok [0-9]+ - (.*)$/\1/p' "$1" | sed -E "$why" | sort -u; }
+passed() { sed -nE 's/^ok [0-9]+ - (.*)$/\1/p' "$1" | sed -E "$why" | sort -u; }
 
 # killers BASE LOG: the tests that passed in BASE and failed in LOG. A
 # failure of the harness itself (the build, the boot) is no test of BASE.
