@@ -3,7 +3,7 @@
 """Send and count Ethernet frames for the end-to-end tests (stdlib only).
 
   pkt.py send IFACE|tap:NAME|macvtap:NAME --src MAC --dst MAC [--vlan TPID:VID,...]
-         [--count N] [--marker M] [--kind raw|arp|na|ns] [--lladdr MAC]
+         [--count N] [--marker M] [--kind raw|arp|na|ns|udp4|udp6] [--lladdr MAC]
   pkt.py send ... --kind redirect --ip6-src IP --ip6-dst IP --target IP --dest IP
          [--lladdr MAC]   an ICMPv6 Redirect: DEST is better reached via
          TARGET, whose link-layer address is LLADDR
@@ -85,8 +85,8 @@ def open_port(name):
     return ('sock', s)
 
 
-def icmp6_checksum(src, dst, payload):
-    pseudo = src + dst + struct.pack('!I3xB', len(payload), 58)
+def icmp6_checksum(src, dst, payload, nh=58):
+    pseudo = src + dst + struct.pack('!I3xB', len(payload), nh)
     data = pseudo + payload + (b'\0' if len(payload) % 2 else b'')
     s = sum(struct.unpack('!%dH' % (len(data) // 2), data))
     while s >> 16:
@@ -128,6 +128,22 @@ def frame(a):
         icmp = icmp[:2] + icmp6_checksum(src_ip, dst_ip, icmp) + icmp[4:]
         ip6 = struct.pack('!IHBB', 0x60000000, len(icmp), 58, 255) + src_ip + dst_ip
         return hdr + struct.pack('!H', 0x86dd) + ip6 + icmp
+    if a.kind in ('udp4', 'udp6'):
+        # UDP to the discard port, what pmode's inline check judges.
+        payload = b'PMODE' + marker + b'\0' * 24
+        udp = struct.pack('!HHHH', 9, 9, 8 + len(payload), 0) + payload
+        if a.kind == 'udp6':
+            src_ip = socket.inet_pton(socket.AF_INET6, 'fd99::2')
+            dst_ip = socket.inet_pton(socket.AF_INET6, 'fd99::1')
+            udp = udp[:6] + icmp6_checksum(src_ip, dst_ip, udp, 17) + udp[8:]
+            ip6 = struct.pack('!IHBB', 0x60000000, len(udp), 17, 64) + src_ip + dst_ip
+            return hdr + struct.pack('!H', 0x86dd) + ip6 + udp
+        ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(udp), 0, 0, 64, 17, 0,
+                         bytes([10, 99, 0, 2]), bytes([10, 99, 0, 1]))
+        s = sum(struct.unpack('!10H', ip))
+        s = (s & 0xffff) + (s >> 16)
+        ip = ip[:10] + struct.pack('!H', ~(s + (s >> 16)) & 0xffff) + ip[12:]
+        return hdr + struct.pack('!H', 0x0800) + ip + udp
     if a.kind == 'dhcp':
         bootp = struct.pack('!BBBBIHH', 1, 1, 6, 0, 0x504d0000 + int(a.marker), 0, 0) + \
             b'\0' * 16 + lladdr + b'\0' * 10 + b'\0' * 192 + bytes([99, 130, 83, 99]) + \
@@ -205,7 +221,7 @@ def main():
     ap.add_argument('--count', type=int, default=1)
     ap.add_argument('--marker', default='1')
     ap.add_argument('--kind', default='raw',
-                    choices=['raw', 'arp', 'na', 'ns', 'redirect', 'dhcp'])
+                    choices=['raw', 'arp', 'na', 'ns', 'redirect', 'dhcp', 'udp4', 'udp6'])
     ap.add_argument('--request', default='0.0.0.0')
     ap.add_argument('--ip6-src', default='fe80::1')
     ap.add_argument('--ip6-dst', default='ff02::1')

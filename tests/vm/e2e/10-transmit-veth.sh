@@ -30,6 +30,16 @@ expect_eq 4 "$(tx 4 8 --src $A --dst $B --vlan 88a8:20,8100:10)" "veth: genuine 
 expect_eq 0 "$(tx 4 9 --src $F --dst $B --vlan 88a8:20,8100:10)" "veth: forged 802.1ad+802.1Q frames dropped"
 expect_eq "13 9" "$(jsonq "join(a['forged-src'], a['invalid-src'])" "$(stats_of h-a)")" \
 	"veth: counters are exact: forged-src 5+4+4, invalid-src 3+3+3"
+# UDP over IPv4 and IPv6, tagged or not, is judged by the inline check
+# (kmod/verdict.h) before the full one: the source there too.
+expect_eq 3 "$(tx 3 41 --src $A --dst $B --kind udp4)" "veth: genuine UDP/IPv4 frames pass"
+expect_eq 0 "$(tx 3 42 --src $F --dst $B --kind udp4)" "veth: forged UDP/IPv4 frames dropped"
+expect_eq 3 "$(tx 3 43 --src $A --dst $B --kind udp6)" "veth: genuine UDP/IPv6 frames pass"
+expect_eq 0 "$(tx 3 44 --src $F --dst $B --kind udp6)" "veth: forged UDP/IPv6 frames dropped"
+expect_eq 3 "$(tx 3 45 --src $A --dst $B --kind udp4 --vlan 8100:10)" \
+	"veth: genuine 802.1Q UDP/IPv4 frames pass"
+expect_eq 0 "$(tx 3 46 --src $F --dst $B --kind udp4 --vlan 8100:10)" \
+	"veth: forged 802.1Q UDP/IPv4 frames dropped"
 
 # Promiscuous mode: gate and grant first.
 expect_exit 1 "veth: promisc refused while the feature is disabled" pmodectl adapter set dev h-a promisc on
