@@ -7,14 +7,18 @@
 # Two "VMs" a and b, each a netns whose eth0 is a veth with its host end
 # (h-a, h-b) on bridge br0. pktgen in a sends 64-byte frames (60 + FCS) to b
 # through h-a -> br0 -> h-b; the time pktgen reports per frame is the cost
-# of the whole path, receiver included, on the one CPU. Idle dummy ports
-# d2... bring the number of ports to N. Each method guards all N ports:
+# of the whole path, receiver included, on the one CPU. Idle taps d2...
+# (no VM behind them: pmode registers only a VM's kind of port) bring the
+# number of ports to N. Each method guards all N ports:
 #
 #   bare       nothing registered (the floor)
 #   null       accept-all netdev hooks on h-a and h-b (the floor of any
 #              netfilter-hook method; pmode_bench.ko)
 #   pmode      pmode adapters on all N ports, genuine frames
 #   pmode-drop the same, frames with a forged source MAC
+#   pmode-guarded  pmode, and br0 guarded (network guard): every port is
+#              registered, so nothing is quarantined; what a guard costs
+#              the ports it does not quarantine
 #   nft-set    netdev ingress and egress chains over all N ports (128 ports
 #              a chain: the kernel takes fewer than 256) with concatenated sets
 #              iif . saddr and oif . daddr: one lookup a frame
@@ -55,7 +59,7 @@ cpu_ms() {
 	awk '{ printf "%.1f\n", ($1 + $2) * 1000 }' <<<"$t"
 }
 
-modprobe pktgen || exit 1
+modprobe pktgen && modprobe tun || exit 1
 modprobe nf_tables && modprobe cls_flower && modprobe act_gact && modprobe cls_matchall
 insmod "$top/tests/bench/kmod/pmode_bench.ko" || exit 1
 sysctl -qw net.core.netdev_max_backlog=10000
@@ -89,10 +93,12 @@ idle=2
 grow_ports() {
 	local n=$1 i
 	for ((i = idle; i < n; i++)); do
-		echo "link add d$i address $(port_mac $i) type dummy"
+		echo "tuntap add dev d$i mode tap"
 	done >"$work/links"
 	ip -batch "$work/links" || exit 1
-	for ((i = idle; i < n; i++)); do echo "link set d$i up"; done >"$work/links"
+	for ((i = idle; i < n; i++)); do
+		echo "link set d$i address $(port_mac $i) up"
+	done >"$work/links"
 	ip -batch "$work/links" || exit 1
 	idle=$((n > idle ? n : idle))
 }
@@ -202,6 +208,19 @@ tc_down() {
 	tc -batch "$work/tc"
 }
 
+# pmode on every port, and br0 guarded: nothing may be quarantined, or the
+# figures would be a quarantine's.
+pmode_guarded_up() {
+	local i
+	for ((i = 0; i < N; i++)); do
+		echo "adapter add dev $(port_dev $i) vm vm-$i mac $(port_mac $i)"
+	done >"$work/batch"
+	insmod "$top/kmod/pmode.ko" && "$PMODECTL" -b "$work/batch" &&
+		"$PMODECTL" network guard dev br0 || return 1
+	[ "$("$PMODECTL" network show | awk 'NR > 1 && $2 != "-"' | wc -l)" -eq 0 ] ||
+		{ log "pmode-guarded: a port is quarantined"; return 1; }
+}
+
 # pmode, with the control-plane figures on the way.
 pmode_cplane() {
 	local i t0 t1 r
@@ -248,17 +267,18 @@ measure() {
 	null) echo h-a >/sys/module/pmode_bench/parameters/null_hooks &&
 	      echo h-b >/sys/module/pmode_bench/parameters/null_hooks || exit 1 ;;
 	pmode) pmode_cplane ;;
+	pmode-guarded) pmode_guarded_up || exit 1 ;;
 	nft-set) nft_set_up || exit 1 ;;
 	nft-dev) nft_dev_up || exit 1 ;;
 	nft-full) nft_dev_up full || exit 1 ;;
 	tc) tc_up || exit 1 ;;
 	esac
 	for k in $PKT_KINDS; do
-		case $m:$k in *:ip4|bare:*|null:*|pmode:*|nft-dev:*|nft-full:*)
+		case $m:$k in *:ip4|bare:*|null:*|pmode:*|pmode-guarded:*|nft-dev:*|nft-full:*)
 			emit "$(kfig pkt-ns $k)" "$m" "$(pktgen $A $k)" ;;
 		esac
 	done
-	case $m in null|pmode|nft-set|nft-dev|nft-full)
+	case $m in null|pmode|pmode-guarded|nft-set|nft-dev|nft-full)
 		for k in $KINDS; do
 			[ $m = nft-set ] && [ $k != ip4 ] && continue
 			r=($(micro $A $k))
@@ -270,13 +290,13 @@ measure() {
 				{ log "$m: genuine $k frame not accepted (${r[*]})"; exit 1; }
 		done
 	esac
-	case $m in pmode|nft-set|nft-dev|nft-full)
+	case $m in pmode|pmode-guarded|nft-set|nft-dev|nft-full)
 		emit pkt-ns "$m-drop" "$(pktgen $F)"
 		r=($(micro $F))
 		emit micro-ingress-ns "$m-drop" "${r[0]}"
 		[ "${r[1]:-}" = drop ] || { log "$m: forged frame not dropped (${r[*]})"; exit 1; }
 		# A forged ND option, where the method checks them.
-		case $m in pmode|nft-full)
+		case $m in pmode|pmode-guarded|nft-full)
 			r=($(micro $A nsx))
 			emit micro-ingress-ns@nsx "$m-drop" "${r[0]}"
 			[ "${r[1]:-}" = drop ] || { log "$m: forged ND option not dropped (${r[*]})"; exit 1; }
@@ -284,7 +304,7 @@ measure() {
 	esac
 	case $m in
 	null) echo - >/sys/module/pmode_bench/parameters/null_hooks ;;
-	pmode) rmmod pmode ;;
+	pmode|pmode-guarded) rmmod pmode ;;
 	nft-set|nft-dev|nft-full) nft delete table netdev bench ;;
 	tc) tc_down ;;
 	esac

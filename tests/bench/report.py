@@ -14,7 +14,8 @@ import statistics
 import sys
 
 SPREAD_FLAG = 2.0
-ORDER = ['bare', 'null', 'pmode', 'pmode-drop', 'nft-dev', 'nft-dev-drop',
+ORDER = ['bare', 'null', 'pmode', 'pmode-drop', 'pmode-guarded',
+         'pmode-guarded-drop', 'nft-dev', 'nft-dev-drop',
          'nft-full', 'nft-full-drop', 'nft-set', 'nft-set-drop', 'tc']
 KINDS = ['ip4', 'ip6', 'vlan4', 'vlan6', 'qinq4', 'qinq6', 'ns', 'na']
 KIND_LABEL = {
@@ -28,6 +29,8 @@ LABEL = {
     'null': 'accept-all netfilter hooks (floor of any hook)',
     'pmode': 'pmode, genuine frames',
     'pmode-drop': 'pmode, forged frames (dropped)',
+    'pmode-guarded': 'pmode, the bridge guarded, genuine frames',
+    'pmode-guarded-drop': 'pmode, the bridge guarded, forged frames',
     'nft-dev': 'nftables, a chain per port',
     'nft-dev-drop': 'nftables, a chain per port, forged',
     'nft-full': 'nftables, a chain per port, ARP/DHCP/ND checks too',

@@ -10,7 +10,7 @@
 #   BENCH_COUNT=1000000     frames per pktgen run
 #   BENCH_REPEATS=5         repeats of every figure (interleaved)
 #   BENCH_NS="2 64 1024 4096"   numbers of registered ports
-#   BENCH_METHODS="bare null pmode nft-set nft-dev nft-full tc"
+#   BENCH_METHODS="bare null pmode pmode-guarded nft-set nft-dev nft-full tc"
 #   BENCH_ITERS=1000000     iterations of the in-kernel microbenchmark
 #   BENCH_KINDS="ip4 ip6 vlan4 vlan6 qinq4 qinq6 ns na"
 #                           frame kinds of the microbenchmark (guest.sh)
@@ -34,7 +34,7 @@ cat >"$top/build/bench/params.sh" <<PARAMS
 COUNT=${BENCH_COUNT:-1000000}
 REPEATS=${BENCH_REPEATS:-5}
 NS="${BENCH_NS:-2 64 1024 4096}"
-METHODS="${BENCH_METHODS:-bare null pmode nft-set nft-dev nft-full tc}"
+METHODS="${BENCH_METHODS:-bare null pmode pmode-guarded nft-set nft-dev nft-full tc}"
 ITERS=${BENCH_ITERS:-1000000}
 KINDS="${BENCH_KINDS:-ip4 ip6 vlan4 vlan6 qinq4 qinq6 ns na}"
 PKT_KINDS="${BENCH_PKT_KINDS:-ip4 ip6 vlan4 vlan6}"
