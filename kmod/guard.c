@@ -580,26 +580,23 @@ static void guard_destroy(struct pmode_guard *g, enum pmode_reason why)
 	call_rcu(&g->rcu, guard_free_rcu);
 }
 
-/* Can @dev be a guarded network? */
 /*
  * A plain macvlan or ipvlan made on @dev, or on a VLAN device on it, up
  * the chain: NULL if none. Under RTNL; @depth: how far up already.
  */
 static struct net_device *unguardable_on(struct net_device *dev, int depth)
 {
-	struct net_device *master = netdev_master_upper_dev_get(dev);
 	struct net_device *upper, *found;
 	struct list_head *iter;
 
 	if (depth >= MAX_NEST_DEV)
 		return NULL;
 	netdev_for_each_upper_dev_rcu(dev, upper, iter) {
-		if (upper == master)
-			continue;
 		if (is_unguardable(upper))
 			return upper;
-		found = is_vlan_dev(upper) ? unguardable_on(upper, depth + 1) :
-					     NULL;
+		if (!is_vlan_dev(upper))
+			continue;
+		found = unguardable_on(upper, depth + 1);
 		if (found)
 			return found;
 	}
@@ -614,28 +611,24 @@ static struct net_device *unguardable_on(struct net_device *dev, int depth)
 static int reconcile_stacked(struct net_device *dev, enum pmode_reason why,
 			     struct netlink_ext_ack *extack, int depth)
 {
-	struct net_device *master = netdev_master_upper_dev_get(dev);
 	struct net_device *upper;
 	struct list_head *iter;
-	int err;
+	int err = 0;
 
 	if (depth >= MAX_NEST_DEV)
 		return 0;
 	netdev_for_each_upper_dev_rcu(dev, upper, iter) {
-		if (upper == master)
-			continue;
 		if (vm_port(upper))
 			err = reconcile(upper, why, extack);
 		else if (is_vlan_dev(upper))
 			err = reconcile_stacked(upper, why, extack, depth + 1);
-		else
-			err = 0;
 		if (err)
 			return err;
 	}
 	return 0;
 }
 
+/* Can @dev be a guarded network? */
 static int guard_check(struct net_device *dev, struct netlink_ext_ack *extack)
 {
 	struct net_device *upper;
